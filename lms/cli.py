@@ -1,0 +1,195 @@
+"""The `lms` command: database, accounts, demo data and the dev server (also `flask --app lms`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from lms.db import db_session, get_db
+from lms.domain.errors import DomainError
+
+
+def _create_app() -> Flask:
+    from lms import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """The customer-service academy. Reads LMS_DATABASE_URL and the other LMS_* variables."""
+
+
+def _read_password(password_stdin: bool, prompt: str = "Password") -> str:
+    if password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise click.ClickException("no password on standard input")
+        return line.rstrip("\r\n")
+    value: str = click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to the newest schema (or REVISION)."""
+    from lms.migrations.alembic import upgrade
+
+    url = get_db().url
+    upgrade(url, revision)
+    click.echo(f"Database at {get_db().engine.url.render_as_string(hide_password=True)} "
+               f"is at revision {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (e.g. -1 or base)."""
+    from lms.migrations.alembic import downgrade
+
+    downgrade(get_db().url, revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+@click.command("init")
+@click.option("--admin", "admin_name", required=True, help="Username of the first admin.")
+@click.option("--display-name", default=None, help="Name shown on pages (default: the username).")
+@click.option("--email", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def init_command(admin_name: str, display_name: str | None, email: str | None,
+                 password_stdin: bool) -> None:
+    """Create the first administrator."""
+    from lms.domain import accounts
+    from lms.models import Role
+
+    session = db_session()
+    if accounts.find_user(session, admin_name) is not None:
+        raise click.ClickException(f"user {admin_name!r} exists already")
+    password = _read_password(password_stdin)
+    try:
+        user = accounts.create_user(
+            session,
+            accounts.UserData(username=admin_name, display_name=display_name or admin_name,
+                              email=email, roles=[Role.ADMIN], password=password),
+        )
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err)) from None
+    session.commit()
+    click.echo(f"Created admin {user.username}.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create the demo store, staff and a cohort of new hires (safe to run again)."""
+    from lms.domain.demo import create_demo
+
+    session = db_session()
+    result = create_demo(session, Path(current_app.instance_path))
+    session.commit()
+    if not result.created:
+        click.echo("Demo accounts exist already (their passwords were printed when they were "
+                   f"made; see {result.logins_file}).")
+        return
+    click.echo("Demo accounts created. Passwords are shown this once "
+               f"(also saved to {result.logins_file}):")
+    width = max(len(u) for u, _p, _r in result.created)
+    for username, password, roles in result.created:
+        click.echo(f"  {username:<{width}}  {password}  ({roles})")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+@with_appcontext
+def serve_command(host: str, port: int, debug: bool) -> None:
+    """Serve the app with the development server (use gunicorn in production)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Serving the academy on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=debug)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Accounts."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", default=None, help="Display name (default: username).")
+@click.option("--email", default=None)
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["learner", "trainer", "qc", "admin"]))
+@click.option("--cohort", default=None, help="Cohort name.")
+@click.option("--store", "stores", multiple=True, help="Store name; the first is the main store.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_add(username: str, display_name: str | None, email: str | None, roles: tuple[str, ...],
+              cohort: str | None, stores: tuple[str, ...], password_stdin: bool) -> None:
+    """Create one user."""
+    from lms.domain import accounts
+
+    session = db_session()
+    password = _read_password(password_stdin) if password_stdin else None
+    try:
+        user = accounts.create_user(
+            session,
+            accounts.UserData(username=username, display_name=display_name or username,
+                              email=email, roles=accounts.parse_roles(roles), cohort=cohort,
+                              stores=list(stores), password=password),
+        )
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err)) from None
+    session.commit()
+    click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))})"
+               + ("" if password else "; set a password with the admin page before they sign in"))
+
+
+@users_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def users_import(file: Path) -> None:
+    """Create users from a CSV (username, display_name, email, roles, cohort, stores).
+
+    UTF-8 (with or without BOM) or GBK. Every bad row is reported; nothing is written if any row
+    is bad. Each new user gets a random password, printed once.
+    """
+    from lms.domain.user_import import import_users, parse_users_csv
+
+    session = db_session()
+    rows, problems = parse_users_csv(session, file.read_bytes())
+    if problems:
+        for problem in problems:
+            click.echo(f"{file}:{problem}", err=True)
+        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported")
+    created = import_users(session, rows)
+    session.commit()
+    click.echo(f"Imported {len(created)} user(s). Initial passwords (shown this once):")
+    for username, password in created:
+        click.echo(f"  {username}  {password}")
+
+
+COMMANDS = [db_group, init_command, demo_command, serve_command, users_group]
+
+
+def register_commands(app: Flask) -> None:
+    """Make the commands reachable through `lms …` and `flask --app lms …`."""
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""The rules of the academy, free of Flask: each module takes a Session and leaves the commit to its caller."""

@@ -1,0 +1,29 @@
+"""The web layer: blueprints per area, plus what every response shares."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_web(app: Flask) -> None:
+    """Bind extensions, hooks, error pages and every blueprint to the app."""
+    from lms.access import enforce_access
+    from lms.extensions import csrf, limiter
+    from lms.web import errors, i18n, identity, security_headers
+    from lms.web.admin.views import bp as admin_bp
+    from lms.web.auth.views import bp as auth_bp
+    from lms.web.health import bp as health_bp
+    from lms.web.home.views import bp as home_bp
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    identity.init_app(app)
+    i18n.init_app(app)
+    app.before_request(enforce_access)
+    security_headers.init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")

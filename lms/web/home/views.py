@@ -1,0 +1,66 @@
+"""Landing pages: the learner's and the staff's."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from lms.access import public, roles_required, signed_in
+from lms.db import db_session
+from lms.models import Cohort, Role, Store, User, UserRole
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@public
+def index() -> Response:
+    """Send people where they start."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.is_staff:
+        return redirect(url_for("home.staff"))
+    return redirect(url_for("home.learner"))
+
+
+@bp.get("/learn/")
+@signed_in
+def learner() -> str:
+    """The learner's home: their cohort, trainer, stores and programme."""
+    session = db_session()
+    user = session.get(User, current_user.id)
+    assert user is not None
+    return render_template("home/learner.html", user=user, cohort=user.cohort)
+
+
+@bp.get("/staff/")
+@roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
+def staff() -> str:
+    """The staff desk: the team at a glance and where each tool is."""
+    session = db_session()
+    role_counts = dict(
+        session.execute(
+            select(UserRole.role, func.count())
+            .join(User)
+            .where(User.active.is_(True))
+            .group_by(UserRole.role)
+        ).all()
+    )
+    cohorts = session.scalars(select(Cohort).order_by(Cohort.start_date.desc()).limit(10)).all()
+    cohort_sizes = dict(
+        session.execute(
+            select(User.cohort_id, func.count())
+            .where(User.cohort_id.is_not(None), User.active.is_(True))
+            .group_by(User.cohort_id)
+        ).all()
+    )
+    stores = session.scalar(select(func.count()).select_from(Store).where(Store.active.is_(True)))
+    return render_template(
+        "home/staff.html",
+        role_counts=role_counts,
+        cohorts=cohorts,
+        cohort_sizes=cohort_sizes,
+        store_count=stores or 0,
+    )

@@ -1,0 +1,59 @@
+"""Languages: English and Simplified Chinese; the choice follows the user, then the session."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from lms.access import public
+from lms.db import db_session
+from flask_babel import format_date, format_datetime, get_locale
+
+from lms.extensions import babel
+from lms.models.people import LOCALES
+from lms.web.redirects import safe_next
+
+LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文"}
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the visitor's choice, else the browser's."""
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        locale: str = current_user.locale
+        return locale
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return str(chosen)
+    best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans"])
+    if best and best.startswith("zh"):
+        return "zh_Hans"
+    default: str = current_app.config["LMS"].default_locale
+    return default if default in LOCALES else "en"
+
+
+@bp.post("/language")
+@public
+def switch_language() -> Response:
+    """Remember the chosen language (on the account when signed in) and go back."""
+    locale = request.form.get("locale", "")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db_session().commit()
+    return redirect(safe_next(request.form.get("next")) or "/")
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and the language switcher."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        get_locale=get_locale,
+    )

@@ -1,0 +1,76 @@
+"""Test data factories (factory_boy) with traits, bound to the test's session by the `db` fixture."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from sqlalchemy.orm import Session
+
+from lms.domain.passwords import hash_password
+from lms.models import Cohort, Store, User, UserRole, UserStore
+
+_HASHES: dict[str, str] = {}
+
+
+def _password_hash(password: str) -> str:
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
+
+
+class _Base(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_persistence = "flush"
+
+
+def bind(session: Session) -> None:
+    """Make every factory write through this session."""
+    for cls in (UserFactory, StoreFactory, CohortFactory):
+        cls._meta.sqlalchemy_session = session
+
+
+class StoreFactory(_Base):
+    class Meta:
+        model = Store
+
+    name = factory.Sequence(lambda n: f"Store {n}")
+    platform = "tmall"
+
+
+class UserFactory(_Base):
+    class Meta:
+        model = User
+        exclude = ("password",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"Agent {n}")
+    password = "correct-horse-battery"
+    password_hash = factory.LazyAttribute(lambda o: _password_hash(o.password))
+    locale = "en"
+    hired_on = factory.LazyFunction(dt.date.today)
+
+    class Params:
+        inactive = factory.Trait(active=False)
+
+    @classmethod
+    def _create(cls, model_class, *args, roles=("learner",), **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["role_rows"] = [UserRole(role=str(r)) for r in roles]
+        return super()._create(model_class, *args, **kwargs)
+
+
+class CohortFactory(_Base):
+    class Meta:
+        model = Cohort
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    start_date = factory.LazyFunction(dt.date.today)
+
+
+def add_store(session: Session, user: User, store: Store, main: bool = False) -> UserStore:
+    """Link a user to a store."""
+    link = UserStore(user=user, store=store, is_main=main, position=len(user.store_links))
+    session.add(link)
+    session.flush()
+    return link
