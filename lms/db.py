@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
@@ -79,9 +79,12 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # IMMEDIATE takes the write lock up front: a deferred transaction that later writes
-            # fails with "database is locked" instead of waiting when another writer got there.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Sessions that write take the write lock up front (IMMEDIATE): a deferred
+            # transaction that later writes fails with "database is locked" instead of waiting
+            # when another writer got there first. Reading sessions keep a deferred snapshot.
+            mode = conn.get_execution_options().get("lms_begin", "IMMEDIATE")
+            if mode != "NONE":
+                conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -94,6 +97,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.read_sessionmaker = sessionmaker(
+            bind=self.engine.execution_options(lms_begin="DEFERRED"), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,8 +107,12 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def session(self) -> Session:
-        """A new session; the caller closes it."""
+        """A new session for work that writes; the caller closes it."""
         return self.sessionmaker()
+
+    def read_session(self) -> Session:
+        """A new session for work that mostly reads (on SQLite it takes no write lock up front)."""
+        return self.read_sessionmaker()
 
 
 def init_app(app: Flask, url: str) -> Database:
@@ -128,6 +138,7 @@ def get_db() -> Database:
 def db_session() -> Session:
     """The session of the current request or CLI command (one per app context)."""
     if "db_session" not in g:
-        g.db_session = get_db().session()
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        g.db_session = get_db().read_session() if reading else get_db().session()
     session: Session = g.db_session
     return session

@@ -94,7 +94,11 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
     """A session on the test database, bound to the factories."""
-    session = app.extensions["lms.db"].session()
+    # Each statement commits on its own (like PostgreSQL's READ COMMITTED for reads), so the
+    # test sees what requests wrote and never holds SQLite's write lock between statements.
+    database = app.extensions["lms.db"]
+    session = Session(bind=database.engine.execution_options(lms_begin="NONE"),
+                      expire_on_commit=False)
     factories.bind(session)
     yield session
     session.close()
@@ -120,3 +124,38 @@ def login_as(client: FlaskClient, db: Session) -> Callable[..., object]:
         return user
 
     return login
+
+
+class QueryCounter:
+    """Counts SQL statements sent by an app's engine."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.statements: list[str] = []
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], object]:
+    """`with count_queries() as c: ...` then `c.count` is the number of statements run."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    engine = app.extensions["lms.db"].engine
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+            if not statement.startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+                counter.count += 1
+                counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting

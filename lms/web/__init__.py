@@ -9,7 +9,7 @@ def init_web(app: Flask) -> None:
     """Bind extensions, hooks, error pages and every blueprint to the app."""
     from lms.access import enforce_access
     from lms.extensions import csrf, limiter
-    from lms.web import errors, i18n, identity, security_headers
+    from lms.web import errors, i18n, identity, pagination, security_headers
     from lms.web.admin.views import bp as admin_bp
     from lms.web.auth.views import bp as auth_bp
     from lms.web.health import bp as health_bp
@@ -22,6 +22,7 @@ def init_web(app: Flask) -> None:
     app.before_request(enforce_access)
     security_headers.init_app(app)
     errors.init_app(app)
+    pagination.init_app(app)
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)

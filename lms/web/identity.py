@@ -29,3 +29,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+
+
+def me() -> User:
+    """The signed-in user as a model instance (not flask-login's proxy)."""
+    from flask_login import current_user
+
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import request
+from flask import Flask, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -42,3 +42,16 @@ def paginate(session: Session, stmt: Select[tuple[T]], per_page: int = 50) -> Pa
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique())
     return Page(items=items, number=number, per_page=per_page, total=total)
+
+
+def page_url(number: int) -> str:
+    """The current page's URL with ?page= set to `number`, other query arguments kept."""
+    args = request.args.to_dict()
+    args["page"] = str(number)
+    endpoint = request.endpoint or "home.index"
+    return url_for(endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    """Make `page_url` available to templates."""
+    app.jinja_env.globals["page_url"] = page_url

@@ -18,6 +18,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from lms.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
+PASSWORD_LENGTH = _l("The password must be at least %(min)d and at most %(max)d characters long.")
+
 
 class CheckboxesField(SelectMultipleField):
     """A multiple choice shown as checkboxes."""
@@ -50,7 +52,7 @@ class UserForm(FlaskForm):
     other_stores = CheckboxesField(_l("Other stores (at most two)"), choices=[], validate_choice=False)
     password = PasswordField(
         _l("Initial password"),
-        validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=PASSWORD_LENGTH)],
         description=_l("At least %(n)s characters. Give it to the person in person; they "
                        "can change it after signing in.", n=MIN_LENGTH),
     )
@@ -60,7 +62,7 @@ class PasswordResetForm(FlaskForm):
     """An admin sets a new password for someone."""
 
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)]
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=PASSWORD_LENGTH)]
     )
 
 

@@ -26,6 +26,7 @@ from lms.web.admin.forms import (
     role_choices,
 )
 from lms.web.forms import apply_domain_error, translate_error
+from lms.web.identity import me
 from lms.web.pagination import Page, paginate
 
 bp = Blueprint("admin", __name__)
@@ -54,7 +55,7 @@ def _user_data(form: UserForm) -> accounts.UserData:
         hired_on=form.hired_on.data,
         cohort=form.cohort.data or None,
         stores=stores,
-        password=form.password.data or None,
+        password=(form.password.data or None) if form.password is not None else None,
     )
 
 
@@ -95,7 +96,7 @@ def new_user() -> Response | str:
     if form.validate_on_submit():
         session = db_session()
         try:
-            user = accounts.create_user(session, _user_data(form), actor=current_user)
+            user = accounts.create_user(session, _user_data(form), actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -130,7 +131,7 @@ def edit_user(user_id: int) -> Response | str:
         data = _user_data(form)
         data.username = user.username
         try:
-            accounts.update_user(session, user, data, actor=current_user)
+            accounts.update_user(session, user, data, actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -158,7 +159,7 @@ def set_active(user_id: int) -> Response:
         abort(400)
     active = request.form.get("active") == "1"
     try:
-        accounts.set_active(session, user, active, actor=current_user)
+        accounts.set_active(session, user, active, actor=me())
     except DomainError as err:
         session.rollback()
         flash(translate_error(err), "error")
@@ -181,7 +182,7 @@ def reset_password(user_id: int) -> Response | str:
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            accounts.set_password(session, user, form.password.data or "", actor=current_user)
+            accounts.set_password(session, user, form.password.data or "", actor=me())
         except DomainError as err:
             session.rollback()
             flash(translate_error(err), "error")
@@ -204,7 +205,7 @@ def stores() -> Response | str:
     if form.validate_on_submit():
         try:
             accounts.create_store(session, form.name.data or "", form.platform.data or "tmall",
-                                  actor=current_user)
+                                  actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -251,7 +252,7 @@ def cohorts() -> Response | str:
     if form.validate_on_submit():
         try:
             accounts.create_cohort(session, form.name.data or "", form.start_date.data,
-                                   _trainer(form), actor=current_user)
+                                   _trainer(form), actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -259,13 +260,18 @@ def cohorts() -> Response | str:
             session.commit()
             flash(_("Cohort added."), "success")
             return redirect(url_for("admin.cohorts"))
+    sizes = (
+        select(User.cohort_id, func.count().label("size"))
+        .where(User.cohort_id.is_not(None))
+        .group_by(User.cohort_id)
+        .subquery()
+    )
     rows = session.execute(
-        select(Cohort, func.count(User.id))
-        .outerjoin(User, User.cohort_id == Cohort.id)
+        select(Cohort, func.coalesce(sizes.c.size, 0))
+        .outerjoin(sizes, sizes.c.cohort_id == Cohort.id)
         .options(joinedload(Cohort.trainer))
-        .group_by(Cohort.id)
         .order_by(Cohort.start_date.desc())
-    ).unique().all()
+    ).all()
     return render_template("admin/cohorts.html", rows=rows, form=form)
 
 
@@ -284,7 +290,7 @@ def edit_cohort(cohort_id: int) -> Response | str:
     if form.validate_on_submit():
         try:
             accounts.update_cohort(session, cohort, form.name.data or "", form.start_date.data,
-                                   _trainer(form), actor=current_user)
+                                   _trainer(form), actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)

@@ -9,6 +9,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from lms.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
+PASSWORD_LENGTH = _l("The password must be at least %(min)d and at most %(max)d characters long.")
+
 
 class LoginForm(FlaskForm):
     """Username and password."""
@@ -25,7 +27,7 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=PASSWORD_LENGTH)],
         description=_l("At least %(n)s characters, and not your username.", n=MIN_LENGTH),
     )
     confirm = PasswordField(

@@ -14,6 +14,7 @@ from lms.domain.errors import DomainError
 from lms.extensions import limiter
 from lms.web.auth.forms import ChangePasswordForm, LoginForm
 from lms.web.forms import apply_domain_error
+from lms.web.identity import me
 from lms.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -70,7 +71,7 @@ def login() -> Response | str:
 def logout() -> Response:
     """Sign out here and everywhere else (the session version moves on)."""
     session = db_session()
-    accounts.end_other_sessions(current_user)
+    accounts.end_other_sessions(me())
     session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
@@ -86,14 +87,14 @@ def change_password() -> Response | str:
         session = db_session()
         try:
             accounts.change_own_password(
-                session, current_user, form.current_password.data or "", form.new_password.data or ""
+                session, me(), form.current_password.data or "", form.new_password.data or ""
             )
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
         else:
             session.commit()
-            login_user(current_user._get_current_object())  # keep this session on the new version
+            login_user(me())  # keep this session on the new version
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
             return redirect(landing_url())
     return render_template("auth/change_password.html", form=form)
