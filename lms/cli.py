@@ -19,8 +19,7 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False)
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def main() -> None:
     """The customer-service academy. Reads LMS_DATABASE_URL and the other LMS_* variables."""
 
@@ -49,8 +48,9 @@ def db_upgrade(revision: str) -> None:
 
     url = get_db().url
     upgrade(url, revision)
-    click.echo(f"Database at {get_db().engine.url.render_as_string(hide_password=True)} "
-               f"is at revision {revision}.")
+    click.echo(
+        f"Database at {get_db().engine.url.render_as_string(hide_password=True)} is at revision {revision}."
+    )
 
 
 @db_group.command("downgrade")
@@ -70,8 +70,7 @@ def db_downgrade(revision: str) -> None:
 @click.option("--email", default=None)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
-def init_command(admin_name: str, display_name: str | None, email: str | None,
-                 password_stdin: bool) -> None:
+def init_command(admin_name: str, display_name: str | None, email: str | None, password_stdin: bool) -> None:
     """Create the first administrator."""
     from lms.domain import accounts
     from lms.models import Role
@@ -83,8 +82,13 @@ def init_command(admin_name: str, display_name: str | None, email: str | None,
     try:
         user = accounts.create_user(
             session,
-            accounts.UserData(username=admin_name, display_name=display_name or admin_name,
-                              email=email, roles=[Role.ADMIN], password=password),
+            accounts.UserData(
+                username=admin_name,
+                display_name=display_name or admin_name,
+                email=email,
+                roles=[Role.ADMIN],
+                password=password,
+            ),
         )
     except DomainError as err:
         session.rollback()
@@ -103,11 +107,12 @@ def demo_command() -> None:
     result = create_demo(session, Path(current_app.instance_path))
     session.commit()
     if not result.created:
-        click.echo("Demo accounts exist already (their passwords were printed when they were "
-                   f"made; see {result.logins_file}).")
+        click.echo(
+            "Demo accounts exist already (their passwords were printed when they were "
+            f"made; see {result.logins_file})."
+        )
         return
-    click.echo("Demo accounts created. Passwords are shown this once "
-               f"(also saved to {result.logins_file}):")
+    click.echo(f"Demo accounts created. Passwords are shown this once (also saved to {result.logins_file}):")
     width = max(len(u) for u, _p, _r in result.created)
     for username, password, roles in result.created:
         click.echo(f"  {username:<{width}}  {password}  ({roles})")
@@ -134,14 +139,22 @@ def users_group() -> None:
 @click.argument("username")
 @click.option("--name", "display_name", default=None, help="Display name (default: username).")
 @click.option("--email", default=None)
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["learner", "trainer", "qc", "admin"]))
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(["learner", "trainer", "qc", "admin"])
+)
 @click.option("--cohort", default=None, help="Cohort name.")
 @click.option("--store", "stores", multiple=True, help="Store name; the first is the main store.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
-def users_add(username: str, display_name: str | None, email: str | None, roles: tuple[str, ...],
-              cohort: str | None, stores: tuple[str, ...], password_stdin: bool) -> None:
+def users_add(
+    username: str,
+    display_name: str | None,
+    email: str | None,
+    roles: tuple[str, ...],
+    cohort: str | None,
+    stores: tuple[str, ...],
+    password_stdin: bool,
+) -> None:
     """Create one user."""
     from lms.domain import accounts
 
@@ -150,16 +163,24 @@ def users_add(username: str, display_name: str | None, email: str | None, roles:
     try:
         user = accounts.create_user(
             session,
-            accounts.UserData(username=username, display_name=display_name or username,
-                              email=email, roles=accounts.parse_roles(roles), cohort=cohort,
-                              stores=list(stores), password=password),
+            accounts.UserData(
+                username=username,
+                display_name=display_name or username,
+                email=email,
+                roles=accounts.parse_roles(roles),
+                cohort=cohort,
+                stores=list(stores),
+                password=password,
+            ),
         )
     except DomainError as err:
         session.rollback()
         raise click.ClickException(str(err)) from None
     session.commit()
-    click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))})"
-               + ("" if password else "; set a password with the admin page before they sign in"))
+    click.echo(
+        f"Created {user.username} ({', '.join(sorted(user.roles))})"
+        + ("" if password else "; set a password with the admin page before they sign in")
+    )
 
 
 @users_group.command("import")

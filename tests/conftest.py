@@ -97,8 +97,7 @@ def db(app: Flask) -> Iterator[Session]:
     # Each statement commits on its own (like PostgreSQL's READ COMMITTED for reads), so the
     # test sees what requests wrote and never holds SQLite's write lock between statements.
     database = app.extensions["lms.db"]
-    session = Session(bind=database.engine.execution_options(lms_begin="NONE"),
-                      expire_on_commit=False)
+    session = Session(bind=database.engine.execution_options(lms_begin="NONE"), expire_on_commit=False)
     factories.bind(session)
     yield session
     session.close()
@@ -117,9 +116,7 @@ def login_as(client: FlaskClient, db: Session) -> Callable[..., object]:
     def login(*roles: str, **kwargs: object):  # type: ignore[no-untyped-def]
         user = factories.UserFactory(roles=list(roles) or ["learner"], **kwargs)
         db.commit()
-        response = client.post(
-            "/login", data={"username": user.username, "password": TEST_PASSWORD}
-        )
+        response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
         return user
 

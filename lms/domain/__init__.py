@@ -1,1 +1,4 @@
-"""The rules of the academy, free of Flask: each module takes a Session and leaves the commit to its caller."""
+"""The rules of the academy, free of Flask.
+
+Each module takes a Session and leaves the commit to its caller.
+"""

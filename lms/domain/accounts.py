@@ -31,8 +31,10 @@ def check_username(username: str) -> str:
     name = normalise_username(username)
     if not USERNAME_RE.match(name):
         raise DomainError(
-            N_("A username is 2–40 characters: letters, digits, dot, dash or underscore, "
-               "starting with a letter or digit."),
+            N_(
+                "A username is 2–40 characters: letters, digits, dot, dash or underscore, "
+                "starting with a letter or digit."
+            ),
             "username",
         )
     return name
@@ -66,9 +68,7 @@ def get_user(session: Session, user_id: int) -> User:
 
 def find_user(session: Session, username: str) -> User | None:
     """A user by username (case-insensitive), or None."""
-    return session.scalars(
-        select(User).where(User.username == normalise_username(username))
-    ).one_or_none()
+    return session.scalars(select(User).where(User.username == normalise_username(username))).one_or_none()
 
 
 def find_store(session: Session, name: str) -> Store | None:
@@ -88,7 +88,7 @@ class UserData:
     username: str
     display_name: str
     email: str | None = None
-    roles: Sequence[Role | str] = (Role.LEARNER,)
+    roles: Iterable[Role | str] = (Role.LEARNER,)
     locale: str = "en"
     hired_on: dt.date | None = None
     cohort: str | None = None
@@ -125,9 +125,7 @@ def _snapshot(user: User) -> dict[str, object]:
 def resolve_stores(session: Session, names: Sequence[str]) -> list[Store]:
     names = [n.strip() for n in names if n.strip()]
     if len(names) > MAX_STORES_PER_AGENT:
-        raise DomainError(
-            N_("An agent works in at most %(n)s stores."), "stores", n=MAX_STORES_PER_AGENT
-        )
+        raise DomainError(N_("An agent works in at most %(n)s stores."), "stores", n=MAX_STORES_PER_AGENT)
     if len(set(names)) != len(names):
         raise DomainError(N_("A store is listed twice."), "stores")
     stores = []
@@ -256,9 +254,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: User | None
     )
 
 
-def set_password(
-    session: Session, user: User, password: str, *, actor: User | None = None
-) -> None:
+def set_password(session: Session, user: User, password: str, *, actor: User | None = None) -> None:
     """Set a new password and end the user's other sessions."""
     check_policy(password, user.username)
     user.password_hash = hash_password(password)
@@ -286,8 +282,10 @@ def authenticate(session: Session, username: str, password: str, *, ip: str | No
             actor=user,
             target_type="user",
             target_id=user.id if user else None,
-            after={"username": normalise_username(username)[:40],
-                   "reason": "inactive" if user is not None and ok else "credentials"},
+            after={
+                "username": normalise_username(username)[:40],
+                "reason": "inactive" if user is not None and ok else "credentials",
+            },
             ip=ip,
         )
         return None
@@ -305,12 +303,15 @@ def end_other_sessions(user: User) -> None:
 
 def count_admins(session: Session) -> int:
     """How many active admins exist."""
-    return session.scalar(
-        select(func.count())
-        .select_from(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.ADMIN.value, User.active.is_(True))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.ADMIN.value, User.active.is_(True))
+        )
+        or 0
+    )
 
 
 def create_store(session: Session, name: str, platform: str = "tmall", *, actor: User | None = None) -> Store:
@@ -325,7 +326,9 @@ def create_store(session: Session, name: str, platform: str = "tmall", *, actor:
     store = Store(name=name, platform=platform)
     session.add(store)
     session.flush()
-    audit.record(session, "store.create", actor=actor, target=store, after={"name": name, "platform": platform})
+    audit.record(
+        session, "store.create", actor=actor, target=store, after={"name": name, "platform": platform}
+    )
     return store
 
 
@@ -353,8 +356,11 @@ def create_cohort(
         "cohort.create",
         actor=actor,
         target=cohort,
-        after={"name": name, "start_date": start_date.isoformat(),
-               "trainer_id": trainer.id if trainer else None},
+        after={
+            "name": name,
+            "start_date": start_date.isoformat(),
+            "trainer_id": trainer.id if trainer else None,
+        },
     )
     return cohort
 
@@ -377,11 +383,17 @@ def update_cohort(
         raise Conflict(N_("A cohort named “%(name)s” exists."), "name", name=name)
     if trainer is not None and Role.TRAINER not in trainer.roles:
         raise DomainError(N_("The cohort's trainer must hold the trainer role."), "trainer")
-    before = {"name": cohort.name, "start_date": cohort.start_date.isoformat(),
-              "trainer_id": cohort.trainer_id}
+    before = {
+        "name": cohort.name,
+        "start_date": cohort.start_date.isoformat(),
+        "trainer_id": cohort.trainer_id,
+    }
     cohort.name, cohort.start_date, cohort.trainer = name, start_date, trainer
     session.flush()
-    after = {"name": cohort.name, "start_date": cohort.start_date.isoformat(),
-             "trainer_id": cohort.trainer_id}
+    after = {
+        "name": cohort.name,
+        "start_date": cohort.start_date.isoformat(),
+        "trainer_id": cohort.trainer_id,
+    }
     if before != after:
         audit.record(session, "cohort.update", actor=actor, target=cohort, before=before, after=after)

@@ -56,26 +56,32 @@ def create_demo(session: Session, instance: Path, today: dt.date | None = None) 
         if accounts.find_store(session, name) is None:
             accounts.create_store(session, name, platform)
 
-    def add(username: str, display: str, roles: list[Role], stores: list[str],
-            cohort: str | None = None) -> None:
+    def add(
+        username: str, display: str, roles: list[Role], stores: list[str], cohort: str | None = None
+    ) -> None:
         if accounts.find_user(session, username) is not None:
             return
         password = _password()
         accounts.create_user(
             session,
-            accounts.UserData(username=username, display_name=display, roles=roles,
-                              stores=stores, cohort=cohort, password=password,
-                              hired_on=today if cohort else None,
-                              locale="zh_Hans" if cohort else "en"),
+            accounts.UserData(
+                username=username,
+                display_name=display,
+                roles=roles,
+                stores=stores,
+                cohort=cohort,
+                password=password,
+                hired_on=today if cohort else None,
+                locale="zh_Hans" if cohort else "en",
+            ),
         )
         result.created.append((username, password, ", ".join(str(r) for r in roles)))
 
-    for username, display, roles, stores in STAFF:
-        add(username, display, roles, stores)
+    for username, display, staff_roles, stores in STAFF:
+        add(username, display, staff_roles, stores)
     if accounts.find_cohort(session, COHORT) is None:
         trainer = accounts.find_user(session, "trainer")
-        accounts.create_cohort(session, COHORT, working_days_before(today, COHORT_DAYS_IN),
-                               trainer)
+        accounts.create_cohort(session, COHORT, working_days_before(today, COHORT_DAYS_IN), trainer)
     for username, display, stores in NEW_HIRES:
         add(username, display, [Role.LEARNER], stores, cohort=COHORT)
     if result.created:

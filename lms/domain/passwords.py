@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -22,9 +24,7 @@ def check_policy(password: str, username: str) -> None:
             N_("The password must be at least %(n)s characters long."), "password", n=MIN_LENGTH
         )
     if len(password) > MAX_LENGTH:
-        raise DomainError(
-            N_("The password must be at most %(n)s characters long."), "password", n=MAX_LENGTH
-        )
+        raise DomainError(N_("The password must be at most %(n)s characters long."), "password", n=MAX_LENGTH)
     if password.strip().casefold() == username.strip().casefold():
         raise DomainError(N_("The password must not be your username."), "password")
 
@@ -37,10 +37,8 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether the password matches; constant work whether or not a hash exists."""
     if not stored_hash:
-        try:
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
         return False
     try:
         return _hasher.verify(stored_hash, password)

@@ -87,7 +87,7 @@ def parse_users_csv(session: Session, data: bytes) -> tuple[list[accounts.UserDa
             seen[username] = index
             if accounts.find_user(session, username) is not None:
                 raise DomainError(f"username {username!r} exists already")
-            data = accounts.UserData(
+            user_data = accounts.UserData(
                 username=username,
                 display_name=row["display_name"],
                 email=row.get("email") or None,
@@ -95,13 +95,13 @@ def parse_users_csv(session: Session, data: bytes) -> tuple[list[accounts.UserDa
                 cohort=row.get("cohort") or None,
                 stores=_split(row.get("stores", "")),
             )
-            accounts.check_fields(data)
-            accounts.resolve_cohort(session, data.cohort)
-            accounts.resolve_stores(session, data.stores)
+            accounts.check_fields(user_data)
+            accounts.resolve_cohort(session, user_data.cohort)
+            accounts.resolve_stores(session, user_data.stores)
         except DomainError as err:
             problems.append(ImportProblem(index, str(err)))
             continue
-        rows.append(data)
+        rows.append(user_data)
     if not rows and not problems:
         problems.append(ImportProblem(2, "no users in the file"))
     return rows, problems

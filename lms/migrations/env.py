@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 import lms.models  # noqa: F401  - registers every table on the metadata
 from lms.db import Base, make_engine
@@ -25,9 +25,14 @@ def _run(connection: Connection) -> None:
 
 def run_migrations_online() -> None:
     """Run against a live connection (given by the caller, e.g. tests, or made from the URL)."""
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
+    given = config.attributes.get("connection")
+    if isinstance(given, Connection):
+        _run(given)
+        return
+    if isinstance(given, Engine):  # pytest-alembic hands over an engine
+        with given.connect() as conn:
+            _run(conn)
+            conn.commit()
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
@@ -36,8 +41,9 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -49,9 +49,7 @@ class User(Base):
     store_links: Mapped[list[UserStore]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="UserStore.position"
     )
-    cohort: Mapped[Cohort | None] = relationship(
-        back_populates="members", foreign_keys=[cohort_id]
-    )
+    cohort: Mapped[Cohort | None] = relationship(back_populates="members", foreign_keys=[cohort_id])
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -93,9 +91,7 @@ class UserRole(Base):
     """One role held by one user."""
 
     __tablename__ = "user_roles"
-    __table_args__ = (
-        CheckConstraint("role IN ('learner', 'trainer', 'qc', 'admin')", name="known_role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('learner', 'trainer', 'qc', 'admin')", name="known_role"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -20,20 +20,33 @@ def _titles() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Bad request"), _("The request could not be understood. Go back and try again.")),
         401: (_("Sign in needed"), _("Sign in to see this page.")),
-        403: (_("Not allowed"), _("Your account does not have access to this page. If you think it "
-                                  "should, ask an administrator.")),
-        404: (_("Page not found"), _("There is nothing at this address. It may have moved, or the "
-                                     "link may be mistyped.")),
+        403: (
+            _("Not allowed"),
+            _(
+                "Your account does not have access to this page. If you think it "
+                "should, ask an administrator."
+            ),
+        ),
+        404: (
+            _("Page not found"),
+            _("There is nothing at this address. It may have moved, or the link may be mistyped."),
+        ),
         405: (_("Not allowed"), _("This page does not accept that kind of request.")),
         409: (_("Conflict"), _("Someone changed this at the same time. Reload and try again.")),
         413: (_("Too large"), _("The upload is larger than the site accepts.")),
         422: (_("Cannot process"), _("The request was understood but its content is not valid.")),
-        429: (_("Too many attempts"), _("Too many requests in a short time. Wait a moment and try "
-                                        "again.")),
-        500: (_("Something went wrong"), _("An unexpected error happened on our side. It has been "
-                                           "logged; try again in a moment.")),
-        503: (_("Temporarily unavailable"), _("The service is down for a moment (maintenance or "
-                                              "an unreachable database). Try again shortly.")),
+        429: (_("Too many attempts"), _("Too many requests in a short time. Wait a moment and try again.")),
+        500: (
+            _("Something went wrong"),
+            _("An unexpected error happened on our side. It has been logged; try again in a moment."),
+        ),
+        503: (
+            _("Temporarily unavailable"),
+            _(
+                "The service is down for a moment (maintenance or "
+                "an unreachable database). Try again shortly."
+            ),
+        ),
     }
 
 
@@ -53,9 +66,11 @@ def render_error(error: HTTPException) -> tuple[Response | str, int]:
     title, message = _titles().get(code, (error.name, error.description or ""))
     detail = None
     if isinstance(error, CSRFError):
-        message = _("The form had expired or was sent from another page, so it was not "
-                    "accepted (a protection against forged requests). Go back, reload the page "
-                    "and send it again.")
+        message = _(
+            "The form had expired or was sent from another page, so it was not "
+            "accepted (a protection against forged requests). Go back, reload the page "
+            "and send it again."
+        )
     elif code == 413:
         detail = None
     elif code in (400, 422) and error.description and getattr(error, "lms_detail", False):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.access import public
 from lms.db import db_session
-from flask_babel import format_date, format_datetime, get_locale
-
 from lms.extensions import babel
 from lms.models.people import LOCALES
 from lms.web.redirects import safe_next

@@ -35,5 +35,5 @@ def me() -> User:
     """The signed-in user as a model instance (not flask-login's proxy)."""
     from flask_login import current_user
 
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     return user

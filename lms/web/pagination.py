@@ -46,10 +46,9 @@ def paginate(session: Session, stmt: Select[tuple[T]], per_page: int = 50) -> Pa
 
 def page_url(number: int) -> str:
     """The current page's URL with ?page= set to `number`, other query arguments kept."""
-    args = request.args.to_dict()
-    args["page"] = str(number)
-    endpoint = request.endpoint or "home.index"
-    return url_for(endpoint, **(request.view_args or {}), **args)
+    values: dict[str, object] = {**(request.view_args or {}), **request.args.to_dict()}
+    values["page"] = str(number)
+    return url_for(request.endpoint or "home.index", **values)  # type: ignore[arg-type]
 
 
 def init_app(app: Flask) -> None:

@@ -11,8 +11,7 @@ from lms.access import declared_access
 
 def test_every_view_declares_its_access(app: Flask) -> None:
     undeclared = [
-        rule.endpoint for rule in app.url_map.iter_rules()
-        if declared_access(app, rule.endpoint) is None
+        rule.endpoint for rule in app.url_map.iter_rules() if declared_access(app, rule.endpoint) is None
     ]
     assert undeclared == [], f"views without an access declaration: {undeclared}"
 

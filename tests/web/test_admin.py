@@ -15,9 +15,15 @@ from tests.factories import CohortFactory, StoreFactory, UserFactory
 
 def _new_user_form(**overrides: object) -> dict[str, object]:
     form: dict[str, object] = {
-        "username": "sunli", "display_name": "孙丽 Sun Li", "email": "sunli@example.com",
-        "roles": ["qc", "trainer"], "locale": "zh_Hans", "hired_on": "2026-03-02",
-        "cohort": "", "main_store": "", "password": "qc-lead-password-1",
+        "username": "sunli",
+        "display_name": "孙丽 Sun Li",
+        "email": "sunli@example.com",
+        "roles": ["qc", "trainer"],
+        "locale": "zh_Hans",
+        "hired_on": "2026-03-02",
+        "cohort": "",
+        "main_store": "",
+        "password": "qc-lead-password-1",
     }
     form.update(overrides)
     return form
@@ -28,19 +34,25 @@ def test_admin_creates_a_user_with_roles_and_stores(client: FlaskClient, db: Ses
     StoreFactory(name="行者旗舰店")
     StoreFactory(name="行者箱包")
     db.commit()
-    response = client.post("/admin/users/new", data=_new_user_form(
-        main_store="行者箱包", other_stores=["行者旗舰店"]))
+    response = client.post(
+        "/admin/users/new", data=_new_user_form(main_store="行者箱包", other_stores=["行者旗舰店"])
+    )
     assert response.status_code == 302
     user = db.scalars(select(User).where(User.username == "sunli")).one()
     assert {str(r) for r in user.roles} == {"qc", "trainer"}
     assert [(link.store.name, link.is_main) for link in user.store_links] == [
-        ("行者箱包", True), ("行者旗舰店", False)]
+        ("行者箱包", True),
+        ("行者旗舰店", False),
+    ]
     assert client.get(f"/admin/users/{user.id}").status_code == 200
-    assert db.scalar(select(func.count()).select_from(AuditEvent)
-                     .where(AuditEvent.action == "user.create")) == 1
+    assert (
+        db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "user.create")) == 1
+    )
 
 
-def test_bad_input_is_shown_in_place_and_nothing_is_written(client: FlaskClient, db: Session, login_as) -> None:
+def test_bad_input_is_shown_in_place_and_nothing_is_written(
+    client: FlaskClient, db: Session, login_as
+) -> None:
     login_as("admin")
     page = client.post("/admin/users/new", data=_new_user_form(username="bad name!", password="short"))
     text = page.get_data(as_text=True)
@@ -57,9 +69,17 @@ def test_admin_changes_roles_and_it_is_audited(client: FlaskClient, db: Session,
     login_as("admin")
     user = UserFactory(username="lina", roles=["learner"])
     db.commit()
-    response = client.post(f"/admin/users/{user.id}", data={
-        "username": "lina", "display_name": "李娜 Li Na", "roles": ["learner", "trainer"],
-        "locale": "en", "cohort": "", "main_store": ""})
+    response = client.post(
+        f"/admin/users/{user.id}",
+        data={
+            "username": "lina",
+            "display_name": "李娜 Li Na",
+            "roles": ["learner", "trainer"],
+            "locale": "en",
+            "cohort": "",
+            "main_store": "",
+        },
+    )
     assert response.status_code == 302
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "user.roles")).one()
     assert event.before == {"roles": ["learner"]} and event.after == {"roles": ["learner", "trainer"]}
@@ -69,12 +89,16 @@ def test_admin_changes_roles_and_it_is_audited(client: FlaskClient, db: Session,
 
 def test_an_admin_cannot_remove_their_own_admin_role(client: FlaskClient, db: Session, login_as) -> None:
     me = login_as("admin")
-    page = client.post(f"/admin/users/{me.id}", data={
-        "username": me.username, "display_name": "Me", "roles": ["learner"], "locale": "en"})
+    page = client.post(
+        f"/admin/users/{me.id}",
+        data={"username": me.username, "display_name": "Me", "roles": ["learner"], "locale": "en"},
+    )
     assert "cannot take the admin role from yourself" in page.get_data(as_text=True)
 
 
-def test_deactivating_signs_the_user_out_and_blocks_sign_in(app, client: FlaskClient, db: Session, login_as) -> None:
+def test_deactivating_signs_the_user_out_and_blocks_sign_in(
+    app, client: FlaskClient, db: Session, login_as
+) -> None:
     login_as("admin")
     UserFactory(username="leaver")
     db.commit()
@@ -96,7 +120,10 @@ def test_admin_resets_a_password(app, client: FlaskClient, db: Session, login_as
     db.commit()
     client.post(f"/admin/users/{user.id}/password", data={"password": "brand-new-password"})
     other = app.test_client()
-    assert other.post("/login", data={"username": "forgetful", "password": "brand-new-password"}).status_code == 302
+    assert (
+        other.post("/login", data={"username": "forgetful", "password": "brand-new-password"}).status_code
+        == 302
+    )
 
 
 def test_stores_and_cohorts(client: FlaskClient, db: Session, login_as) -> None:
@@ -107,13 +134,17 @@ def test_stores_and_cohorts(client: FlaskClient, db: Session, login_as) -> None:
     dup = client.post("/admin/stores", data={"name": "行者旗舰店", "platform": "tmall"})
     assert "exists" in dup.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(Store)) == 1
-    response = client.post("/admin/cohorts", data={
-        "name": "December hires", "start_date": "2026-12-01", "trainer": str(trainer.id)})
+    response = client.post(
+        "/admin/cohorts",
+        data={"name": "December hires", "start_date": "2026-12-01", "trainer": str(trainer.id)},
+    )
     assert response.status_code == 302
     cohort = db.scalars(select(Cohort)).one()
     assert cohort.trainer_id == trainer.id and cohort.start_date == dt.date(2026, 12, 1)
-    moved = client.post(f"/admin/cohorts/{cohort.id}", data={
-        "name": "December hires", "start_date": "2026-12-03", "trainer": str(trainer.id)})
+    moved = client.post(
+        f"/admin/cohorts/{cohort.id}",
+        data={"name": "December hires", "start_date": "2026-12-03", "trainer": str(trainer.id)},
+    )
     assert moved.status_code == 302
     db.expire_all()
     assert db.get(Cohort, cohort.id).start_date == dt.date(2026, 12, 3)
@@ -123,12 +154,15 @@ def test_a_learner_cannot_lead_a_cohort(client: FlaskClient, db: Session, login_
     login_as("admin")
     learner = UserFactory(roles=["learner"])
     db.commit()
-    page = client.post("/admin/cohorts", data={
-        "name": "X", "start_date": "2026-12-01", "trainer": str(learner.id)})
+    page = client.post(
+        "/admin/cohorts", data={"name": "X", "start_date": "2026-12-01", "trainer": str(learner.id)}
+    )
     assert "must hold the trainer role" in page.get_data(as_text=True)
 
 
-def test_user_list_costs_a_bounded_number_of_queries(client: FlaskClient, db: Session, login_as, count_queries) -> None:
+def test_user_list_costs_a_bounded_number_of_queries(
+    client: FlaskClient, db: Session, login_as, count_queries
+) -> None:
     login_as("admin")
     cohort = CohortFactory()
     store = StoreFactory()
@@ -137,6 +171,7 @@ def test_user_list_costs_a_bounded_number_of_queries(client: FlaskClient, db: Se
         user = UserFactory(cohort_id=cohort.id)
         if i % 2:
             from tests.factories import add_store
+
             add_store(db, user, store, main=True)
     db.commit()
     with count_queries() as counter:

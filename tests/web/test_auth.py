@@ -77,9 +77,14 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, db: Session
     here, elsewhere = app.test_client(), app.test_client()
     _login(here, "liuyang")
     _login(elsewhere, "liuyang")
-    response = here.post("/account/password", data={
-        "current_password": TEST_PASSWORD, "new_password": "a-much-better-secret", "confirm": "a-much-better-secret",
-    })
+    response = here.post(
+        "/account/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a-much-better-secret",
+            "confirm": "a-much-better-secret",
+        },
+    )
     assert response.status_code == 302
     assert here.get("/learn/").status_code == 200
     assert elsewhere.get("/learn/").status_code == 302
@@ -88,18 +93,27 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, db: Session
 
 def test_password_change_refuses_a_wrong_current_password(client: FlaskClient, login_as) -> None:
     login_as("learner")
-    page = client.post("/account/password", data={
-        "current_password": "wrong-wrong-wrong", "new_password": "a-much-better-secret",
-        "confirm": "a-much-better-secret",
-    }).get_data(as_text=True)
+    page = client.post(
+        "/account/password",
+        data={
+            "current_password": "wrong-wrong-wrong",
+            "new_password": "a-much-better-secret",
+            "confirm": "a-much-better-secret",
+        },
+    ).get_data(as_text=True)
     assert "The current password is not right." in page
 
 
 def test_password_change_refuses_a_short_password(client: FlaskClient, login_as) -> None:
     login_as("learner")
-    page = client.post("/account/password", data={
-        "current_password": TEST_PASSWORD, "new_password": "short", "confirm": "short",
-    }).get_data(as_text=True)
+    page = client.post(
+        "/account/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "short",
+            "confirm": "short",
+        },
+    ).get_data(as_text=True)
     assert "at least 10" in page
 
 

@@ -21,8 +21,12 @@ def test_every_response_carries_the_security_headers(client: FlaskClient) -> Non
         with client.get(path) as response:
             headers = response.headers
         csp = headers["Content-Security-Policy"]
-        for directive in ["default-src 'self'", "object-src 'none'", "base-uri 'none'",
-                          "frame-ancestors 'none'"]:
+        for directive in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ]:
             assert directive in csp, (path, directive)
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
@@ -81,13 +85,22 @@ def _throttled_app(database_url: str, tmp_path: Path, storage: str = "", **rates
 def test_login_is_throttled_per_username(database_url: str, tmp_path: Path, db: Session) -> None:
     UserFactory(username="target")
     db.commit()
-    app = _throttled_app(database_url, tmp_path, login_rate_user="3 per minute",
-                         login_rate_ip="100 per minute")
+    app = _throttled_app(
+        database_url, tmp_path, login_rate_user="3 per minute", login_rate_ip="100 per minute"
+    )
     client = app.test_client()
-    codes = [client.post("/login", data={"username": "target", "password": "wrong-guess-xx"},
-                         environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code for i in range(5)]
+    codes = [
+        client.post(
+            "/login",
+            data={"username": "target", "password": "wrong-guess-xx"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{i}"},
+        ).status_code
+        for i in range(5)
+    ]
     assert codes == [200, 200, 200, 429, 429]
-    page = client.post("/login", data={"username": "target", "password": TEST_PASSWORD}).get_data(as_text=True)
+    page = client.post("/login", data={"username": "target", "password": TEST_PASSWORD}).get_data(
+        as_text=True
+    )
     assert "Too many attempts" in page and "try again in" in page
     # another username from the same address is not affected
     assert client.post("/login", data={"username": "other", "password": "x" * 12}).status_code == 200
@@ -95,11 +108,14 @@ def test_login_is_throttled_per_username(database_url: str, tmp_path: Path, db: 
 
 
 def test_login_is_throttled_per_address(database_url: str, tmp_path: Path) -> None:
-    app = _throttled_app(database_url, tmp_path, login_rate_user="100 per minute",
-                         login_rate_ip="2 per minute")
+    app = _throttled_app(
+        database_url, tmp_path, login_rate_user="100 per minute", login_rate_ip="2 per minute"
+    )
     client = app.test_client()
-    codes = [client.post("/login", data={"username": f"user{i}", "password": "x" * 12}).status_code
-             for i in range(3)]
+    codes = [
+        client.post("/login", data={"username": f"user{i}", "password": "x" * 12}).status_code
+        for i in range(3)
+    ]
     assert codes == [200, 200, 429]
     assert client.get("/login").status_code == 200  # reading the form is never limited
     app.extensions["lms.db"].engine.dispose()
@@ -113,10 +129,16 @@ def test_throttling_is_shared_through_redis(database_url: str, tmp_path: Path) -
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
     name = f"shared-{uuid.uuid4().hex[:8]}"
-    worker_a = _throttled_app(database_url, tmp_path, storage=url, login_rate_user="2 per minute",
-                              login_rate_ip="100 per minute")
-    worker_b = _throttled_app(database_url, tmp_path / "b", storage=url,
-                              login_rate_user="2 per minute", login_rate_ip="100 per minute")
+    worker_a = _throttled_app(
+        database_url, tmp_path, storage=url, login_rate_user="2 per minute", login_rate_ip="100 per minute"
+    )
+    worker_b = _throttled_app(
+        database_url,
+        tmp_path / "b",
+        storage=url,
+        login_rate_user="2 per minute",
+        login_rate_ip="100 per minute",
+    )
     form = {"username": name, "password": "wrong-guess-xx"}
     assert worker_a.test_client().post("/login", data=form).status_code == 200
     assert worker_b.test_client().post("/login", data=form).status_code == 200

@@ -53,8 +53,11 @@ class UserForm(FlaskForm):
     password = PasswordField(
         _l("Initial password"),
         validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=PASSWORD_LENGTH)],
-        description=_l("At least %(n)s characters. Give it to the person in person; they "
-                       "can change it after signing in.", n=MIN_LENGTH),
+        description=_l(
+            "At least %(n)s characters. Give it to the person in person; they "
+            "can change it after signing in.",
+            n=MIN_LENGTH,
+        ),
     )
 
 
@@ -62,7 +65,8 @@ class PasswordResetForm(FlaskForm):
     """An admin sets a new password for someone."""
 
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=PASSWORD_LENGTH)]
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=PASSWORD_LENGTH)],
     )
 
 
@@ -76,8 +80,13 @@ class StoreForm(FlaskForm):
     name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=80)])
     platform = SelectField(
         _l("Platform"),
-        choices=[("tmall", "Tmall 天猫"), ("taobao", "Taobao 淘宝"), ("jd", "JD.com 京东"),
-                 ("pdd", "Pinduoduo 拼多多"), ("douyin", "Douyin 抖音")],
+        choices=[
+            ("tmall", "Tmall 天猫"),
+            ("taobao", "Taobao 淘宝"),
+            ("jd", "JD.com 京东"),
+            ("pdd", "Pinduoduo 拼多多"),
+            ("douyin", "Douyin 抖音"),
+        ],
     )
 
 

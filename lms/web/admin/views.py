@@ -6,7 +6,6 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
@@ -66,13 +65,10 @@ def users() -> str:
     q = request.args.get("q", "").strip()[:80]
     role = request.args.get("role", "")
     status = request.args.get("status", "active")
-    stmt: Select[tuple[User]] = select(User).options(
-        joinedload(User.cohort), selectinload(User.store_links)
-    )
+    stmt: Select[tuple[User]] = select(User).options(joinedload(User.cohort), selectinload(User.store_links))
     if q:
         like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.username).like(like),
-                              func.lower(User.display_name).like(like)))
+        stmt = stmt.where(or_(func.lower(User.username).like(like), func.lower(User.display_name).like(like)))
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if status == "active":
@@ -80,9 +76,7 @@ def users() -> str:
     elif status == "inactive":
         stmt = stmt.where(User.active.is_(False))
     page: Page[User] = paginate(db_session(), stmt.order_by(User.username), per_page=50)
-    return render_template(
-        "admin/users.html", page=page, q=q, role=role, status=status, roles=role_choices()
-    )
+    return render_template("admin/users.html", page=page, q=q, role=role, status=status, roles=role_choices())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -168,8 +162,7 @@ def set_active(user_id: int) -> Response:
         if active:
             flash(_("%(name)s can sign in again.", name=user.display_name), "success")
         else:
-            flash(_("%(name)s is deactivated and signed out everywhere.", name=user.display_name),
-                  "success")
+            flash(_("%(name)s is deactivated and signed out everywhere.", name=user.display_name), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -204,8 +197,7 @@ def stores() -> Response | str:
     form = StoreForm()
     if form.validate_on_submit():
         try:
-            accounts.create_store(session, form.name.data or "", form.platform.data or "tmall",
-                                  actor=me())
+            accounts.create_store(session, form.name.data or "", form.platform.data or "tmall", actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -223,12 +215,16 @@ def stores() -> Response | str:
 
 
 def _trainer_choices() -> list[tuple[str, str]]:
-    trainers = db_session().scalars(
-        select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.TRAINER.value, User.active.is_(True))
-        .order_by(User.display_name)
-    ).all()
+    trainers = (
+        db_session()
+        .scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.TRAINER.value, User.active.is_(True))
+            .order_by(User.display_name)
+        )
+        .all()
+    )
     return [("", _("— none —"))] + [(str(t.id), f"{t.display_name} ({t.username})") for t in trainers]
 
 
@@ -251,8 +247,9 @@ def cohorts() -> Response | str:
         form.start_date.data = dt.date.today()
     if form.validate_on_submit():
         try:
-            accounts.create_cohort(session, form.name.data or "", form.start_date.data,
-                                   _trainer(form), actor=me())
+            accounts.create_cohort(
+                session, form.name.data or "", form.start_date.data, _trainer(form), actor=me()
+            )
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -289,8 +286,9 @@ def edit_cohort(cohort_id: int) -> Response | str:
         form.trainer.data = str(cohort.trainer_id or "")
     if form.validate_on_submit():
         try:
-            accounts.update_cohort(session, cohort, form.name.data or "", form.start_date.data,
-                                   _trainer(form), actor=me())
+            accounts.update_cohort(
+                session, cohort, form.name.data or "", form.start_date.data, _trainer(form), actor=me()
+            )
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)

@@ -40,21 +40,21 @@ def learner() -> str:
 def staff() -> str:
     """The staff desk: the team at a glance and where each tool is."""
     session = db_session()
-    role_counts = dict(
+    role_counts: dict[str, int] = dict(
         session.execute(
             select(UserRole.role, func.count())
             .join(User)
             .where(User.active.is_(True))
             .group_by(UserRole.role)
-        ).all()
+        ).tuples().all()
     )
     cohorts = session.scalars(select(Cohort).order_by(Cohort.start_date.desc()).limit(10)).all()
-    cohort_sizes = dict(
+    cohort_sizes: dict[int, int] = dict(
         session.execute(
             select(User.cohort_id, func.count())
             .where(User.cohort_id.is_not(None), User.active.is_(True))
             .group_by(User.cohort_id)
-        ).all()
+        ).tuples().all()  # type: ignore[arg-type]
     )
     stores = session.scalar(select(func.count()).select_from(Store).where(Store.active.is_(True)))
     return render_template(
