@@ -1,6 +1,34 @@
 """The models, one module per area; importing this package registers them all."""
 
 from lms.models.audit import AuditEvent
+from lms.models.content import (
+    Course,
+    CourseRevision,
+    FaqEntry,
+    Lesson,
+    Product,
+    Programme,
+    Question,
+    QuestionVersion,
+    Quiz,
+)
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 
-__all__ = ["AuditEvent", "Cohort", "Role", "Store", "User", "UserRole", "UserStore"]
+__all__ = [
+    "AuditEvent",
+    "Cohort",
+    "Course",
+    "CourseRevision",
+    "FaqEntry",
+    "Lesson",
+    "Product",
+    "Programme",
+    "Question",
+    "QuestionVersion",
+    "Quiz",
+    "Role",
+    "Store",
+    "User",
+    "UserRole",
+    "UserStore",
+]
