@@ -11,9 +11,48 @@ from markupsafe import Markup
 EXTENSIONS = ["tables", "fenced_code", "admonition", "def_list", "footnotes", "sane_lists", "attr_list"]
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong",
-    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "mark", "small",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+    "mark",
+    "small",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -28,8 +67,10 @@ ALLOWED_ATTRIBUTES = {
     "li": {"id"},
     "sup": {"id"},
 }
-_SAFE_CLASS = re.compile(r"^(admonition|admonition-title|note|tip|warning|danger|example|important|"
-                         r"footnote|footnote-ref|footnote-backref|language-[\w-]+)$")
+_SAFE_CLASS = re.compile(
+    r"^(admonition|admonition-title|note|tip|warning|danger|example|important|"
+    r"footnote|footnote-ref|footnote-backref|language-[\w-]+)$"
+)
 
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:

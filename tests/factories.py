@@ -8,7 +8,7 @@ import factory
 from sqlalchemy.orm import Session
 
 from lms.domain.passwords import hash_password
-from lms.models import Cohort, Store, User, UserRole, UserStore
+from lms.models import Cohort, Course, Lesson, Store, User, UserRole, UserStore
 
 _HASHES: dict[str, str] = {}
 
@@ -27,7 +27,7 @@ class _Base(factory.alchemy.SQLAlchemyModelFactory):
 
 def bind(session: Session) -> None:
     """Make every factory write through this session."""
-    for cls in (UserFactory, StoreFactory, CohortFactory):
+    for cls in (UserFactory, StoreFactory, CohortFactory, CourseFactory, LessonFactory):
         cls._meta.sqlalchemy_session = session
 
 
@@ -74,3 +74,28 @@ def add_store(session: Session, user: User, store: Store, main: bool = False) ->
     session.add(link)
     session.flush()
     return link
+
+
+class CourseFactory(_Base):
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+    summary = "What agents must know."
+    topics = factory.LazyFunction(list)
+    content_hash = "x"
+
+
+class LessonFactory(_Base):
+    class Meta:
+        model = Lesson
+
+    course = factory.SubFactory(CourseFactory)
+    slug = factory.Sequence(lambda n: f"{n:02d}-lesson")
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    day = 1
+    minutes = 20
+    position = factory.Sequence(int)
+    body = "## The order flow\n\nAwaiting payment, then **paid**."
+    content_hash = "x"

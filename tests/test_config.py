@@ -14,13 +14,15 @@ def test_every_variable_is_documented_in_the_readme() -> None:
 
 
 def test_the_environment_is_read(tmp_path: Path) -> None:
-    config = Config.from_env({
-        "LMS_DATABASE_URL": "postgresql+psycopg://x@y/z",
-        "LMS_REDIS_URL": "redis://127.0.0.1:6379/2",
-        "LMS_HTTPS": "1",
-        "LMS_PROXY_FIX": "2",
-        "LMS_INSTANCE_PATH": str(tmp_path),
-    })
+    config = Config.from_env(
+        {
+            "LMS_DATABASE_URL": "postgresql+psycopg://x@y/z",
+            "LMS_REDIS_URL": "redis://127.0.0.1:6379/2",
+            "LMS_HTTPS": "1",
+            "LMS_PROXY_FIX": "2",
+            "LMS_INSTANCE_PATH": str(tmp_path),
+        }
+    )
     assert config.resolved_database_url() == "postgresql+psycopg://x@y/z"
     assert config.https and config.proxy_fix == 2 and config.redis_url.endswith("/2")
 

@@ -38,8 +38,10 @@ def test_hostile_input_never_reaches_the_page(hostile: str) -> None:
 
 
 def test_relative_images_point_into_the_course() -> None:
-    html = render_markdown("![backpack](images/bp.jpg) ![abs](https://cdn.example/x.png)",
-                           image_base="/learn/courses/warehouse-week/files")
+    html = render_markdown(
+        "![backpack](images/bp.jpg) ![abs](https://cdn.example/x.png)",
+        image_base="/learn/courses/warehouse-week/files",
+    )
     assert 'src="/learn/courses/warehouse-week/files/images/bp.jpg"' in html
     assert 'src="https://cdn.example/x.png"' in html
 

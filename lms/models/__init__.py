@@ -12,9 +12,14 @@ from lms.models.content import (
     QuestionVersion,
     Quiz,
 )
+from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 
 __all__ = [
+    "ApiToken",
+    "Attempt",
+    "AttemptItem",
+    "LessonCompletion",
     "AuditEvent",
     "Cohort",
     "Course",

@@ -12,8 +12,10 @@ def init_web(app: Flask) -> None:
     from lms.web import errors, i18n, identity, pagination, security_headers
     from lms.web.admin.views import bp as admin_bp
     from lms.web.auth.views import bp as auth_bp
+    from lms.web.curriculum.views import bp as curriculum_bp
     from lms.web.health import bp as health_bp
     from lms.web.home.views import bp as home_bp
+    from lms.web.learn.views import bp as learn_bp
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -28,3 +30,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(learn_bp, url_prefix="/learn")
+    app.register_blueprint(curriculum_bp, url_prefix="/author/curriculum")

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
 from lms.db import db_session
+from lms.domain.curriculum import overview
 from lms.models import Cohort, Role, Store, User, UserRole
 
 bp = Blueprint("home", __name__)
@@ -32,7 +33,10 @@ def learner() -> str:
     session = db_session()
     user = session.get(User, current_user.id)
     assert user is not None
-    return render_template("home/learner.html", user=user, cohort=user.cohort)
+    programme = overview(session, published_only=True)
+    return render_template(
+        "home/learner.html", user=user, cohort=user.cohort, programme_courses=programme.courses
+    )
 
 
 @bp.get("/staff/")
@@ -46,7 +50,9 @@ def staff() -> str:
             .join(User)
             .where(User.active.is_(True))
             .group_by(UserRole.role)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     cohorts = session.scalars(select(Cohort).order_by(Cohort.start_date.desc()).limit(10)).all()
     cohort_sizes: dict[int, int] = dict(
@@ -54,7 +60,9 @@ def staff() -> str:
             select(User.cohort_id, func.count())
             .where(User.cohort_id.is_not(None), User.active.is_(True))
             .group_by(User.cohort_id)
-        ).tuples().all()  # type: ignore[arg-type]
+        )
+        .tuples()
+        .all()  # type: ignore[arg-type]
     )
     stores = session.scalar(select(func.count()).select_from(Store).where(Store.active.is_(True)))
     return render_template(
@@ -63,4 +71,5 @@ def staff() -> str:
         cohorts=cohorts,
         cohort_sizes=cohort_sizes,
         store_count=stores or 0,
+        curriculum_url=url_for("curriculum.index"),
     )

@@ -1,0 +1,104 @@
+"""The learner's side: courses, the lesson reader, marking lessons done."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Response
+
+from lms.access import signed_in
+from lms.db import db_session
+from lms.domain import lessons as lesson_rules
+from lms.domain.errors import NotFound
+from lms.markdown import render_markdown
+from lms.web.identity import me
+
+bp = Blueprint("learn", __name__)
+
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+@bp.get("/courses/<slug>")
+@signed_in
+def course(slug: str) -> str:
+    """A course: its lessons in order with day, minutes and done, and a progress bar."""
+    session = db_session()
+    try:
+        found = lesson_rules.visible_course(session, slug)
+    except NotFound:
+        abort(404)
+    progress = lesson_rules.course_progress(session, me(), found)
+    return render_template("learn/course.html", progress=progress)
+
+
+@bp.get("/courses/<slug>/lessons/<lesson>")
+@signed_in
+def lesson(slug: str, lesson: str) -> str:
+    """The lesson reader: the lesson, previous/next, and the mark-as-done button."""
+    session = db_session()
+    try:
+        found = lesson_rules.visible_lesson(session, slug, lesson)
+    except NotFound:
+        abort(404)
+    progress = lesson_rules.course_progress(session, me(), found.course)
+    index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == found.id)
+    previous = progress.lessons[index - 1].lesson if index > 0 else None
+    following = progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None
+    html = render_markdown(found.body, image_base=url_for("learn.course_file", slug=slug, path=""))
+    return render_template(
+        "learn/lesson.html",
+        lesson=found,
+        html=html,
+        done=progress.lessons[index].done,
+        progress=progress,
+        previous=previous,
+        following=following,
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/courses/<slug>/lessons/<lesson>/done")
+@signed_in
+def mark_done(slug: str, lesson: str) -> Response:
+    """Mark the lesson done and go on to the next one."""
+    session = db_session()
+    try:
+        found = lesson_rules.visible_lesson(session, slug, lesson)
+    except NotFound:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    lesson_rules.mark_done(session, me(), found)
+    session.commit()
+    progress = lesson_rules.course_progress(session, me(), found.course)
+    following = next((s.lesson for s in progress.lessons if not s.done), None)
+    if following is not None:
+        return redirect(url_for("learn.lesson", slug=slug, lesson=following.slug))
+    from flask import flash
+
+    flash(_("You have finished every lesson of “%(course)s”.", course=found.course.title), "success")
+    return redirect(url_for("learn.course", slug=slug))
+
+
+@bp.get("/courses/<slug>/files/<path:path>")
+@signed_in
+def course_file(slug: str, path: str) -> Response:
+    """An image from the course's folder (lessons refer to them by relative path)."""
+    session = db_session()
+    try:
+        lesson_rules.visible_course(session, slug)
+    except NotFound:
+        abort(404)
+    root = Path(current_app.config["LMS"].content_dir) / "courses" / slug
+    full = safe_join(str(root), path)
+    if full is None or not Path(full).is_file():
+        abort(404)
+    kind, _encoding = mimetypes.guess_type(full)
+    if kind not in IMAGE_TYPES:
+        abort(404)
+    return send_file(full, mimetype=kind, max_age=3600)

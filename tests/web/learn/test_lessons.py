@@ -1,0 +1,118 @@
+"""The lesson reader: course page, reading, marking done, drafts invisible."""
+
+from __future__ import annotations
+
+import threading
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.domain.lessons import mark_done
+from lms.models import LessonCompletion, User
+from tests.factories import CourseFactory, LessonFactory
+
+
+def _course(db: Session, published: bool = True, lessons: int = 3):
+    course = CourseFactory(
+        slug="platform-rules", title="Platform rules", published=published, version_major=2, version_minor=1
+    )
+    made = [
+        LessonFactory(course=course, slug=f"0{i}-step", title=f"Step {i}", position=i)
+        for i in range(1, lessons + 1)
+    ]
+    db.commit()
+    return course, made
+
+
+def test_course_page_lists_lessons_with_progress(client: FlaskClient, db: Session, login_as) -> None:
+    login_as("learner")
+    _course(db)
+    page = client.get("/learn/courses/platform-rules").get_data(as_text=True)
+    assert "Step 1" in page and "Step 3" in page
+    assert "0 of 3 lessons done" in page
+
+
+def test_reading_and_marking_done_moves_on_and_records_the_version(
+    client: FlaskClient, db: Session, login_as
+) -> None:
+    user = login_as("learner")
+    _course(db)
+    page = client.get("/learn/courses/platform-rules/lessons/01-step").get_data(as_text=True)
+    assert "<h2>The order flow</h2>" in page and "Mark as done" in page
+    response = client.post("/learn/courses/platform-rules/lessons/01-step/done")
+    assert response.headers["Location"].endswith("/learn/courses/platform-rules/lessons/02-step")
+    completion = db.scalars(select(LessonCompletion).where(LessonCompletion.user_id == user.id)).one()
+    assert completion.course_version == "2.1" and completion.done_at is not None
+    assert "1 of 3 lessons done" in client.get("/learn/courses/platform-rules").get_data(as_text=True)
+    # marking again changes nothing
+    client.post("/learn/courses/platform-rules/lessons/01-step/done")
+    assert db.scalar(select(func.count()).select_from(LessonCompletion)) == 1
+
+
+def test_draft_courses_are_invisible_to_learners(client: FlaskClient, db: Session, login_as) -> None:
+    login_as("learner")
+    _course(db, published=False)
+    assert client.get("/learn/courses/platform-rules").status_code == 404
+    assert client.get("/learn/courses/platform-rules/lessons/01-step").status_code == 404
+    assert client.post("/learn/courses/platform-rules/lessons/01-step/done").status_code == 404
+    assert "Platform rules" not in client.get("/learn/").get_data(as_text=True)
+
+
+def test_inactive_lessons_are_gone(client: FlaskClient, db: Session, login_as) -> None:
+    login_as("learner")
+    _course(db)
+    from lms.models import Lesson
+
+    lesson = db.scalars(select(Lesson).where(Lesson.slug == "02-step")).one()
+    lesson.active = False
+    db.commit()
+    assert client.get("/learn/courses/platform-rules/lessons/02-step").status_code == 404
+
+
+def test_course_files_serve_only_images_inside_the_course(client: FlaskClient, db: Session, login_as) -> None:
+    login_as("learner")
+    _course(db)
+    assert client.get("/learn/courses/platform-rules/files/../../pyproject.toml").status_code == 404
+    assert client.get("/learn/courses/platform-rules/files/course.toml").status_code == 404
+
+
+def test_parallel_marking_records_once(app, db: Session) -> None:
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    _course_obj, lessons = _course(db)
+    database = app.extensions["lms.db"]
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        session = database.session()
+        try:
+            mark_done(session, session.get(User, user.id), session.get(type(lessons[0]), lessons[0].id))
+            session.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert db.scalar(select(func.count()).select_from(LessonCompletion)) == 1
+
+
+def test_lesson_page_queries_are_bounded(client: FlaskClient, db: Session, login_as, count_queries) -> None:
+    login_as("learner")
+    _course(db, lessons=3)
+    with count_queries() as small:
+        client.get("/learn/courses/platform-rules/lessons/01-step")
+    course = CourseFactory(slug="big")
+    for i in range(40):
+        LessonFactory(course=course, slug=f"l{i:02d}", position=i)
+    db.commit()
+    with count_queries() as big:
+        client.get("/learn/courses/big/lessons/l05")
+    assert big.count == small.count <= 8
