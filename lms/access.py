@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -75,4 +75,7 @@ def enforce_access() -> Response | None:
     assert isinstance(access, frozenset)
     if not current_user.has_role(*access):
         abort(403)
+    token = g.get("api_token")
+    if token is not None and token.scope != "staff" and not (access & {"learner"}):
+        abort(403)  # a learner-scoped token never acts as staff, whoever holds it
     return None

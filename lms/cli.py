@@ -207,7 +207,35 @@ def users_import(file: Path) -> None:
         click.echo(f"  {username}  {password}")
 
 
-COMMANDS = [db_group, init_command, demo_command, serve_command, users_group]
+@click.group("tokens")
+def tokens_group() -> None:
+    """Personal access tokens for the JSON API."""
+
+
+@tokens_group.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="What the token is for, e.g. 'seat allocation'.")
+@click.option("--scope", type=click.Choice(["learner", "staff"]), default="learner", show_default=True)
+@with_appcontext
+def tokens_create(username: str, name: str, scope: str) -> None:
+    """Create a token for USERNAME; it is printed once, alone on the last line."""
+    from lms.domain import accounts, tokens
+
+    session = db_session()
+    user = accounts.find_user(session, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    try:
+        token, secret = tokens.create_token(session, user, name, scope)
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err)) from None
+    session.commit()
+    click.echo(f"Created {scope} token {token.name!r} for {user.username}. It is shown this once:")
+    click.echo(secret)
+
+
+COMMANDS = [db_group, init_command, demo_command, serve_command, users_group, tokens_group]
 
 
 def register_commands(app: Flask) -> None:

@@ -10,7 +10,9 @@ def init_web(app: Flask) -> None:
     from lms.access import enforce_access
     from lms.extensions import csrf, limiter
     from lms.web import errors, i18n, identity, pagination, security_headers
+    from lms.web.account.views import bp as account_bp
     from lms.web.admin.views import bp as admin_bp
+    from lms.web.api.views import bp as api_bp
     from lms.web.auth.views import bp as auth_bp
     from lms.web.curriculum.views import bp as curriculum_bp
     from lms.web.health import bp as health_bp
@@ -30,5 +32,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(learn_bp, url_prefix="/learn")
     app.register_blueprint(curriculum_bp, url_prefix="/author/curriculum")

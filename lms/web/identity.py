@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Request, g
 from flask_babel import lazy_gettext as _l
 
-from lms.db import db_session
+from lms.db import db_session, utcnow
 from lms.extensions import login_manager
 from lms.models import User
 
@@ -21,10 +21,31 @@ def load_user(identity: str) -> User | None:
     return user
 
 
+def load_user_from_request(req: Request) -> User | None:
+    """API requests may sign in with `Authorization: Bearer <token>` (never in the query string)."""
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    from lms.domain.tokens import user_for_token
+
+    session = db_session()
+    found = user_for_token(session, secret.strip())
+    if found is None:
+        return None
+    user, token = found
+    g.api_token = token
+    token.last_used_at = utcnow()
+    return user
+
+
 def init_app(app: Flask) -> None:
     """Bind flask-login."""
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    login_manager.request_loader(load_user_from_request)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

@@ -1,0 +1,85 @@
+"""Personal access tokens for the JSON API: shown once, stored as a hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.db import utcnow
+from lms.domain import audit
+from lms.domain.errors import N_, DomainError, NotFound
+from lms.models import ApiToken, Role, User
+
+PREFIX = "lms_"
+SCOPES = ("learner", "staff")
+MAX_ACTIVE_TOKENS = 20
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    session: Session, user: User, name: str, scope: str = "learner", *, actor: User | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for the user; returns the row and the secret (shown this once only)."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise DomainError(N_("Give the token a name of 1–80 characters."), "name")
+    if scope not in SCOPES:
+        raise DomainError(N_("Unknown scope (learner or staff)."), "scope")
+    if scope == "staff" and not user.is_staff:
+        raise DomainError(N_("Only trainers, QC staff and admins can hold staff tokens."), "scope")
+    active = session.scalars(
+        select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    if len(active) >= MAX_ACTIVE_TOKENS:
+        raise DomainError(N_("Revoke an old token first (at most %(n)s)."), "name", n=MAX_ACTIVE_TOKENS)
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret), prefix=secret[:10], scope=scope)
+    session.add(token)
+    session.flush()
+    audit.record(
+        session,
+        "token.create",
+        actor=actor or user,
+        target=token,
+        target_type="api_token",
+        after={"name": name, "scope": scope, "user_id": user.id},
+    )
+    return token, secret
+
+
+def revoke_token(session: Session, user: User, token_id: int, *, actor: User | None = None) -> None:
+    """Revoke one of the user's tokens."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(N_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, "token.revoke", actor=actor or user, target=token, target_type="api_token")
+
+
+def user_for_token(session: Session, secret: str) -> tuple[User, ApiToken] | None:
+    """The active user and token behind a secret, or None."""
+    if not secret.startswith(PREFIX) or len(secret) > 200:
+        return None
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).one_or_none()
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    if token.scope == "staff" and not token.user.is_staff:
+        return None
+    return token.user, token
+
+
+def token_allows(token: ApiToken | None, *roles: Role) -> bool:
+    """Whether a request made with this token may act in one of these roles (staff needs staff scope)."""
+    if token is None:
+        return True
+    staff_roles = {Role.TRAINER, Role.QC, Role.ADMIN}
+    if any(r in staff_roles for r in roles) and Role.LEARNER not in roles:
+        return token.scope == "staff"
+    return True
