@@ -28,7 +28,7 @@ def api_tokens() -> Response | str:
     user = me()
     form = TokenForm()
     if not user.is_staff:
-        form.scope.choices = [c for c in form.scope.choices if c[0] == "learner"]  # type: ignore[union-attr]
+        form.scope.choices = [c for c in form.scope.choices if c[0] == "learner"]
     secret = None
     if form.validate_on_submit():
         try:
@@ -41,7 +41,7 @@ def api_tokens() -> Response | str:
             flash(_("Token created. Copy it now: it will not be shown again."), "success")
             form = TokenForm(formdata=None)
             if not user.is_staff:
-                form.scope.choices = [c for c in form.scope.choices if c[0] == "learner"]  # type: ignore[union-attr]
+                form.scope.choices = [c for c in form.scope.choices if c[0] == "learner"]
     rows = session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     ).all()
