@@ -1,0 +1,1 @@
+"""The curriculum as files: reading and validating courses/ and quizzes/, GIFT and Aiken."""
