@@ -26,7 +26,7 @@ class Numeric(QuestionType):
     """Type a number."""
 
     name = "numeric"
-    keys = frozenset({"answers"})
+    keys = frozenset({"answers", "other_feedback"})
 
     def parse(self, raw: dict[str, Any], report: Report) -> dict[str, Any]:
         answers = []
@@ -54,7 +54,10 @@ class Numeric(QuestionType):
             answers.append(entry)
         if raw.get("answers") is not None and not any(a["weight"] == 100 for a in answers):
             report("no answer has weight 100: nobody can get full marks", "answers")
-        return {"answers": answers}
+        body: dict[str, Any] = {"answers": answers}
+        if isinstance(raw.get("other_feedback"), str) and raw["other_feedback"]:
+            body["other_feedback"] = raw["other_feedback"]
+        return body
 
     def check_response(self, body: dict[str, Any], response: Any) -> None:
         data = require_dict(response)
@@ -74,4 +77,6 @@ class Numeric(QuestionType):
             if hit and answer["weight"] / 100 > best:
                 best = answer["weight"] / 100
                 feedback = [answer["feedback"]] if answer.get("feedback") else []
+        if best == 0 and body.get("other_feedback"):
+            feedback = [body["other_feedback"]]
         return Grade(round(points * max(0.0, best), 4), points, feedback)

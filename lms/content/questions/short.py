@@ -36,7 +36,7 @@ class ShortAnswer(QuestionType):
     """Type a word or a number."""
 
     name = "short"
-    keys = frozenset({"answers", "pattern"})
+    keys = frozenset({"answers", "pattern", "other_feedback"})
 
     def parse(self, raw: dict[str, Any], report: Report) -> dict[str, Any]:
         answers = []
@@ -47,6 +47,8 @@ class ShortAnswer(QuestionType):
                 entry["feedback"] = str(answer["feedback"])
             answers.append(entry)
         body: dict[str, Any] = {"answers": answers}
+        if isinstance(raw.get("other_feedback"), str) and raw["other_feedback"]:
+            body["other_feedback"] = raw["other_feedback"]
         pattern = raw.get("pattern")
         if pattern is not None:
             if not isinstance(pattern, str):
@@ -76,4 +78,6 @@ class ShortAnswer(QuestionType):
             pattern = body.get("pattern")
             if best < 1 and pattern and re.fullmatch(pattern, response["text"].strip(), re.IGNORECASE):
                 best, feedback = 1.0, []
+        if best == 0 and body.get("other_feedback"):
+            feedback = [body["other_feedback"]]
         return Grade(round(points * max(0.0, best), 4), points, feedback)
