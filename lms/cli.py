@@ -235,7 +235,117 @@ def tokens_create(username: str, name: str, scope: str) -> None:
     click.echo(secret)
 
 
-COMMANDS = [db_group, init_command, demo_command, serve_command, users_group, tokens_group]
+@click.group("content")
+def content_group() -> None:
+    """The curriculum files: check, load, GIFT and Aiken."""
+
+
+def _content_root() -> Path:
+    return Path(current_app.config["LMS"].content_dir)
+
+
+@content_group.command("check")
+@click.argument("paths", nargs=-1)
+@with_appcontext
+def content_check(paths: tuple[str, ...]) -> None:
+    """Validate courses/ and quizzes/ (or just PATHS); every problem as path:line: message."""
+    from lms.content.loader import check
+
+    tree, problems = check(_content_root(), list(paths) or None)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo(f"Content is clean: {tree.summary()}.")
+
+
+@content_group.command("sync")
+@with_appcontext
+def content_sync() -> None:
+    """Validate, then load the curriculum into the database in one transaction (idempotent)."""
+    from lms.content.loader import check
+    from lms.domain.content_sync import sync_content
+
+    tree, problems = check(_content_root())
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found; nothing was loaded")
+    session = db_session()
+    report = sync_content(session, tree)
+    session.commit()
+    click.echo(f"Loaded {tree.summary()}.")
+    for line in report.lines():
+        click.echo(f"  {line}")
+
+
+def _import_questions(kind: str, file: Path, quiz_slug: str) -> None:
+    from lms.content.aiken import parse_aiken
+    from lms.content.gift import parse_gift
+    from lms.domain.question_import import import_questions
+
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text") from None
+    questions, problems = (parse_gift if kind == "gift" else parse_aiken)(text)
+    for line, message in problems:
+        click.echo(f"{file}:{line}: {message}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported")
+    session = db_session()
+    try:
+        result = import_questions(session, quiz_slug, questions)
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err)) from None
+    session.commit()
+    click.echo(f"Imported {len(questions)} question(s) into quiz {quiz_slug!r}: "
+               f"{result['created']} new, {result['updated']} changed, {result['unchanged']} unchanged.")
+
+
+@content_group.command("import-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiz", "quiz_slug", required=True, help="Slug of the quiz (created if new).")
+@with_appcontext
+def content_import_gift(file: Path, quiz_slug: str) -> None:
+    """Import a Moodle GIFT file into a quiz; a file with any error imports nothing."""
+    _import_questions("gift", file, quiz_slug)
+
+
+@content_group.command("import-aiken")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiz", "quiz_slug", required=True, help="Slug of the quiz (created if new).")
+@with_appcontext
+def content_import_aiken(file: Path, quiz_slug: str) -> None:
+    """Import an Aiken file (single-choice questions) into a quiz."""
+    _import_questions("aiken", file, quiz_slug)
+
+
+@content_group.command("export-gift")
+@click.option("--quiz", "quiz_slug", required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
+def content_export_gift(quiz_slug: str, output: Path | None) -> None:
+    """Export a quiz's questions as GIFT (to standard output, or -o FILE)."""
+    from lms.content.gift import export_gift
+    from lms.domain.question_import import quiz_questions
+
+    try:
+        quiz, questions = quiz_questions(db_session(), quiz_slug)
+    except DomainError as err:
+        raise click.ClickException(str(err)) from None
+    settings = {"title": quiz.title, "course": quiz.course.slug if quiz.course else None,
+                "pass_percent": quiz.pass_percent}
+    text = export_gift(questions, settings)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(questions)} question(s) to {output}.")
+
+
+COMMANDS = [db_group, init_command, demo_command, serve_command, users_group, tokens_group, content_group]
 
 
 def register_commands(app: Flask) -> None:
