@@ -300,8 +300,10 @@ def _import_questions(kind: str, file: Path, quiz_slug: str) -> None:
         session.rollback()
         raise click.ClickException(str(err)) from None
     session.commit()
-    click.echo(f"Imported {len(questions)} question(s) into quiz {quiz_slug!r}: "
-               f"{result['created']} new, {result['updated']} changed, {result['unchanged']} unchanged.")
+    click.echo(
+        f"Imported {len(questions)} question(s) into quiz {quiz_slug!r}: "
+        f"{result['created']} new, {result['updated']} changed, {result['unchanged']} unchanged."
+    )
 
 
 @content_group.command("import-gift")
@@ -335,8 +337,11 @@ def content_export_gift(quiz_slug: str, output: Path | None) -> None:
         quiz, questions = quiz_questions(db_session(), quiz_slug)
     except DomainError as err:
         raise click.ClickException(str(err)) from None
-    settings = {"title": quiz.title, "course": quiz.course.slug if quiz.course else None,
-                "pass_percent": quiz.pass_percent}
+    settings = {
+        "title": quiz.title,
+        "course": quiz.course.slug if quiz.course else None,
+        "pass_percent": quiz.pass_percent,
+    }
     text = export_gift(questions, settings)
     if output is None:
         click.echo(text, nl=False)

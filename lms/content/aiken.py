@@ -30,7 +30,9 @@ def parse_aiken(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]
             if not stem or len(options) < 2:
                 problems.append((start or number, "a question needs a text and at least two options"))
             elif answer.group(1) not in letters:
-                problems.append((number, f"ANSWER {answer.group(1)} is not one of the options {''.join(letters)}"))
+                problems.append(
+                    (number, f"ANSWER {answer.group(1)} is not one of the options {''.join(letters)}")
+                )
             else:
                 text = " ".join(stem)
                 base, n = slugify(text)[:40], 2
@@ -38,8 +40,10 @@ def parse_aiken(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]
                 while qid in used:
                     qid, n = f"{base}-{n}", n + 1
                 used.add(qid)
-                choices = [{"text": t, "weight": 100.0 if letter == answer.group(1) else 0.0}
-                           for letter, t in options]
+                choices = [
+                    {"text": t, "weight": 100.0 if letter == answer.group(1) else 0.0}
+                    for letter, t in options
+                ]
                 questions.append(QuestionSpec(qid, "single", text, 1.0, (), "", {"choices": choices}, start))
             stem, options, start = [], [], 0
         elif option and stem:
@@ -65,7 +69,12 @@ def export_aiken(questions: list[QuestionSpec]) -> tuple[str, list[str]]:
     for q in questions:
         choices = q.body.get("choices", [])
         right = [i for i, c in enumerate(choices) if c["weight"] == 100]
-        if q.type != "single" or len(right) != 1 or len(choices) > 26 or any(0 < c["weight"] < 100 for c in choices):
+        if (
+            q.type != "single"
+            or len(right) != 1
+            or len(choices) > 26
+            or any(0 < c["weight"] < 100 for c in choices)
+        ):
             skipped.append(q.id)
             continue
         out.append(q.text.replace("\n", " "))

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from lms.content.problems import Problems
+from lms.content.problems import Problems, SourceLines
 
 #: Where a key is: key name -> line number.
 Locate = Callable[[str], int]
+
+
+def locator(lines: SourceLines, start: int, end: int | None) -> Locate:
+    """Find keys between two lines (one table of an array of tables); no key means the table's line."""
+
+    def locate(key: str) -> int:
+        return lines.key(key, start, end) if key else start
+
+    return locate
 
 
 class TableReader:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lms.content.checks import TableReader
+from lms.content.checks import TableReader, locator
 from lms.content.problems import Problems, SourceLines, load_toml
 from lms.content.specs import FaqEntrySpec
 
@@ -27,7 +27,7 @@ def read_faq(path: Path, root: Path, problems: Problems) -> list[FaqEntrySpec]:
     for index, table in enumerate(top.tables("entries", required=True)):
         start = headers[index] if index < len(headers) else 1
         end = headers[index + 1] if index + 1 < len(headers) else None
-        reader = TableReader(table, rel, problems, lambda key, s=start, e=end: lines.key(key, s, e) if key else s)
+        reader = TableReader(table, rel, problems, locator(lines, start, end))
         reader.unknown_keys(ENTRY_KEYS, "an FAQ entry")
         entry_id = reader.text("id")
         if entry_id and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", entry_id):
@@ -38,12 +38,14 @@ def read_faq(path: Path, root: Path, problems: Problems) -> list[FaqEntrySpec]:
         phrasings = reader.strings("phrasings")
         if not 1 <= len(phrasings) <= 3:
             reader.report("give 1–3 `phrasings` (other ways shoppers ask it)", "phrasings")
-        entries.append(FaqEntrySpec(
-            id=entry_id,
-            kind=reader.choice("kind", ("reply", "operation"), "reply"),
-            question=reader.text("question"),
-            answer=reader.text("answer"),
-            tags=reader.strings("tags"),
-            phrasings=phrasings,
-        ))
+        entries.append(
+            FaqEntrySpec(
+                id=entry_id,
+                kind=reader.choice("kind", ("reply", "operation"), "reply"),
+                question=reader.text("question"),
+                answer=reader.text("answer"),
+                tags=reader.strings("tags"),
+                phrasings=phrasings,
+            )
+        )
     return entries

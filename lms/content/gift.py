@@ -20,10 +20,26 @@ from lms.content.specs import QuestionSpec
 
 BLANK = "_____"
 # Escapes are swapped for private-use characters while parsing, then swapped back.
-_ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004",
-            "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007"}
-_RESTORE = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#", "\ue004": "{", "\ue005": "}",
-            "\ue006": ":", "\ue007": "\n"}
+_ESCAPES = {
+    "\\\\": "\ue000",
+    "\\~": "\ue001",
+    "\\=": "\ue002",
+    "\\#": "\ue003",
+    "\\{": "\ue004",
+    "\\}": "\ue005",
+    "\\:": "\ue006",
+    "\\n": "\ue007",
+}
+_RESTORE = {
+    "\ue000": "\\",
+    "\ue001": "~",
+    "\ue002": "=",
+    "\ue003": "#",
+    "\ue004": "{",
+    "\ue005": "}",
+    "\ue006": ":",
+    "\ue007": "\n",
+}
 FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
 WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 DIRECTIVE = re.compile(r"^//\s*\[(id|tag):(.*?)\]\s*$")
@@ -56,7 +72,7 @@ def slugify(title: str) -> str:
 def _split_format(text: str) -> tuple[str, str]:
     match = FORMAT.match(text)
     if match:
-        return match.group(1).lower(), text[match.end():]
+        return match.group(1).lower(), text[match.end() :]
     return "markdown", text
 
 
@@ -105,7 +121,7 @@ def _weight_text_feedback(rest: str, default: float) -> tuple[float, str, str]:
     match = WEIGHT.match(rest)
     if match:
         weight = float(match.group(1))
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     text, _, feedback = rest.partition("#")
     _fmt, text = _split_format(text.strip())
     _ffmt, feedback = _split_format(feedback.strip())
@@ -133,7 +149,7 @@ def _numeric(block: str, report: Any) -> dict[str, Any] | None:
         match = WEIGHT.match(rest)
         if match:
             weight = float(match.group(1))
-            rest = rest[match.end():]
+            rest = rest[match.end() :]
         value, _, feedback = rest.partition("#")
         value, feedback = _restore(value).strip(), _clean(feedback)
         if marker == "~" and not value:
@@ -172,22 +188,22 @@ def _parse_block(block: str, report: Any) -> tuple[str, dict[str, Any]] | None:
     if not stripped:
         return "essay", {}
     if stripped.startswith("#"):
-        body = _numeric(stripped, report)
-        return ("numeric", body) if body is not None else None
+        numeric = _numeric(stripped, report)
+        return ("numeric", numeric) if numeric is not None else None
     tf = re.match(r"^(TRUE|FALSE|T|F)\b(.*)$", stripped, re.IGNORECASE | re.DOTALL)
     if tf:
         answer = tf.group(1).upper().startswith("T")
         feedbacks = [_clean(f) for f in tf.group(2).split("#")[1:]] if "#" in tf.group(2) else []
         wrong = _split_format(feedbacks[0])[1] if feedbacks else ""
         right = _split_format(feedbacks[1])[1] if len(feedbacks) > 1 else ""
-        body: dict[str, Any] = {"answer": answer}
+        tf_body: dict[str, Any] = {"answer": answer}
         # GIFT gives the feedback for a wrong answer first, then for a right one.
         on_true, on_false = (right, wrong) if answer else (wrong, right)
         if on_true:
-            body["feedback_true"] = on_true
+            tf_body["feedback_true"] = on_true
         if on_false:
-            body["feedback_false"] = on_false
-        return "truefalse", body
+            tf_body["feedback_false"] = on_false
+        return "truefalse", tf_body
     answers = _answers(stripped)
     if not answers:
         report("the answer block has no answers (start each with = or ~)")
@@ -203,10 +219,10 @@ def _parse_block(block: str, report: Any) -> tuple[str, dict[str, Any]] | None:
                 pairs.append({"left": left, "right": right})
             else:
                 distractors.append(right)
-        body = {"pairs": pairs}
+        matching: dict[str, Any] = {"pairs": pairs}
         if distractors:
-            body["distractors"] = distractors
-        return "matching", body
+            matching["distractors"] = distractors
+        return "matching", matching
     if any(m == "~" for m, _ in answers):
         single = any(m == "=" for m, _ in answers)
         choices = []
@@ -218,7 +234,7 @@ def _parse_block(block: str, report: Any) -> tuple[str, dict[str, Any]] | None:
             choices.append(choice)
         return ("single" if single else "multiple"), {"choices": choices}
     short_answers = []
-    body = {}
+    body: dict[str, Any] = {}
     for _m, rest in answers:
         weight, text, feedback = _weight_text_feedback(rest, 100.0)
         if text == "*" and weight == 0:
@@ -262,7 +278,7 @@ def parse_gift(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
                 report("a title starts with :: but never ends")
                 continue
             title = _clean(text[2:end])
-            text = text[end + 2:]
+            text = text[end + 2 :]
         open_at = text.find("{")
         if open_at < 0:
             report("no answer block {…}: a description without a question is not imported")
@@ -271,8 +287,8 @@ def parse_gift(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
         if close_at < 0:
             report("the answer block { is never closed with }")
             continue
-        block = text[open_at + 1:close_at]
-        before, after = text[:open_at], text[close_at + 1:]
+        block = text[open_at + 1 : close_at]
+        before, after = text[:open_at], text[close_at + 1 :]
         text_format, before = _split_format(before.strip() if not after.strip() else before.lstrip())
         explanation = ""
         if "####" in block:
@@ -282,7 +298,9 @@ def parse_gift(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
         if parsed is None:
             continue
         qtype, body = parsed
-        question_text = _clean(before) if not after.strip() else _restore(before).rstrip() + " " + BLANK + _restore(after)
+        question_text = (
+            _clean(before) if not after.strip() else _restore(before).rstrip() + " " + BLANK + _restore(after)
+        )
         if not after.strip():
             question_text = _clean(before)
         extra: dict[str, Any] = {}
@@ -316,24 +334,32 @@ def parse_gift(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
         while unique_id in used_ids:
             unique_id, n = f"{base_id}-{n}", n + 1
         used_ids.add(unique_id)
+        if body.get("title") == unique_id:
+            del body["title"]  # the title says nothing the id does not
         qtype_obj = REGISTRY[qtype]
         type_problems: list[str] = []
-        canonical = qtype_obj.parse({**body, "text": question_text}, lambda m, _k: type_problems.append(m))
+
+        def collect(message: str, _key: str | None, found: list[str] = type_problems) -> None:
+            found.append(message)
+
+        canonical = qtype_obj.parse({**body, "text": question_text}, collect)
         for message in type_problems:
             report(f"{qtype} question: {message}")
         for key in ("title", "format", "category", "other_feedback"):
             if key in body:
                 canonical[key] = body[key]
-        questions.append(QuestionSpec(
-            id=unique_id,
-            type=qtype,
-            text=question_text,
-            points=points or qtype_obj.default_points(canonical),
-            tags=tuple(tags),
-            explanation=explanation,
-            body=canonical,
-            line=line,
-        ))
+        questions.append(
+            QuestionSpec(
+                id=unique_id,
+                type=qtype,
+                text=question_text,
+                points=points or qtype_obj.default_points(canonical),
+                tags=tuple(tags),
+                explanation=explanation,
+                body=canonical,
+                line=line,
+            )
+        )
     if problems:
         return [], problems
     return questions, problems
@@ -364,9 +390,13 @@ def _prefix(question: QuestionSpec) -> str:
 
 GIFT_TYPES = {"single", "multiple", "truefalse", "short", "numeric", "matching", "essay"}
 GIFT_KEYS = {
-    "single": {"choices"}, "multiple": {"choices"}, "truefalse": {"answer", "feedback_true", "feedback_false"},
-    "short": {"answers", "other_feedback"}, "numeric": {"answers", "other_feedback"},
-    "matching": {"pairs", "distractors"}, "essay": set(),
+    "single": {"choices"},
+    "multiple": {"choices"},
+    "truefalse": {"answer", "feedback_true", "feedback_false"},
+    "short": {"answers", "other_feedback"},
+    "numeric": {"answers", "other_feedback"},
+    "matching": {"pairs", "distractors"},
+    "essay": set(),
 }
 META = {"title", "format", "category"}
 
@@ -379,7 +409,11 @@ def _block(question: QuestionSpec) -> str:
             if kind == "single" and choice["weight"] == 100:
                 parts.append("=" + escape(choice["text"]) + _fb(choice.get("feedback")))
             else:
-                parts.append(f"~%{_int_if_whole(choice['weight'])}%" + escape(choice["text"]) + _fb(choice.get("feedback")))
+                parts.append(
+                    f"~%{_int_if_whole(choice['weight'])}%"
+                    + escape(choice["text"])
+                    + _fb(choice.get("feedback"))
+                )
         return "\n".join(parts)
     if kind == "truefalse":
         right = body.get("feedback_true" if body["answer"] else "feedback_false", "")
@@ -389,7 +423,10 @@ def _block(question: QuestionSpec) -> str:
             text += "#" + escape(wrong) + ("#" + escape(right) if right else "")
         return text
     if kind == "short":
-        parts = [f"={_weight(a['weight'], 100)}{escape(a['text'])}{_fb(a.get('feedback'))}" for a in body["answers"]]
+        parts = [
+            f"={_weight(a['weight'], 100)}{escape(a['text'])}{_fb(a.get('feedback'))}"
+            for a in body["answers"]
+        ]
         if body.get("other_feedback"):
             parts.append(f"=%0%*{_fb(body['other_feedback'])}")
         return "\n".join(parts)
@@ -417,8 +454,11 @@ def to_gift(question: QuestionSpec) -> str:
         question.type != "essay" or not question.body.get("rubric")
     )
     if not representable:
-        extra = {"type": question.type, "text": question.text,
-                 "body": {k: v for k, v in question.body.items() if k not in META}}
+        extra = {
+            "type": question.type,
+            "text": question.text,
+            "body": {k: v for k, v in question.body.items() if k not in META},
+        }
     else:
         leftovers = {k: v for k, v in question.body.items() if k not in GIFT_KEYS[question.type] | META}
         if leftovers:
@@ -430,15 +470,18 @@ def to_gift(question: QuestionSpec) -> str:
         lines.append("// @lms: " + json.dumps(extra, ensure_ascii=False, sort_keys=True))
     title = question.body.get("title") or question.id
     block = _block(question) if representable else ""
-    general = f"\n####{escape(question.explanation)}" if question.explanation else ""
+    general = f"####{escape(question.explanation)}" if question.explanation else ""
+    inner = "\n".join(part for part in (block, general) if part)  # a blank line would end the question
+    braces = f"{{\n{inner}\n}}" if inner else "{}"
     text = question.text if representable else question.text.replace(BLANK, "___")
     if representable and BLANK in text:
         before, _, after = text.partition(BLANK)
-        body_text = f"{escape(before.rstrip())} {{\n{block}{general}\n}} {escape(after.lstrip())}"
-        if not before.endswith(" "):
-            body_text = f"{escape(before)}{{\n{block}{general}\n}}{escape(after)}"
+        if before.endswith(" "):
+            body_text = f"{escape(before.rstrip())} {braces} {escape(after.lstrip())}"
+        else:
+            body_text = f"{escape(before)}{braces}{escape(after)}"
     else:
-        body_text = f"{escape(text)} {{\n{block}{general}\n}}" if block or general else f"{escape(text)} {{}}"
+        body_text = f"{escape(text)} {braces}"
     lines.append(f"::{escape(title)}::{_prefix(question)}{body_text}")
     return "\n".join(lines)
 
@@ -449,7 +492,13 @@ def export_gift(questions: list[QuestionSpec], settings: dict[str, Any] | None =
     for key, value in (settings or {}).items():
         if value in (None, "", [], ()):
             continue
-        shown = ", ".join(value) if isinstance(value, list | tuple) else str(value).lower() if isinstance(value, bool) else value
+        shown = (
+            ", ".join(value)
+            if isinstance(value, list | tuple)
+            else str(value).lower()
+            if isinstance(value, bool)
+            else value
+        )
         out.append(f"// @{key}: {shown}")
     if out:
         out.append("")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lms.content.checks import TableReader
+from lms.content.checks import TableReader, locator
 from lms.content.faq import read_faq
 from lms.content.problems import Problem, Problems, SourceLines, load_toml
 from lms.content.products import read_products
@@ -16,7 +16,16 @@ from lms.content.quizzes import read_gift_quiz, read_quiz
 from lms.content.specs import ContentTree, CourseSpec, LessonSpec
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-COURSE_KEYS = {"title", "title_zh", "summary", "version", "topics", "refresher_on_major", "published", "lessons"}
+COURSE_KEYS = {
+    "title",
+    "title_zh",
+    "summary",
+    "version",
+    "topics",
+    "refresher_on_major",
+    "published",
+    "lessons",
+}
 LESSON_KEYS = {"file", "title", "day", "minutes"}
 MAX_FILE = 2 * 1024 * 1024
 
@@ -51,7 +60,7 @@ def read_course(folder: Path, root: Path, problems: Problems) -> CourseSpec | No
     version_text = reader.text("version", default="1.0")
     match = re.fullmatch(r"(\d+)\.(\d+)", version_text.strip())
     if version_text and not match:
-        reader.report("`version` must look like MAJOR.MINOR, e.g. \"1.0\"", "version")
+        reader.report('`version` must look like MAJOR.MINOR, e.g. "1.0"', "version")
     version = (int(match.group(1)), int(match.group(2))) if match else (1, 0)
     lesson_tables = reader.tables("lessons", required=True)
     headers = lines.tables("lessons")
@@ -60,7 +69,7 @@ def read_course(folder: Path, root: Path, problems: Problems) -> CourseSpec | No
     for index, table in enumerate(lesson_tables):
         start = headers[index] if index < len(headers) else lines.key("lessons")
         end = headers[index + 1] if index + 1 < len(headers) else None
-        lr = TableReader(table, rel, problems, lambda key, s=start, e=end: lines.key(key, s, e) if key else s)
+        lr = TableReader(table, rel, problems, locator(lines, start, end))
         lr.unknown_keys(LESSON_KEYS, "a lesson")
         file_name = lr.text("file")
         title = lr.text("title", max_len=200)
@@ -76,7 +85,10 @@ def read_course(folder: Path, root: Path, problems: Problems) -> CourseSpec | No
             elif not (folder / file_name).is_file():
                 lr.report(f"lesson file {file_name} does not exist", "file")
             else:
-                body = _read_text(folder / file_name, str((folder / file_name).relative_to(root)), problems) or ""
+                body = (
+                    _read_text(folder / file_name, str((folder / file_name).relative_to(root)), problems)
+                    or ""
+                )
                 if not body.strip():
                     problems.add(str((folder / file_name).relative_to(root)), 1, "the lesson is empty")
         lesson_slug = file_name.removesuffix(".md")
@@ -109,6 +121,8 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
             course = read_course(folder, root, problems)
             if course is not None:
                 tree.courses[course.slug] = course
+            else:
+                tree.unreadable.add(folder.name)
             faq_file = folder / "faq.toml"
             if faq_file.is_file():
                 tree.faq.extend(read_faq(faq_file, root, problems))
@@ -128,17 +142,22 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
                 continue
             if quiz is not None:
                 tree.quizzes[quiz.slug] = quiz
+            else:
+                tree.unreadable.add(path.stem)
     _check_references(tree, root, problems)
     return tree, problems
 
 
 def _check_references(tree: ContentTree, root: Path, problems: Problems) -> None:
     for quiz in tree.quizzes.values():
-        if quiz.course and quiz.course not in tree.courses:
+        if quiz.course and quiz.course not in tree.courses and quiz.course not in tree.unreadable:
             rel = f"quizzes/{quiz.slug}.{'gift' if quiz.source_format == 'gift' else 'toml'}"
             text = (root / rel).read_text(encoding="utf-8-sig") if (root / rel).is_file() else ""
-            problems.add(rel, SourceLines(text).key("course") if text else 1,
-                         f"quiz points at unknown course {quiz.course!r}")
+            problems.add(
+                rel,
+                SourceLines(text).key("course") if text else 1,
+                f"quiz points at unknown course {quiz.course!r}",
+            )
     if tree.programme is not None:
         check_programme_references(tree, root, problems)
 
@@ -155,7 +174,9 @@ def check(root: Path, paths: Sequence[str] | None = None) -> tuple[ContentTree, 
                 wanted.append(str(resolved.relative_to(root.resolve())))
             except ValueError:
                 wanted.append(p.rstrip("/"))
-        found = [pr for pr in found if any(pr.path == w or pr.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+        found = [
+            pr for pr in found if any(pr.path == w or pr.path.startswith(w.rstrip("/") + "/") for w in wanted)
+        ]
     return tree, found
 
 

@@ -6,10 +6,24 @@ import re
 import unicodedata
 
 # NFKC folds full-width letters, digits and most punctuation; these remain to be folded by hand.
-_PUNCTUATION = str.maketrans({
-    "。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "《": "<", "》": ">",
-    "【": "[", "】": "]", "～": "~", "—": "-", "–": "-", "·": ".",
-})
+_PUNCTUATION = str.maketrans(
+    {
+        "。": ".",
+        "、": ",",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "《": "<",
+        "》": ">",
+        "【": "[",
+        "】": "]",
+        "～": "~",
+        "—": "-",
+        "–": "-",
+        "·": ".",
+    }
+)
 _SPACES = re.compile(r"\s+")
 _STRIP = re.compile(r"[\s.,!?;:'\"()\[\]<>~-]+")
 

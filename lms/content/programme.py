@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from lms.content.checks import TableReader
 from lms.content.problems import Problems, SourceLines, load_toml
 from lms.content.specs import ContentTree, ProgrammeSpec, TierSpec
 
-PROGRAMME_KEYS = {"title", "title_zh", "days", "days_off", "holidays", "allow_work_ahead", "courses",
-                  "quizzes", "go_live", "tiers"}
+PROGRAMME_KEYS = {
+    "title",
+    "title_zh",
+    "days",
+    "days_off",
+    "holidays",
+    "allow_work_ahead",
+    "courses",
+    "quizzes",
+    "go_live",
+    "tiers",
+}
 GO_LIVE_KEYS = {"quizzes", "courses", "trainer_signoff", "faq_mastery_percent"}
-TIER_KEYS = {"slug", "name", "name_zh", "exam", "exam_pass_percent", "kpi_min", "kpi_months", "days_live",
-             "spot_check_min"}
+TIER_KEYS = {
+    "slug",
+    "name",
+    "name_zh",
+    "exam",
+    "exam_pass_percent",
+    "kpi_min",
+    "kpi_months",
+    "days_live",
+    "spot_check_min",
+}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PATH = "courses/program.toml"
 
@@ -39,7 +59,7 @@ def read_programme(path: Path, root: Path, problems: Problems) -> ProgrammeSpec 
         except ValueError:
             reader.report(f"holiday {value!r} is not a date (YYYY-MM-DD)", "holidays")
 
-    def table_reader(name: str, index: int, table: dict) -> TableReader:  # type: ignore[type-arg]
+    def table_reader(name: str, index: int, table: dict[str, Any]) -> TableReader:
         headers = lines.tables(name)
         start = headers[index] if index < len(headers) else lines.key(name)
         end = headers[index + 1] if index + 1 < len(headers) else None
@@ -60,7 +80,7 @@ def read_programme(path: Path, root: Path, problems: Problems) -> ProgrammeSpec 
         tr.unknown_keys({"quiz", "day"}, "a scheduled quiz")
         quizzes.append({"quiz": tr.text("quiz"), "day": tr.integer("day", 1, 1, days, required=True)})
     go_live_raw = data.get("go_live", {})
-    go_live: dict = {}  # type: ignore[type-arg]
+    go_live: dict[str, Any] = {}
     if not isinstance(go_live_raw, dict):
         reader.report("`go_live` must be a table", "go_live")
     else:
@@ -73,7 +93,7 @@ def read_programme(path: Path, root: Path, problems: Problems) -> ProgrammeSpec 
             "trainer_signoff": gl.boolean("trainer_signoff", False),
             "faq_mastery_percent": gl.integer("faq_mastery_percent", 0, 0, 100),
         }
-    tiers = []
+    tiers: list[TierSpec] = []
     for i, table in enumerate(reader.tables("tiers")):
         tr = table_reader("tiers", i, table)
         tr.unknown_keys(TIER_KEYS, "a tier")
@@ -126,7 +146,8 @@ def check_programme_references(tree: ContentTree, root: Path, problems: Problems
         slug = entry["course"]
         line = lines.text(f'"{slug}"')
         if slug not in tree.courses:
-            problems.add(PATH, line, f"the programme schedules unknown course {slug!r}")
+            if slug not in tree.unreadable:
+                problems.add(PATH, line, f"the programme schedules unknown course {slug!r}")
             continue
         course_days[slug] = (entry["first_day"], entry["last_day"])
     for slug, (first, last) in course_days.items():
@@ -135,20 +156,28 @@ def check_programme_references(tree: ContentTree, root: Path, problems: Problems
             if lesson.day is not None and not first <= lesson.day <= last:
                 rel = f"courses/{slug}/course.toml"
                 course_lines = SourceLines((root / rel).read_text(encoding="utf-8-sig"))
-                problems.add(rel, course_lines.text(f'"{lesson.file}"'),
-                             f"lesson {lesson.file} is on day {lesson.day}, outside the course's days "
-                             f"{first}–{last} in the programme")
+                problems.add(
+                    rel,
+                    course_lines.text(f'"{lesson.file}"'),
+                    f"lesson {lesson.file} is on day {lesson.day}, outside the course's days "
+                    f"{first}–{last} in the programme",
+                )
     for entry in programme.quizzes:
-        if entry["quiz"] not in tree.quizzes:
-            problems.add(PATH, lines.text(f'"{entry["quiz"]}"'),
-                         f"the programme schedules unknown quiz {entry['quiz']!r}")
+        if entry["quiz"] not in tree.quizzes and entry["quiz"] not in tree.unreadable:
+            problems.add(
+                PATH,
+                lines.text(f'"{entry["quiz"]}"'),
+                f"the programme schedules unknown quiz {entry['quiz']!r}",
+            )
     start = lines.text("[go_live]")
     for slug in programme.go_live.get("quizzes", []):
-        if slug not in tree.quizzes:
+        if slug not in tree.quizzes and slug not in tree.unreadable:
             problems.add(PATH, lines.text(f'"{slug}"', start), f"go-live requires unknown quiz {slug!r}")
     for slug in programme.go_live.get("courses", []):
-        if slug not in tree.courses:
+        if slug not in tree.courses and slug not in tree.unreadable:
             problems.add(PATH, lines.text(f'"{slug}"', start), f"go-live requires unknown course {slug!r}")
     for tier in programme.tiers:
-        if tier.exam and tier.exam not in tree.quizzes:
-            problems.add(PATH, lines.text(f'"{tier.exam}"'), f"tier {tier.slug!r} names unknown exam {tier.exam!r}")
+        if tier.exam and tier.exam not in tree.quizzes and tier.exam not in tree.unreadable:
+            problems.add(
+                PATH, lines.text(f'"{tier.exam}"'), f"tier {tier.slug!r} names unknown exam {tier.exam!r}"
+            )

@@ -12,8 +12,21 @@ from lms.content.questions import REGISTRY
 from lms.content.specs import QuestionSpec, QuizSpec
 
 QUIZ_KEYS = {
-    "title", "title_zh", "course", "description", "pass_percent", "max_attempts", "cooldown_minutes",
-    "time_limit_minutes", "grading", "shuffle", "review", "gates", "draw", "published", "questions",
+    "title",
+    "title_zh",
+    "course",
+    "description",
+    "pass_percent",
+    "max_attempts",
+    "cooldown_minutes",
+    "time_limit_minutes",
+    "grading",
+    "shuffle",
+    "review",
+    "gates",
+    "draw",
+    "published",
+    "questions",
 }
 COMMON_QUESTION_KEYS = {"id", "type", "text", "points", "tags", "explanation", "title", "format", "category"}
 META_KEYS = ("title", "format", "category")
@@ -68,7 +81,7 @@ def _settings(reader: TableReader, slug: str, questions: tuple[QuestionSpec, ...
     gates = reader.strings("gates")
     for gate in gates:
         if not GATE.match(gate):
-            reader.report(f"unknown gate {gate!r} (use \"go-live\" or \"tier:<tier>\")", "gates")
+            reader.report(f'unknown gate {gate!r} (use "go-live" or "tier:<tier>")', "gates")
     draw_tables = reader.tables("draw")
     draw = []
     for pool in draw_tables:
@@ -84,7 +97,9 @@ def _settings(reader: TableReader, slug: str, questions: tuple[QuestionSpec, ...
             reader.report(f"unknown key(s) in a draw pool: {', '.join(sorted(unknown))}", "draw")
         have = sum(1 for q in questions if set(tags) <= set(q.tags))
         if have < count:
-            reader.report(f"draw pool {tags} asks for {count} questions but only {have} have those tags", "draw")
+            reader.report(
+                f"draw pool {tags} asks for {count} questions but only {have} have those tags", "draw"
+            )
         draw.append({"tags": list(tags), "count": count})
     return QuizSpec(
         slug=slug,

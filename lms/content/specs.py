@@ -185,10 +185,14 @@ class ContentTree:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     faq: list[FaqEntrySpec] = field(default_factory=list)
     products: list[ProductSpec] = field(default_factory=list)
+    #: Slugs of files that exist but could not be read: references to them are not reported twice.
+    unreadable: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
         """Counts, for the command line."""
         questions = sum(len(q.questions) for q in self.quizzes.values())
         lessons = sum(len(c.lessons) for c in self.courses.values())
-        return (f"{len(self.courses)} courses, {lessons} lessons, {len(self.quizzes)} quizzes, "
-                f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products")
+        return (
+            f"{len(self.courses)} courses, {lessons} lessons, {len(self.quizzes)} quizzes, "
+            f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products"
+        )

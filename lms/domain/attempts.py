@@ -56,7 +56,9 @@ def visible_quiz(session: Session, slug: str) -> Quiz:
 
 def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:
     """The quiz grade by its grading method over graded attempts (percent), or None."""
-    graded = [a for a in sorted(attempts, key=lambda a: a.number) if a.status == GRADED and a.percent is not None]
+    graded = [
+        a for a in sorted(attempts, key=lambda a: a.number) if a.status == GRADED and a.percent is not None
+    ]
     if not graded:
         return None
     percents = [float(a.percent) for a in graded if a.percent is not None]
@@ -74,7 +76,9 @@ def user_attempts(session: Session, user: User, quiz: Quiz) -> list[Attempt]:
     """The user's attempts at the quiz, oldest first."""
     return list(
         session.scalars(
-            select(Attempt).where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
+            select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)
+            .order_by(Attempt.number)
         )
     )
 
@@ -92,7 +96,8 @@ def quiz_status(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> Q
         next_start = candidate if candidate > now else None
     grade = quiz_grade(quiz, attempts)
     passed = grade is not None and grade >= quiz.pass_percent
-    reason, params = None, {}
+    reason: str | None = None
+    params: dict[str, Any] = {}
     if open_attempt is not None:
         can_start = False
     elif left == 0:
@@ -103,7 +108,9 @@ def quiz_status(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> Q
         params = {"time": next_start.strftime("%Y-%m-%d %H:%M")}
     else:
         can_start = True
-    return QuizStatus(quiz, attempts, open_attempt, left, next_start, grade, passed, can_start, reason, params)
+    return QuizStatus(
+        quiz, attempts, open_attempt, left, next_start, grade, passed, can_start, reason, params
+    )
 
 
 def _lock_user(session: Session, user_id: int) -> None:
@@ -122,7 +129,8 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     for pool in quiz.draw:
         tags = set(pool.get("tags", []))
         candidates = [
-            q for q in active
+            q
+            for q in active
             if q.id not in taken and q.current_version is not None and tags <= set(q.current_version.tags)
         ]
         count = int(pool.get("count", 0))
@@ -134,7 +142,9 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     return chosen
 
 
-def start_attempt(session: Session, user: User, quiz: Quiz, now: dt.datetime, seed: int | None = None) -> Attempt:
+def start_attempt(
+    session: Session, user: User, quiz: Quiz, now: dt.datetime, seed: int | None = None
+) -> Attempt:
     """Start an attempt, or return the one already in progress; refuses past the limits."""
     _lock_user(session, user.id)
     close_if_overdue(session, user, quiz, now)
@@ -144,7 +154,8 @@ def start_attempt(session: Session, user: User, quiz: Quiz, now: dt.datetime, se
     if not status.can_start:
         raise Conflict(status.reason or N_("You cannot start this quiz now."), **status.reason_params)
     quiz = session.scalars(
-        select(Quiz).where(Quiz.id == quiz.id)
+        select(Quiz)
+        .where(Quiz.id == quiz.id)
         .options(selectinload(Quiz.questions).selectinload(Question.current_version))
     ).one()
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
@@ -166,34 +177,43 @@ def start_attempt(session: Session, user: User, quiz: Quiz, now: dt.datetime, se
         assert version is not None
         qtype = get_type(version.type)
         display = qtype.public(version.body, rng if quiz.shuffle else None)
-        attempt.items.append(AttemptItem(
-            position=position,
-            question_key=question.key,
-            question_version_id=version.id,
-            display=display,
-            max_score=version.points,
-        ))
+        attempt.items.append(
+            AttemptItem(
+                position=position,
+                question_key=question.key,
+                question_version_id=version.id,
+                display=display,
+                max_score=version.points,
+            )
+        )
     try:
         with session.begin_nested():
             session.add(attempt)
     except IntegrityError:
         # A parallel start won the race; resume that one.
         existing = session.scalars(
-            select(Attempt).where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id,
-                                  Attempt.status == IN_PROGRESS)
+            select(Attempt).where(
+                Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.status == IN_PROGRESS
+            )
         ).one_or_none()
         if existing is None:
             raise Conflict(N_("Another attempt was started at the same moment; reload the page.")) from None
         return existing
-    audit.record(session, "attempt.start", actor=user, target=attempt,
-                 after={"quiz": quiz.slug, "number": attempt.number})
+    audit.record(
+        session,
+        "attempt.start",
+        actor=user,
+        target=attempt,
+        after={"quiz": quiz.slug, "number": attempt.number},
+    )
     return attempt
 
 
 def get_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
     """One of the user's own attempts (anyone else's is NotFound, not Forbidden)."""
     attempt = session.scalars(
-        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+        select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
         .options(selectinload(Attempt.items), selectinload(Attempt.quiz))
     ).one_or_none()
     if attempt is None:
@@ -209,8 +229,9 @@ def is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
 def close_if_overdue(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> None:
     """Submit the user's attempt at this quiz if its time ran out (closed lazily on access)."""
     open_attempt = session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id,
-                              Attempt.status == IN_PROGRESS)
+        select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.status == IN_PROGRESS
+        )
     ).one_or_none()
     if open_attempt is not None and is_overdue(open_attempt, now):
         submit_attempt(session, open_attempt, now, closed_by="deadline")
@@ -230,7 +251,9 @@ def serve_item(item: AttemptItem, now: dt.datetime) -> None:
         item.served_at = now
 
 
-def save_response(session: Session, attempt: Attempt, question_key: str, response: Any, now: dt.datetime) -> AttemptItem:
+def save_response(
+    session: Session, attempt: Attempt, question_key: str, response: Any, now: dt.datetime
+) -> AttemptItem:
     """Save one answer into an attempt in progress, checked against its question's shape."""
     _lock_user(session, attempt.user_id)
     session.refresh(attempt)
@@ -238,7 +261,9 @@ def save_response(session: Session, attempt: Attempt, question_key: str, respons
         raise Conflict(N_("This attempt has been submitted; answers can no longer change."))
     if is_overdue(attempt, now):
         submit_attempt(session, attempt, now, closed_by="deadline")
-        raise Conflict(N_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+        raise Conflict(
+            N_("Time is up: the attempt was submitted with the answers saved before the deadline.")
+        )
     item = item_by_key(attempt, question_key)
     version = item.version
     try:
@@ -282,7 +307,9 @@ def _total(attempt: Attempt, now: dt.datetime) -> None:
         attempt.passed = attempt.percent >= attempt.quiz.pass_percent
 
 
-def submit_attempt(session: Session, attempt: Attempt, now: dt.datetime, *, closed_by: str = "learner") -> Attempt:
+def submit_attempt(
+    session: Session, attempt: Attempt, now: dt.datetime, *, closed_by: str = "learner"
+) -> Attempt:
     """Submit and grade the attempt; submitting again returns the same result (idempotent)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
@@ -298,14 +325,22 @@ def submit_attempt(session: Session, attempt: Attempt, now: dt.datetime, *, clos
         "attempt.grade",
         actor=attempt.user,
         target=attempt,
-        after={"quiz": attempt.quiz.slug, "score": attempt.score, "max": attempt.max_score,
-               "percent": attempt.percent, "passed": attempt.passed, "status": attempt.status,
-               "closed_by": closed_by},
+        after={
+            "quiz": attempt.quiz.slug,
+            "score": attempt.score,
+            "max": attempt.max_score,
+            "percent": attempt.percent,
+            "passed": attempt.passed,
+            "status": attempt.status,
+            "closed_by": closed_by,
+        },
     )
     return attempt
 
 
-def grade_manually(session: Session, item: AttemptItem, score: float, comment: str, grader: User, now: dt.datetime) -> Attempt:
+def grade_manually(
+    session: Session, item: AttemptItem, score: float, comment: str, grader: User, now: dt.datetime
+) -> Attempt:
     """A trainer grades an essay or reply; the attempt's total and pass follow."""
     if score < 0 or score > item.max_score:
         raise DomainError(N_("The score must be between 0 and %(max)s."), "score", max=item.max_score)
@@ -316,17 +351,28 @@ def grade_manually(session: Session, item: AttemptItem, score: float, comment: s
     item.score, item.needs_review = float(score), False
     item.grader_id, item.grader_comment, item.graded_at = grader.id, comment.strip() or None, now
     _total(attempt, now)
-    audit.record(session, "attempt.grade_manual", actor=grader, target=attempt, before=before,
-                 after={"item": item.question_key, "score": score, "percent": attempt.percent,
-                        "passed": attempt.passed})
+    audit.record(
+        session,
+        "attempt.grade_manual",
+        actor=grader,
+        target=attempt,
+        before=before,
+        after={
+            "item": item.question_key,
+            "score": score,
+            "percent": attempt.percent,
+            "passed": attempt.passed,
+        },
+    )
     return attempt
 
 
 def close_overdue_attempts(session: Session, now: dt.datetime) -> int:
     """Submit every attempt whose deadline has passed (run by `lms jobs run`)."""
     overdue = session.scalars(
-        select(Attempt).where(Attempt.status == IN_PROGRESS, Attempt.deadline.is_not(None),
-                              Attempt.deadline < now - GRACE)
+        select(Attempt).where(
+            Attempt.status == IN_PROGRESS, Attempt.deadline.is_not(None), Attempt.deadline < now - GRACE
+        )
     ).all()
     for attempt in overdue:
         submit_attempt(session, attempt, now, closed_by="deadline")

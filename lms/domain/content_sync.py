@@ -50,8 +50,10 @@ class SyncReport:
         out = []
         for kind in ("programme", "courses", "lessons", "quizzes", "questions", "faq", "products"):
             c = self.counts.get(kind, Counter())
-            out.append(f"{kind}: {c['created']} created, {c['updated']} updated, "
-                       f"{c['unchanged']} unchanged, {c['removed']} removed")
+            out.append(
+                f"{kind}: {c['created']} created, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged, {c['removed']} removed"
+            )
         out += [f"revision: {r}" for r in self.revisions]
         return out
 
@@ -62,8 +64,11 @@ def _sync_programme(session: Session, tree: ContentTree, report: SyncReport) -> 
         return
     row = session.scalars(select(Programme).where(Programme.slug == PROGRAMME_SLUG)).one_or_none()
     if row is None:
-        session.add(Programme(slug=PROGRAMME_SLUG, title=spec.title, spec=as_json(spec.as_json()),
-                              content_hash=spec.hash))
+        session.add(
+            Programme(
+                slug=PROGRAMME_SLUG, title=spec.title, spec=as_json(spec.as_json()), content_hash=spec.hash
+            )
+        )
         report.count("programme", "created")
     elif row.content_hash != spec.hash:
         row.title, row.spec, row.content_hash = spec.title, as_json(spec.as_json()), spec.hash
@@ -72,8 +77,9 @@ def _sync_programme(session: Session, tree: ContentTree, report: SyncReport) -> 
         report.count("programme", "unchanged")
 
 
-def _sync_course(session: Session, spec: CourseSpec, existing: Course | None, report: SyncReport,
-                 actor: User | None) -> Course:
+def _sync_course(
+    session: Session, spec: CourseSpec, existing: Course | None, report: SyncReport, actor: User | None
+) -> Course:
     if existing is None:
         course = Course(slug=spec.slug)
         session.add(course)
@@ -89,13 +95,26 @@ def _sync_course(session: Session, spec: CourseSpec, existing: Course | None, re
         old = (course.version_major, course.version_minor)
         if old != spec.version:
             major = spec.version[0] > old[0]
-            session.add(CourseRevision(course=course, from_version=f"{old[0]}.{old[1]}",
-                                       to_version=spec.version_text, major=major))
-            report.revisions.append(f"{spec.slug} {old[0]}.{old[1]} → {spec.version_text}"
-                                    f"{' (major)' if major else ''}")
-            audit.record(session, "course.revision", actor=actor, target_type="course", target_id=spec.slug,
-                         before={"version": f"{old[0]}.{old[1]}"},
-                         after={"version": spec.version_text, "major": major})
+            session.add(
+                CourseRevision(
+                    course=course,
+                    from_version=f"{old[0]}.{old[1]}",
+                    to_version=spec.version_text,
+                    major=major,
+                )
+            )
+            report.revisions.append(
+                f"{spec.slug} {old[0]}.{old[1]} → {spec.version_text}{' (major)' if major else ''}"
+            )
+            audit.record(
+                session,
+                "course.revision",
+                actor=actor,
+                target_type="course",
+                target_id=spec.slug,
+                before={"version": f"{old[0]}.{old[1]}"},
+                after={"version": spec.version_text, "major": major},
+            )
     course.title, course.title_zh, course.summary = spec.title, spec.title_zh, spec.summary
     course.version_major, course.version_minor = spec.version
     course.topics = list(spec.topics)
@@ -125,8 +144,9 @@ def _sync_course(session: Session, spec: CourseSpec, existing: Course | None, re
     return course
 
 
-def _sync_quiz(session: Session, spec: QuizSpec, existing: Quiz | None, courses: dict[str, Course],
-               report: SyncReport) -> None:
+def _sync_quiz(
+    session: Session, spec: QuizSpec, existing: Quiz | None, courses: dict[str, Course], report: SyncReport
+) -> None:
     if existing is not None and existing.content_hash == spec.hash:
         report.count("quizzes", "unchanged")
         for _q in spec.questions:
@@ -139,8 +159,20 @@ def _sync_quiz(session: Session, spec: QuizSpec, existing: Quiz | None, courses:
     else:
         report.count("quizzes", "updated")
     settings = spec.settings()
-    for key in ("title", "title_zh", "description", "pass_percent", "max_attempts", "cooldown_minutes",
-                "time_limit_minutes", "grading", "shuffle", "review", "published", "source_format"):
+    for key in (
+        "title",
+        "title_zh",
+        "description",
+        "pass_percent",
+        "max_attempts",
+        "cooldown_minutes",
+        "time_limit_minutes",
+        "grading",
+        "shuffle",
+        "review",
+        "published",
+        "source_format",
+    ):
         setattr(quiz, key, settings[key])
     quiz.gates = list(spec.gates)
     quiz.draw = as_json(list(spec.draw)) if spec.draw is not None else None
@@ -169,8 +201,14 @@ def _sync_quiz(session: Session, spec: QuizSpec, existing: Quiz | None, courses:
             number = max((v.number for v in question.versions), default=0) + 1
             report.count("questions", "updated")
         version = QuestionVersion(
-            number=number, type=qspec.type, text=qspec.text, points=qspec.points, tags=list(qspec.tags),
-            explanation=qspec.explanation, body=as_json(qspec.body), content_hash=version_hash,
+            number=number,
+            type=qspec.type,
+            text=qspec.text,
+            points=qspec.points,
+            tags=list(qspec.tags),
+            explanation=qspec.explanation,
+            body=as_json(qspec.body),
+            content_hash=version_hash,
         )
         question.versions.append(version)
         question.current_version = version
@@ -189,18 +227,33 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
     for slug, spec in tree.courses.items():
         courses[slug] = _sync_course(session, spec, courses.get(slug), report, actor)
     session.flush()
-    quizzes = {q.slug: q for q in session.scalars(
-        select(Quiz).options(selectinload(Quiz.questions).selectinload(Question.versions),
-                             selectinload(Quiz.questions).selectinload(Question.current_version)))}
-    for slug, spec in tree.quizzes.items():
-        _sync_quiz(session, spec, quizzes.get(slug), courses, report)
+    quizzes = {
+        q.slug: q
+        for q in session.scalars(
+            select(Quiz).options(
+                selectinload(Quiz.questions).selectinload(Question.versions),
+                selectinload(Quiz.questions).selectinload(Question.current_version),
+            )
+        )
+    }
+    for slug, quiz_spec in tree.quizzes.items():
+        _sync_quiz(session, quiz_spec, quizzes.get(slug), courses, report)
     faq = {f.key: f for f in session.scalars(select(FaqEntry))}
     for position, entry in enumerate(tree.faq):
         row = faq.get(entry.id)
         if row is None:
-            session.add(FaqEntry(key=entry.id, kind=entry.kind, question=entry.question, answer=entry.answer,
-                                 tags=list(entry.tags), phrasings=list(entry.phrasings), position=position,
-                                 content_hash=entry.hash))
+            session.add(
+                FaqEntry(
+                    key=entry.id,
+                    kind=entry.kind,
+                    question=entry.question,
+                    answer=entry.answer,
+                    tags=list(entry.tags),
+                    phrasings=list(entry.phrasings),
+                    position=position,
+                    content_hash=entry.hash,
+                )
+            )
             report.count("faq", "created")
         elif row.content_hash != entry.hash or row.position != position or not row.active:
             row.kind, row.question, row.answer = entry.kind, entry.question, entry.answer
@@ -216,19 +269,33 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
             report.count("faq", "removed")
     products = {p.sku: p for p in session.scalars(select(Product))}
     for product in tree.products:
-        row = products.get(product.sku)
-        if row is None:
-            session.add(Product(sku=product.sku, name=product.name, name_zh=product.name_zh,
-                                price=product.price, details=as_json(product.details), content_hash=product.hash))
+        product_row = products.get(product.sku)
+        if product_row is None:
+            session.add(
+                Product(
+                    sku=product.sku,
+                    name=product.name,
+                    name_zh=product.name_zh,
+                    price=product.price,
+                    details=as_json(product.details),
+                    content_hash=product.hash,
+                )
+            )
             report.count("products", "created")
-        elif row.content_hash != product.hash:
-            row.name, row.name_zh, row.price = product.name, product.name_zh, product.price
-            row.details, row.content_hash, row.active = as_json(product.details), product.hash, True
+        elif product_row.content_hash != product.hash:
+            product_row.name, product_row.name_zh, product_row.price = (
+                product.name,
+                product.name_zh,
+                product.price,
+            )
+            product_row.details, product_row.content_hash = as_json(product.details), product.hash
+            product_row.active = True
             report.count("products", "updated")
         else:
             report.count("products", "unchanged")
     session.flush()
     if report.changed:
-        audit.record(session, "content.sync", actor=actor,
-                     after={k: dict(v) for k, v in report.counts.items()})
+        audit.record(
+            session, "content.sync", actor=actor, after={k: dict(v) for k, v in report.counts.items()}
+        )
     return report

@@ -18,20 +18,29 @@ def import_questions(session: Session, quiz_slug: str, questions: list[QuestionS
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", quiz_slug):
         raise DomainError(N_("A quiz slug is lowercase letters, digits and dashes."), "quiz")
     quiz = session.scalars(
-        select(Quiz).where(Quiz.slug == quiz_slug)
+        select(Quiz)
+        .where(Quiz.slug == quiz_slug)
         .options(selectinload(Quiz.questions).selectinload(Question.versions))
     ).one_or_none()
     if quiz is None:
-        quiz = Quiz(slug=quiz_slug, title=quiz_slug.replace("-", " ").capitalize(), published=False,
-                    source_format="gift", gates=[])
+        quiz = Quiz(
+            slug=quiz_slug,
+            title=quiz_slug.replace("-", " ").capitalize(),
+            published=False,
+            source_format="gift",
+            gates=[],
+        )
         session.add(quiz)
     by_key = {q.key: q for q in quiz.questions}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     next_position = max((q.position for q in quiz.questions), default=-1) + 1
     for spec in questions:
         question = by_key.get(spec.id)
-        if question is not None and question.current_version is not None \
-                and question.current_version.content_hash == spec.hash:
+        if (
+            question is not None
+            and question.current_version is not None
+            and question.current_version.content_hash == spec.hash
+        ):
             counts["unchanged"] += 1
             continue
         if question is None:
@@ -42,9 +51,16 @@ def import_questions(session: Session, quiz_slug: str, questions: list[QuestionS
         else:
             counts["updated"] += 1
         number = max((v.number for v in question.versions), default=0) + 1
-        version = QuestionVersion(number=number, type=spec.type, text=spec.text, points=spec.points,
-                                  tags=list(spec.tags), explanation=spec.explanation, body=as_json(spec.body),
-                                  content_hash=spec.hash)
+        version = QuestionVersion(
+            number=number,
+            type=spec.type,
+            text=spec.text,
+            points=spec.points,
+            tags=list(spec.tags),
+            explanation=spec.explanation,
+            body=as_json(spec.body),
+            content_hash=spec.hash,
+        )
         question.versions.append(version)
         question.current_version = version
         question.active = True
@@ -55,7 +71,8 @@ def import_questions(session: Session, quiz_slug: str, questions: list[QuestionS
 def quiz_questions(session: Session, quiz_slug: str) -> tuple[Quiz, list[QuestionSpec]]:
     """A quiz and its active questions' current versions, as specs."""
     quiz = session.scalars(
-        select(Quiz).where(Quiz.slug == quiz_slug)
+        select(Quiz)
+        .where(Quiz.slug == quiz_slug)
         .options(selectinload(Quiz.questions).selectinload(Question.current_version))
     ).one_or_none()
     if quiz is None:
@@ -65,6 +82,15 @@ def quiz_questions(session: Session, quiz_slug: str) -> tuple[Quiz, list[Questio
         version = question.current_version
         if not question.active or version is None:
             continue
-        specs.append(QuestionSpec(question.key, version.type, version.text, version.points, tuple(version.tags),
-                                  version.explanation, dict(version.body)))
+        specs.append(
+            QuestionSpec(
+                question.key,
+                version.type,
+                version.text,
+                version.points,
+                tuple(version.tags),
+                version.explanation,
+                dict(version.body),
+            )
+        )
     return quiz, specs

@@ -32,6 +32,15 @@ class Grade:
 Report = Callable[[str, str | None], None]
 
 
+def prefixed(report: Report, prefix: str, key: str) -> Report:
+    """A report that puts `prefix` before every message and files it under `key`."""
+
+    def inner(message: str, _key: str | None) -> None:
+        report(f"{prefix}: {message}", key)
+
+    return inner
+
+
 def weight(value: Any, report: Report, key: str) -> float:
     """A weight in percent (-100..100)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -57,8 +66,14 @@ def text_of(raw: dict[str, Any], key: str, report: Report, *, required: bool = T
     return value
 
 
-def list_of(raw: dict[str, Any], key: str, report: Report, kind: type | tuple[type, ...] = dict,
-            *, required: bool = True) -> list[Any]:
+def list_of(
+    raw: dict[str, Any],
+    key: str,
+    report: Report,
+    kind: type | tuple[type, ...] = dict,
+    *,
+    required: bool = True,
+) -> list[Any]:
     """A list value whose elements are all of `kind`."""
     value = raw.get(key)
     if value is None:
@@ -96,8 +111,9 @@ class QuestionType:
         """Raise ResponseError unless the response has this type's shape."""
         raise NotImplementedError
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         """Score a response (never below zero)."""
         raise NotImplementedError
 

@@ -35,14 +35,21 @@ class Cloze(QuestionType):
         gaps = []
         for i, gap in enumerate(list_of(raw, "gaps", report)):
             answers = gap.get("answers")
-            if not isinstance(answers, list) or not answers or not all(isinstance(a, str) and a.strip() for a in answers):
+            if (
+                not isinstance(answers, list)
+                or not answers
+                or not all(isinstance(a, str) and a.strip() for a in answers)
+            ):
                 report(f"gap {i + 1}: `answers` must be a list of texts", "gaps")
                 answers = []
             gaps.append({"answers": [str(a) for a in answers]})
         numbers = gap_numbers(str(raw.get("text", "")))
         if sorted(numbers) != list(range(1, len(gaps) + 1)):
-            report(f"the text has gaps {numbers or 'none'} but `gaps` lists {len(gaps)}: write "
-                   "{{1}}…{{n}} once each", "text")
+            report(
+                f"the text has gaps {numbers or 'none'} but `gaps` lists {len(gaps)}: write "
+                "{{1}}…{{n}} once each",
+                "text",
+            )
         return {"gaps": gaps}
 
     def public(self, body: dict[str, Any], rng: Any) -> dict[str, Any]:
@@ -52,14 +59,15 @@ class Cloze(QuestionType):
         data = require_dict(response)
         gaps = data.get("gaps")
         if set(data) != {"gaps"} or not isinstance(gaps, list) or not all(isinstance(g, str) for g in gaps):
-            raise ResponseError("expected {\"gaps\": [\"...\", ...]}", "gaps")
+            raise ResponseError('expected {"gaps": ["...", ...]}', "gaps")
         if len(gaps) != len(body["gaps"]):
             raise ResponseError(f"give {len(body['gaps'])} gap answers", "gaps")
         if any(len(g) > 500 for g in gaps):
             raise ResponseError("a gap answer is too long", "gaps")
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         right = 0
         for gap, given in zip(body["gaps"], response["gaps"], strict=True):
             typed = normalise(given)

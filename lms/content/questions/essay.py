@@ -26,6 +26,7 @@ class Essay(QuestionType):
     def check_response(self, body: dict[str, Any], response: Any) -> None:
         check_text_response(response)
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         return Grade(0.0, points, needs_review=bool(response["text"].strip()))

@@ -29,7 +29,12 @@ class Matching(QuestionType):
         pairs = []
         for i, pair in enumerate(list_of(raw, "pairs", report)):
             left, right = pair.get("left"), pair.get("right")
-            if not isinstance(left, str) or not isinstance(right, str) or not left.strip() or not right.strip():
+            if (
+                not isinstance(left, str)
+                or not isinstance(right, str)
+                or not left.strip()
+                or not right.strip()
+            ):
                 report(f"pair {i + 1}: needs text `left` and `right`", "pairs")
                 continue
             pairs.append({"left": left, "right": right})
@@ -61,7 +66,7 @@ class Matching(QuestionType):
         data = require_dict(response)
         pairs = data.get("pairs")
         if set(data) != {"pairs"} or not isinstance(pairs, dict):
-            raise ResponseError("expected {\"pairs\": {\"left position\": right position}}", "pairs")
+            raise ResponseError('expected {"pairs": {"left position": right position}}', "pairs")
         rights = self._rights(body)
         for key, value in pairs.items():
             if not isinstance(key, str) or not key.isdigit():
@@ -71,8 +76,9 @@ class Matching(QuestionType):
         if len(set(pairs.values())) != len(pairs):
             raise ResponseError("a right-hand option is used twice", "pairs")
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         given = {int(k): v for k, v in response["pairs"].items()}
         right = sum(1 for i in range(len(body["pairs"])) if given.get(i) == i)
         fraction = right / len(body["pairs"])

@@ -28,8 +28,11 @@ class MultipleChoice(QuestionType):
         choices = parse_choices(raw, report)
         positive = sum(c["weight"] for c in choices if c["weight"] > 0)
         if choices and abs(positive - 100) > 0.5:
-            report(f"the positive weights add up to {positive:g}, not 100: full marks can never be "
-                   "reached (or are reached too early)", "choices")
+            report(
+                f"the positive weights add up to {positive:g}, not 100: full marks can never be "
+                "reached (or are reached too early)",
+                "choices",
+            )
         return {"choices": choices}
 
     def public(self, body: dict[str, Any], rng: random.Random | None) -> dict[str, Any]:
@@ -39,14 +42,15 @@ class MultipleChoice(QuestionType):
         data = require_dict(response)
         chosen = data.get("choices")
         if set(data) != {"choices"} or not isinstance(chosen, list):
-            raise ResponseError("expected {\"choices\": [positions]}", "choices")
+            raise ResponseError('expected {"choices": [positions]}', "choices")
         for value in chosen:
             index_in(value, len(body["choices"]), "choices")
         if len(set(chosen)) != len(chosen):
             raise ResponseError("a choice is given twice", "choices")
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         chosen = response["choices"]
         fraction = sum(body["choices"][i]["weight"] for i in chosen) / 100
         fraction = min(1.0, max(0.0, fraction))

@@ -63,10 +63,11 @@ class Numeric(QuestionType):
         data = require_dict(response)
         value = data.get("value")
         if set(data) != {"value"} or not _number(value):
-            raise ResponseError("expected {\"value\": a number}", "value")
+            raise ResponseError('expected {"value": a number}', "value")
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         value = float(response["value"])
         best, feedback = 0.0, []
         for answer in body["answers"]:

@@ -44,14 +44,15 @@ class Ordering(QuestionType):
         data = require_dict(response)
         order = data.get("order")
         if set(data) != {"order"} or not isinstance(order, list):
-            raise ResponseError("expected {\"order\": [positions]}", "order")
+            raise ResponseError('expected {"order": [positions]}', "order")
         for value in order:
             index_in(value, len(body["items"]), "order")
         if sorted(order) != list(range(len(body["items"]))):
             raise ResponseError("give every item exactly once", "order")
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         order = response["order"]
         # One point per neighbouring pair that is also neighbouring, in that order, in the key.
         kept = sum(1 for a, b in zip(order, order[1:], strict=False) if b == a + 1)

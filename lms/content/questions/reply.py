@@ -16,7 +16,9 @@ from lms.content.questions.base import Grade, QuestionType, Report, list_of, reg
 from lms.content.questions.short import check_text_response
 
 
-def _groups(raw: dict[str, Any], key: str, amount: str, report: Report, required: bool) -> list[dict[str, Any]]:
+def _groups(
+    raw: dict[str, Any], key: str, amount: str, report: Report, required: bool
+) -> list[dict[str, Any]]:
     groups = []
     for i, group in enumerate(list_of(raw, key, report, required=required)):
         value = group.get(amount)
@@ -24,7 +26,11 @@ def _groups(raw: dict[str, Any], key: str, amount: str, report: Report, required
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             report(f"{key} {i + 1}: `{amount}` must be a positive number", key)
             value = 0
-        if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        if (
+            not isinstance(phrases, list)
+            or not phrases
+            or not all(isinstance(p, str) and p.strip() for p in phrases)
+        ):
             report(f"{key} {i + 1}: `phrases` must be a list of texts", key)
             phrases = []
         groups.append({amount: value, "phrases": list(phrases)})
@@ -71,20 +77,34 @@ class Reply(QuestionType):
     def check_response(self, body: dict[str, Any], response: Any) -> None:
         check_text_response(response)
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         text = response["text"]
         available = float(sum(g["points"] for g in body["key_points"])) or 1.0
-        met = [i for i, g in enumerate(body["key_points"]) if any(contains_phrase(text, p) for p in g["phrases"])]
-        broken = [i for i, g in enumerate(body["forbidden"]) if any(contains_phrase(text, p) for p in g["phrases"])]
-        raw_score = sum(body["key_points"][i]["points"] for i in met) - sum(body["forbidden"][i]["penalty"] for i in broken)
+        met = [
+            i for i, g in enumerate(body["key_points"]) if any(contains_phrase(text, p) for p in g["phrases"])
+        ]
+        broken = [
+            i for i, g in enumerate(body["forbidden"]) if any(contains_phrase(text, p) for p in g["phrases"])
+        ]
+        raw_score = sum(body["key_points"][i]["points"] for i in met) - sum(
+            body["forbidden"][i]["penalty"] for i in broken
+        )
         content = max(0.0, raw_score) / available
         share = speed_share(elapsed_seconds, float(body["target_seconds"]))
         feedback = []
         if broken:
             feedback.append("The reply uses words an agent must not write.")
         if share < 1:
-            feedback.append(f"The reply took {elapsed_seconds:.0f} s; the standard is {body['target_seconds']} s.")
+            feedback.append(
+                f"The reply took {elapsed_seconds:.0f} s; the standard is {body['target_seconds']} s."
+            )
         needs_review = bool(text.strip()) and not met
-        return Grade(round(points * content * share, 4), points, feedback, needs_review,
-                     detail={"key_points_met": met, "forbidden_used": broken, "speed_share": share})
+        return Grade(
+            round(points * content * share, 4),
+            points,
+            feedback,
+            needs_review,
+            detail={"key_points_met": met, "forbidden_used": broken, "speed_share": share},
+        )

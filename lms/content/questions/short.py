@@ -12,6 +12,7 @@ from lms.content.questions.base import (
     Report,
     ResponseError,
     list_of,
+    prefixed,
     register,
     require_dict,
     text_of,
@@ -25,7 +26,7 @@ def check_text_response(response: Any) -> str:
     """{"text": "..."} of bounded length."""
     data = require_dict(response)
     if set(data) != {"text"} or not isinstance(data["text"], str):
-        raise ResponseError("expected {\"text\": \"...\"}", "text")
+        raise ResponseError('expected {"text": "..."}', "text")
     if len(data["text"]) > MAX_TEXT * 5:
         raise ResponseError("the answer is too long", "text")
     return str(data["text"])
@@ -41,8 +42,11 @@ class ShortAnswer(QuestionType):
     def parse(self, raw: dict[str, Any], report: Report) -> dict[str, Any]:
         answers = []
         for i, answer in enumerate(list_of(raw, "answers", report)):
-            text = text_of(answer, "text", lambda m, _k, i=i: report(f"answer {i + 1}: {m}", "answers"))
-            entry: dict[str, Any] = {"text": text, "weight": weight(answer.get("weight", 100), report, "answers")}
+            text = text_of(answer, "text", prefixed(report, f"answer {i + 1}", "answers"))
+            entry: dict[str, Any] = {
+                "text": text,
+                "weight": weight(answer.get("weight", 100), report, "answers"),
+            }
             if answer.get("feedback"):
                 entry["feedback"] = str(answer["feedback"])
             answers.append(entry)
@@ -66,8 +70,9 @@ class ShortAnswer(QuestionType):
     def check_response(self, body: dict[str, Any], response: Any) -> None:
         check_text_response(response)
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         given = normalise(response["text"])
         best, feedback = 0.0, []
         if given:

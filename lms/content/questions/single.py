@@ -12,6 +12,7 @@ from lms.content.questions.base import (
     ResponseError,
     index_in,
     list_of,
+    prefixed,
     register,
     require_dict,
     shuffled,
@@ -27,7 +28,7 @@ def parse_choices(raw: dict[str, Any], report: Report) -> list[dict[str, Any]]:
         unknown = set(choice) - {"text", "weight", "feedback"}
         if unknown:
             report(f"choice {i + 1}: unknown key(s) {', '.join(sorted(unknown))}", "choices")
-        text = text_of(choice, "text", lambda m, _k, i=i: report(f"choice {i + 1}: {m}", "choices"))
+        text = text_of(choice, "text", prefixed(report, f"choice {i + 1}", "choices"))
         entry: dict[str, Any] = {"text": text, "weight": weight(choice.get("weight", 0), report, "choices")}
         if choice.get("feedback"):
             entry["feedback"] = str(choice["feedback"])
@@ -58,7 +59,7 @@ class SingleChoice(QuestionType):
         if choices and not any(c["weight"] == 100 for c in choices):
             report("exactly one choice must have weight 100 (none has)", "choices")
         if sum(1 for c in choices if c["weight"] == 100) > 1:
-            report("only one choice may have weight 100; use type = \"multiple\" for several", "choices")
+            report('only one choice may have weight 100; use type = "multiple" for several', "choices")
         return {"choices": choices}
 
     def public(self, body: dict[str, Any], rng: random.Random | None) -> dict[str, Any]:
@@ -67,11 +68,12 @@ class SingleChoice(QuestionType):
     def check_response(self, body: dict[str, Any], response: Any) -> None:
         data = require_dict(response)
         if set(data) != {"choice"}:
-            raise ResponseError("expected {\"choice\": position}", "choice")
+            raise ResponseError('expected {"choice": position}', "choice")
         index_in(data["choice"], len(body["choices"]), "choice")
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         choice = body["choices"][response["choice"]]
         fraction = max(0.0, choice["weight"] / 100)
         feedback = [choice["feedback"]] if choice.get("feedback") else []

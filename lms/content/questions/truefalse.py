@@ -28,10 +28,11 @@ class TrueFalse(QuestionType):
     def check_response(self, body: dict[str, Any], response: Any) -> None:
         data = require_dict(response)
         if set(data) != {"value"} or not isinstance(data["value"], bool):
-            raise ResponseError("expected {\"value\": true or false}", "value")
+            raise ResponseError('expected {"value": true or false}', "value")
 
-    def grade(self, body: dict[str, Any], points: float, response: Any, *,
-              elapsed_seconds: float | None = None) -> Grade:
+    def grade(
+        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+    ) -> Grade:
         value = response["value"]
         note = body.get("feedback_true" if value else "feedback_false")
         return Grade(points if value == body["answer"] else 0.0, points, [note] if note else [])
