@@ -93,8 +93,16 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str, *, image_base: str | None = None) -> Markup:
-    """Markdown to safe HTML; relative image paths are resolved against `image_base`."""
+_LEADING_H1 = re.compile(r"\A\s*#\s[^\n]*\n")
+
+
+def render_markdown(text: str, *, image_base: str | None = None, drop_title: bool = False) -> Markup:
+    """Markdown to safe HTML; relative images resolve against `image_base`.
+
+    `drop_title` removes a leading `# Title` line, for pages that show the title themselves.
+    """
+    if drop_title:
+        text = _LEADING_H1.sub("", text or "", count=1)
     html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     if image_base:
         base = image_base.rstrip("/") + "/"

@@ -48,3 +48,9 @@ def test_relative_images_point_into_the_course() -> None:
 
 def test_inline_rendering_has_no_paragraph() -> None:
     assert str(render_inline("**72** hours")) == "<strong>72</strong> hours"
+
+
+def test_the_title_line_can_be_dropped() -> None:
+    html = str(render_markdown("# Leather\n\nFull-grain.", drop_title=True))
+    assert "<h1>" not in html and "Full-grain." in html
+    assert "<h1>Leather</h1>" in str(render_markdown("# Leather\n\nFull-grain."))

@@ -46,11 +46,11 @@ def test_demo_roles_sign_in_and_switch_language(
     page.screenshot(path=str(ARTIFACTS / f"landing-{username}.png"), full_page=True)
     if username == "wangfang":
         # the demo learners prefer Chinese; switch to English and back
-        page.select_option("#lang-select", "en")
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.select_option("#lang-select", "en")
         assert "My programme" in page.inner_text("nav.mainnav")
-    page.select_option("#lang-select", "zh_Hans")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "zh_Hans")
     page.wait_for_function("document.documentElement.lang === 'zh-Hans'")
     nav = page.inner_text("header")
     assert ("员工工作台" in nav) or ("我的培训" in nav), nav
@@ -59,6 +59,8 @@ def test_demo_roles_sign_in_and_switch_language(
 
 def test_login_page_shows_an_error_for_wrong_credentials(page) -> None:
     page.goto("/login")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "login.png"))
     page.fill("#username", "nobody")
     page.fill("#password", "wrong-password-1")
     page.click("main button[type=submit]")

@@ -49,7 +49,9 @@ def lesson(slug: str, lesson: str) -> str:
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == found.id)
     previous = progress.lessons[index - 1].lesson if index > 0 else None
     following = progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None
-    html = render_markdown(found.body, image_base=url_for("learn.course_file", slug=slug, path=""))
+    html = render_markdown(
+        found.body, image_base=url_for("learn.course_file", slug=slug, path=""), drop_title=True
+    )
     return render_template(
         "learn/lesson.html",
         lesson=found,
