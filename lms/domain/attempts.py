@@ -256,7 +256,7 @@ def save_response(
 ) -> AttemptItem:
     """Save one answer into an attempt in progress, checked against its question's shape."""
     _lock_user(session, attempt.user_id)
-    session.refresh(attempt)
+    _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
         raise Conflict(N_("This attempt has been submitted; answers can no longer change."))
     if is_overdue(attempt, now):
@@ -277,6 +277,12 @@ def save_response(
     if version.type == "reply":
         item.elapsed_seconds = max(0.0, (now - item.served_at).total_seconds())
     return item
+
+
+def _reread_status(session: Session, attempt: Attempt) -> None:
+    """Read the attempt's status as committed (after our lock), keeping unsaved answers."""
+    session.flush()
+    session.refresh(attempt, ["status", "submitted_at", "score", "max_score", "percent", "passed"])
 
 
 def _grade_item(item: AttemptItem) -> None:
@@ -313,7 +319,7 @@ def submit_attempt(
     """Submit and grade the attempt; submitting again returns the same result (idempotent)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
-    session.refresh(attempt)
+    _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
         return attempt
     attempt.submitted_at = min(now, attempt.deadline + GRACE) if attempt.deadline else now
