@@ -1,0 +1,80 @@
+"""Page throughput in-process (WSGI test client), as a ratio of a bare Flask app in the same run."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from lms import create_app
+from lms.config import PROJECT_ROOT, Config
+from lms.content.loader import check
+from lms.domain import accounts
+from lms.domain.content_sync import sync_content
+from lms.migrations.alembic import upgrade
+from lms.models import Role
+
+PASSWORD = "benchmark-password-1"
+PAGES = [
+    ("login page", "/login", False),
+    ("learner home", "/learn/", True),
+    ("course page", "/learn/courses/warehouse-week", True),
+    ("lesson reader", "/learn/courses/warehouse-week/lessons/03-leather", True),
+    ("quiz page", "/learn/quizzes/warehouse-week-check", True),
+]
+
+
+def _bare_ceiling(seconds: float) -> float:
+    bare = Flask("bare")
+
+    @bare.get("/")
+    def index() -> str:
+        return "<html><body>" + "x" * 8000 + "</body></html>"
+
+    return _rps(bare.test_client(), "/", seconds)
+
+
+def _rps(client, path: str, seconds: float) -> float:  # type: ignore[no-untyped-def]
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        count += 1
+    return count / (time.perf_counter() - start)
+
+
+def bench_pages(seconds: float = 2.0) -> list[dict[str, object]]:
+    """Requests per second for the learner's main pages against the bare-Flask ceiling."""
+    tmp = Path(tempfile.mkdtemp(prefix="lms-bench-"))
+    url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    upgrade(url)
+    app = create_app(Config(database_url=url, secret_key="bench", instance_path=tmp, csrf=False,
+                            extra={"ratelimit": False}))
+    database = app.extensions["lms.db"]
+    session = database.session()
+    tree, _problems = check(PROJECT_ROOT)
+    sync_content(session, tree)
+    accounts.create_user(session, accounts.UserData("bench", "Bench Learner", roles=[Role.LEARNER], password=PASSWORD))
+    session.commit()
+    session.close()
+    ceiling = _bare_ceiling(seconds)
+    rows = []
+    for name, path, needs_login in PAGES:
+        client = app.test_client()
+        if needs_login:
+            client.post("/login", data={"username": "bench", "password": PASSWORD})
+        queries = 0
+
+        def count(*_args: object) -> None:
+            nonlocal queries
+            queries += 1
+
+        event.listen(database.engine, "before_cursor_execute", count)
+        client.get(path)
+        event.remove(database.engine, "before_cursor_execute", count)
+        rps = _rps(client, path, seconds)
+        rows.append({"page": name, "rps": rps, "ceiling_rps": ceiling, "ratio": rps / ceiling, "queries": queries})
+    return rows
