@@ -17,11 +17,15 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
     g = results["grading"]
-    print(f"grading: {g['questions']} questions, {g['per_question_us']:.1f} µs per question "
-          f"({g['per_attempt_ms']:.3f} ms per attempt)")
+    print(
+        f"grading: {g['questions']} questions, {g['per_question_us']:.1f} µs per question "
+        f"({g['per_attempt_ms']:.3f} ms per attempt)"
+    )
     print(f"{'page':<28}{'req/s':>10}{'bare Flask':>12}{'ratio':>8}{'queries':>9}")
     for row in results["pages"]:
-        print(f"{row['page']:<28}{row['rps']:>10.0f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.2f}{row['queries']:>9}")
+        print(
+            f"{row['page']:<28}{row['rps']:>10.0f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.2f}{row['queries']:>9}"
+        )
     return 0
 
 

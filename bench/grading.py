@@ -55,5 +55,8 @@ def bench_grading(rounds: int = 200) -> dict[str, float]:
             qtype.grade(q.body, q.points, response, elapsed_seconds=15)
     elapsed = time.perf_counter() - start
     per_question = elapsed / (rounds * len(attempt))
-    return {"questions": len(attempt), "per_question_us": per_question * 1e6,
-            "per_attempt_ms": per_question * len(attempt) * 1e3}
+    return {
+        "questions": len(attempt),
+        "per_question_us": per_question * 1e6,
+        "per_attempt_ms": per_question * len(attempt) * 1e3,
+    }

@@ -51,13 +51,18 @@ def bench_pages(seconds: float = 2.0) -> list[dict[str, object]]:
     tmp = Path(tempfile.mkdtemp(prefix="lms-bench-"))
     url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     upgrade(url)
-    app = create_app(Config(database_url=url, secret_key="bench", instance_path=tmp, csrf=False,
-                            extra={"ratelimit": False}))
+    app = create_app(
+        Config(
+            database_url=url, secret_key="bench", instance_path=tmp, csrf=False, extra={"ratelimit": False}
+        )
+    )
     database = app.extensions["lms.db"]
     session = database.session()
     tree, _problems = check(PROJECT_ROOT)
     sync_content(session, tree)
-    accounts.create_user(session, accounts.UserData("bench", "Bench Learner", roles=[Role.LEARNER], password=PASSWORD))
+    accounts.create_user(
+        session, accounts.UserData("bench", "Bench Learner", roles=[Role.LEARNER], password=PASSWORD)
+    )
     session.commit()
     session.close()
     ceiling = _bare_ceiling(seconds)
@@ -76,5 +81,7 @@ def bench_pages(seconds: float = 2.0) -> list[dict[str, object]]:
         client.get(path)
         event.remove(database.engine, "before_cursor_execute", count)
         rps = _rps(client, path, seconds)
-        rows.append({"page": name, "rps": rps, "ceiling_rps": ceiling, "ratio": rps / ceiling, "queries": queries})
+        rows.append(
+            {"page": name, "rps": rps, "ceiling_rps": ceiling, "ratio": rps / ceiling, "queries": queries}
+        )
     return rows

@@ -17,6 +17,7 @@ def init_web(app: Flask) -> None:
     from lms.web.curriculum.views import bp as curriculum_bp
     from lms.web.health import bp as health_bp
     from lms.web.home.views import bp as home_bp
+    from lms.web.learn.quiz_views import bp as quiz_bp
     from lms.web.learn.views import bp as learn_bp
 
     csrf.init_app(app)
@@ -35,4 +36,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(learn_bp, url_prefix="/learn")
+    app.register_blueprint(quiz_bp, url_prefix="/learn")
     app.register_blueprint(curriculum_bp, url_prefix="/author/curriculum")

@@ -21,10 +21,29 @@ T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 
 def make_quiz(db: Session, **settings: object) -> Quiz:
     specs = [
-        QuestionSpec("state", "single", "Money after payment?", 1.0, ("order-flow",), "Alipay holds it.",
-                     {"choices": [{"text": "Alipay", "weight": 100.0, "feedback": "Right"}, {"text": "Store", "weight": 0.0}]}),
-        QuestionSpec("hours", "numeric", "Dispute window in hours?", 1.0, ("disputes",), "",
-                     {"answers": [{"value": 72, "tolerance": 0, "weight": 100.0}]}),
+        QuestionSpec(
+            "state",
+            "single",
+            "Money after payment?",
+            1.0,
+            ("order-flow",),
+            "Alipay holds it.",
+            {
+                "choices": [
+                    {"text": "Alipay", "weight": 100.0, "feedback": "Right"},
+                    {"text": "Store", "weight": 0.0},
+                ]
+            },
+        ),
+        QuestionSpec(
+            "hours",
+            "numeric",
+            "Dispute window in hours?",
+            1.0,
+            ("disputes",),
+            "",
+            {"answers": [{"value": 72, "tolerance": 0, "weight": 100.0}]},
+        ),
         QuestionSpec("essay", "essay", "Explain patina.", 2.0, ("care",), "", {"rubric": "Mentions ageing"}),
     ]
     import_questions(db, "engine-test", specs)
@@ -46,7 +65,9 @@ def test_start_save_submit_and_grade(db: Session) -> None:
     assert [i.question_key for i in attempt.items] == ["state", "hours", "essay"]
     engine.save_response(db, attempt, "state", {"choice": 0}, T0 + dt.timedelta(minutes=1))
     engine.save_response(db, attempt, "hours", {"value": 48}, T0 + dt.timedelta(minutes=2))
-    engine.save_response(db, attempt, "essay", {"text": "Leather darkens with use."}, T0 + dt.timedelta(minutes=3))
+    engine.save_response(
+        db, attempt, "essay", {"text": "Leather darkens with use."}, T0 + dt.timedelta(minutes=3)
+    )
     engine.submit_attempt(db, attempt, T0 + dt.timedelta(minutes=4))
     db.commit()
     assert (attempt.score, attempt.max_score) == (1.0, 4.0)
@@ -64,7 +85,9 @@ def test_answers_after_the_deadline_are_refused_and_the_attempt_closes(db: Sessi
     user = UserFactory()
     quiz = make_quiz(db, time_limit_minutes=5)
     attempt = engine.start_attempt(db, user, quiz, T0)
-    engine.save_response(db, attempt, "state", {"choice": 0}, T0 + dt.timedelta(minutes=5, seconds=3))  # grace
+    engine.save_response(
+        db, attempt, "state", {"choice": 0}, T0 + dt.timedelta(minutes=5, seconds=3)
+    )  # grace
     db.commit()
     with pytest.raises(Conflict, match="Time is up"):
         engine.save_response(db, attempt, "hours", {"value": 72}, T0 + dt.timedelta(minutes=6))
@@ -106,7 +129,9 @@ def test_cooldown_and_max_attempts_hold(db: Session) -> None:
         engine.start_attempt(db, user, quiz, T0 + dt.timedelta(hours=5))
 
 
-@pytest.mark.parametrize(("method", "expected"), [("highest", 100.0), ("last", 75.0), ("first", 0.0), ("mean", 58.33)])
+@pytest.mark.parametrize(
+    ("method", "expected"), [("highest", 100.0), ("last", 75.0), ("first", 0.0), ("mean", 58.33)]
+)
 def test_grading_methods(db: Session, method: str, expected: float) -> None:
     user = UserFactory()
     quiz = make_quiz(db, grading=method)

@@ -42,7 +42,9 @@ def lesson(slug: str, lesson: str) -> str:
     found = session.scalars(
         select(Lesson).join(Course).where(Course.slug == slug, Lesson.slug == lesson)
     ).one_or_none() or abort(404)
-    return render_template("curriculum/lesson.html", lesson=found, html=render_markdown(found.body, drop_title=True))
+    return render_template(
+        "curriculum/lesson.html", lesson=found, html=render_markdown(found.body, drop_title=True)
+    )
 
 
 @bp.get("/quizzes/<slug>")

@@ -1,0 +1,239 @@
+"""Taking quizzes in the browser: the quiz page, one question per page, autosave, submit, review."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
+from werkzeug.wrappers import Response
+
+from lms.access import signed_in
+from lms.content.questions import get_type
+from lms.db import db_session, utcnow
+from lms.domain import attempts as engine
+from lms.domain.errors import Conflict, DomainError, NotFound
+from lms.markdown import render_inline, render_markdown
+from lms.models import Attempt
+from lms.web.forms import translate_error
+from lms.web.identity import me
+from lms.web.learn.answers import response_from_form
+from lms.web.learn.review import review_allowed
+
+bp = Blueprint("quiz", __name__)
+
+GAP = re.compile(r"\{\{(\d+)\}\}")
+
+
+@bp.get("/quizzes/<slug>")
+@signed_in
+def quiz(slug: str) -> str:
+    """What the quiz is before starting: questions, time, pass mark, attempts, what it unlocks."""
+    session = db_session()
+    try:
+        found = engine.visible_quiz(session, slug)
+    except NotFound:
+        abort(404)
+    now = utcnow()
+    engine.close_if_overdue(session, me(), found, now)
+    status = engine.quiz_status(session, me(), found, now)
+    question_count = (
+        sum(int(p["count"]) for p in found.draw)
+        if found.draw
+        else len([q for q in found.questions if q.active])
+    )
+    session.commit()
+    return render_template(
+        "learn/quiz.html",
+        quiz=found,
+        status=status,
+        question_count=question_count,
+        reason=_(status.reason, **status.reason_params) if status.reason else None,
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/quizzes/<slug>/start")
+@signed_in
+def start(slug: str) -> Response:
+    """Start (or resume) an attempt."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    try:
+        found = engine.visible_quiz(session, slug)
+        attempt = engine.start_attempt(session, me(), found, utcnow())
+    except NotFound:
+        abort(404)
+    except DomainError as err:
+        session.rollback()
+        flash(translate_error(err), "error")
+        return redirect(url_for("quiz.quiz", slug=slug))
+    session.commit()
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=0))
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    try:
+        return engine.get_attempt(db_session(), me(), attempt_id)
+    except NotFound:
+        abort(404)
+
+
+def render_question_text(
+    text: str, qtype: str, attempt_id: int, position: int, saved: dict[str, Any] | None
+) -> Markup:
+    """The question's Markdown; a cloze gets its inputs where the gaps are."""
+    html = str(render_markdown(text))
+    if qtype != "cloze":
+        return Markup(html)  # noqa: S704 - sanitised by render_markdown
+    answers = (saved or {}).get("gaps", [])
+
+    def gap(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        value = answers[n - 1] if n - 1 < len(answers) else ""
+        value = str(Markup.escape(value))
+        return (
+            f'<input type="text" class="gap" name="gap-{n}" value="{value}" '
+            f'aria-label="{_("Gap %(n)s", n=n)}" autocomplete="off">'
+        )
+
+    return Markup(GAP.sub(gap, html))  # noqa: S704 - inputs built from escaped values
+
+
+@bp.route("/attempts/<int:attempt_id>/<int:position>", methods=["GET", "POST"])
+@signed_in
+def question(attempt_id: int, position: int) -> Response | str:
+    """One question of an attempt; POST saves it and moves on."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    now = utcnow()
+    if attempt.status != "in_progress" or engine.is_overdue(attempt, now):
+        if attempt.status == "in_progress":
+            engine.submit_attempt(session, attempt, now, closed_by="deadline")
+            session.commit()
+            flash(_("Time is up: your attempt was submitted with the answers you had saved."), "info")
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if not 0 <= position < len(attempt.items):
+        abort(404)
+    item = attempt.items[position]
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        response = response_from_form(item.version.type, request.form, item.display)
+        if response is not None:
+            try:
+                engine.save_response(session, attempt, item.question_key, response, now)
+            except engine.ResponseInvalid as err:
+                session.rollback()
+                flash(translate_error(err), "error")
+                return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+            except Conflict as err:
+                session.commit()
+                flash(translate_error(err), "error")
+                return redirect(url_for("quiz.result", attempt_id=attempt.id))
+        session.commit()
+        target = request.form.get("go", "next")
+        if target == "submit":
+            return redirect(url_for("quiz.confirm_submit", attempt_id=attempt.id))
+        nxt = int(target) if target.isdigit() else position + (-1 if target == "prev" else 1)
+        nxt = max(0, min(nxt, len(attempt.items) - 1))
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=nxt))
+    if item.served_at is None:
+        item.served_at = now  # the reply clock starts when the question is first shown
+        try:
+            session.commit()
+        except OperationalError:
+            session.rollback()  # best effort: the first save then starts the clock
+    version = item.version
+    return render_template(
+        "learn/question.html",
+        attempt=attempt,
+        item=item,
+        position=position,
+        qtype=version.type,
+        text=render_question_text(version.text, version.type, attempt.id, position, item.response),
+        display=item.display,
+        saved=item.response or {},
+        render_inline=render_inline,
+        form=form,
+        now=now,
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/<int:position>/autosave")
+@signed_in
+def autosave(attempt_id: int, position: int) -> tuple[str, int] | str:
+    """htmx: save the answer a few seconds after a change; returns a small status line."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    if not 0 <= position < len(attempt.items):
+        abort(404)
+    item = attempt.items[position]
+    response = response_from_form(item.version.type, request.form, item.display)
+    if response is None:
+        return ""
+    try:
+        engine.save_response(session, attempt, item.question_key, response, utcnow())
+    except (engine.ResponseInvalid, Conflict) as err:
+        session.commit()
+        return render_template("learn/_saved.html", error=translate_error(err)), 200
+    session.commit()
+    return render_template("learn/_saved.html", saved_at=item.saved_at)
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
+@signed_in
+def confirm_submit(attempt_id: int) -> Response | str:
+    """Check what is unanswered, then submit (a double click grades once)."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        engine.submit_attempt(session, attempt, utcnow())
+        session.commit()
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if attempt.status != "in_progress":
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    unanswered = [i.position for i in attempt.items if i.response is None]
+    return render_template("learn/submit.html", attempt=attempt, unanswered=unanswered, form=FlaskForm())
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@signed_in
+def result(attempt_id: int) -> Response | str:
+    """The result, and the review when the quiz's policy allows it."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    if attempt.status == "in_progress" and not engine.is_overdue(attempt, utcnow()):
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=0))
+    if attempt.status == "in_progress":
+        engine.submit_attempt(session, attempt, utcnow(), closed_by="deadline")
+        session.commit()
+    status = engine.quiz_status(session, me(), attempt.quiz, utcnow())
+    show_review = review_allowed(attempt.quiz, status)
+    reviews = []
+    if show_review:
+        for item in attempt.items:
+            qtype = get_type(item.version.type)
+            reviews.append(
+                {
+                    "item": item,
+                    "key": qtype.review(item.version.body),
+                    "text": render_markdown(item.version.text),
+                }
+            )
+    return render_template(
+        "learn/result.html",
+        attempt=attempt,
+        status=status,
+        show_review=show_review,
+        reviews=reviews,
+        render_inline=render_inline,
+    )

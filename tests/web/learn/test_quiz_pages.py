@@ -1,0 +1,120 @@
+"""Taking a quiz in the browser's pages: intro, questions, autosave, submit, result, review, integrity."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.config import PROJECT_ROOT
+from lms.content.loader import check
+from lms.domain.content_sync import sync_content
+from lms.models import Attempt, Quiz
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def loaded(db: Session) -> None:
+    tree, problems = check(PROJECT_ROOT)
+    assert problems == []
+    sync_content(db, tree)
+    db.commit()
+
+
+def _start(client: FlaskClient, slug: str) -> int:
+    response = client.post(f"/learn/quizzes/{slug}/start")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/attempts/(\d+)/0", response.headers["Location"]).group(1))
+
+
+def test_the_quiz_page_says_what_it_is(client: FlaskClient, login_as, loaded) -> None:
+    login_as("learner")
+    page = client.get("/learn/quizzes/warehouse-week-exam").get_data(as_text=True)
+    assert "Warehouse week exam" in page and "80 %" in page and "25 min" in page
+    assert "Attempts left" in page and "go-live" in page and "Start attempt 1" in page
+
+
+def test_answer_keys_never_reach_the_page_before_submission(
+    client: FlaskClient, login_as, loaded, db: Session
+) -> None:
+    login_as("learner")
+    attempt_id = _start(client, "platform-rules-check")
+    attempt = db.get(Attempt, attempt_id)
+    html = "".join(
+        client.get(f"/learn/attempts/{attempt_id}/{i}").get_data(as_text=True)
+        for i in range(len(attempt.items))
+    )
+    for item in attempt.items:
+        body = item.version.body
+        for choice in body.get("choices", []):
+            if choice.get("feedback"):
+                assert choice["feedback"] not in html, item.question_key
+        if item.version.explanation:
+            assert item.version.explanation not in html
+        if body.get("model_answer"):
+            assert body["model_answer"] not in html
+    assert not re.search(r"weight\s*[=:]|correct|data-answer", html)
+
+
+def test_a_learner_fails_then_sees_the_result_and_review(
+    client: FlaskClient, login_as, loaded, db: Session
+) -> None:
+    login_as("learner")
+    attempt_id = _start(client, "house-rules-check")
+    # answer only the first question, wrongly where possible, then submit
+    client.post(
+        f"/learn/attempts/{attempt_id}/0", data={"value": "5", "choice": "99", "text": "x", "go": "next"}
+    )
+    response = client.post(f"/learn/attempts/{attempt_id}/submit")
+    assert response.headers["Location"].endswith(f"/learn/attempts/{attempt_id}")
+    page = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    assert "Not passed yet" in page and "Review" in page  # house-rules-check reviews after submit
+    again = client.post(f"/learn/attempts/{attempt_id}/submit")  # a second submit changes nothing
+    assert again.status_code == 302
+    assert db.get(Attempt, attempt_id).status != "in_progress"
+
+
+def test_answers_are_saved_and_survive_a_reload(client: FlaskClient, login_as, loaded, db: Session) -> None:
+    login_as("learner")
+    attempt_id = _start(client, "warehouse-week-check")
+    attempt = db.get(Attempt, attempt_id)
+    position, item = next((i, it) for i, it in enumerate(attempt.items) if it.version.type == "numeric")
+    saved = client.post(f"/learn/attempts/{attempt_id}/{position}/autosave", data={"value": "14"})
+    assert "Saved at" in saved.get_data(as_text=True)
+    page = client.get(f"/learn/attempts/{attempt_id}/{position}").get_data(as_text=True)
+    assert 'value="14"' in page
+    bad = client.post(f"/learn/attempts/{attempt_id}/{position}/autosave", data={"value": "fourteen"})
+    assert 'class="error"' in bad.get_data(as_text=True)
+
+
+def test_another_users_attempt_is_a_404(app, client: FlaskClient, login_as, loaded, db: Session) -> None:
+    login_as("learner")
+    attempt_id = _start(client, "house-rules-check")
+    UserFactory(username="intruder")
+    db.commit()
+    other = app.test_client()
+    other.post("/login", data={"username": "intruder", "password": "correct-horse-battery"})
+    assert other.get(f"/learn/attempts/{attempt_id}/0").status_code == 404
+    assert other.get(f"/learn/attempts/{attempt_id}").status_code == 404
+    assert other.post(f"/learn/attempts/{attempt_id}/submit").status_code == 404
+
+
+def test_drafts_are_invisible(client: FlaskClient, login_as, loaded, db: Session) -> None:
+    login_as("learner")
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == "house-rules-check")).one()
+    quiz.published = False
+    db.commit()
+    assert client.get("/learn/quizzes/house-rules-check").status_code == 404
+    assert client.post("/learn/quizzes/house-rules-check/start").status_code == 404
+
+
+def test_question_page_queries_are_bounded(client: FlaskClient, login_as, loaded, count_queries) -> None:
+    login_as("learner")
+    attempt_id = _start(client, "go-live-final-exam")
+    client.get(f"/learn/attempts/{attempt_id}/0")
+    with count_queries() as counter:
+        assert client.get(f"/learn/attempts/{attempt_id}/1").status_code == 200
+    assert counter.count <= 12, counter.statements
