@@ -289,8 +289,7 @@ def _grade_item(item: AttemptItem) -> None:
     version: QuestionVersion = item.version
     qtype = get_type(version.type)
     if item.response is None:
-        item.score, item.feedback = 0.0, []
-        item.needs_review = version.type == "essay"
+        item.score, item.feedback, item.needs_review = 0.0, [], False  # nothing to review
         return
     result = qtype.grade(version.body, version.points, item.response, elapsed_seconds=item.elapsed_seconds)
     item.score = max(0.0, float(result.score))

@@ -1,0 +1,177 @@
+"""The JSON API for quizzes: read a quiz, start an attempt, save answers, submit, review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from werkzeug.wrappers import Response
+
+from lms.access import signed_in
+from lms.content.questions import get_type
+from lms.db import db_session, utcnow
+from lms.domain import attempts as engine
+from lms.domain.errors import Conflict, DomainError, NotFound
+from lms.models import Attempt, AttemptItem
+from lms.web.api.errors import fail, not_found
+from lms.web.api.views import bp
+from lms.web.identity import me
+from lms.web.learn.review import review_allowed
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _question_json(item: AttemptItem) -> dict[str, Any]:
+    version = item.version
+    return {
+        "id": item.question_key,
+        "position": item.position,
+        "type": version.type,
+        "text": version.text,
+        "points": item.max_score,
+        "display": item.display,
+        "response": item.response,
+        "saved_at": _iso(item.saved_at),
+    }
+
+
+def _attempt_json(attempt: Attempt, *, with_questions: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": attempt.id,
+        "quiz": attempt.quiz.slug,
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": _iso(attempt.started_at),
+        "deadline": _iso(attempt.deadline),
+        "submitted_at": _iso(attempt.submitted_at),
+    }
+    if attempt.status != "in_progress" and attempt.quiz.review != "never":
+        data.update(
+            score=attempt.score, max=attempt.max_score, percent=attempt.percent, passed=attempt.passed
+        )
+    if with_questions:
+        data["questions"] = [_question_json(item) for item in attempt.items]
+    return data
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    try:
+        return engine.get_attempt(db_session(), me(), attempt_id)
+    except NotFound:
+        not_found("No such attempt.")
+
+
+@bp.get("/quizzes/<slug>")
+@signed_in
+def get_quiz(slug: str) -> Response:
+    """A quiz's settings and where the caller stands with it."""
+    session = db_session()
+    try:
+        quiz = engine.visible_quiz(session, slug)
+    except NotFound:
+        not_found("No such quiz.")
+    now = utcnow()
+    engine.close_if_overdue(session, me(), quiz, now)
+    status = engine.quiz_status(session, me(), quiz, now)
+    session.commit()
+    return jsonify(
+        slug=quiz.slug,
+        title=quiz.title,
+        course=quiz.course.slug if quiz.course else None,
+        description=quiz.description,
+        pass_percent=quiz.pass_percent,
+        max_attempts=quiz.max_attempts,
+        cooldown_minutes=quiz.cooldown_minutes,
+        time_limit_minutes=quiz.time_limit_minutes,
+        grading=quiz.grading,
+        review=quiz.review,
+        gates=quiz.gates,
+        questions=sum(int(p["count"]) for p in quiz.draw)
+        if quiz.draw
+        else len([q for q in quiz.questions if q.active]),
+        attempts_left=status.attempts_left,
+        next_start_at=_iso(status.next_start_at),
+        grade_percent=status.grade_percent,
+        passed=status.passed,
+        can_start=status.can_start,
+        open_attempt=status.open_attempt.id if status.open_attempt else None,
+        attempts=[_attempt_json(a, with_questions=False) for a in status.attempts],
+    )
+
+
+@bp.post("/quizzes/<slug>/attempts")
+@signed_in
+def start_attempt(slug: str) -> tuple[Response, int]:
+    """Start an attempt (or get the one in progress): questions without keys, and the deadline."""
+    session = db_session()
+    try:
+        quiz = engine.visible_quiz(session, slug)
+        attempt = engine.start_attempt(session, me(), quiz, utcnow())
+    except NotFound:
+        not_found("No such quiz.")
+    except Conflict as err:
+        session.rollback()
+        fail(409, "conflict", str(err))
+    except DomainError as err:
+        session.rollback()
+        fail(422, "invalid", str(err))
+    session.commit()
+    return jsonify(_attempt_json(attempt, with_questions=True)), 201
+
+
+@bp.put("/attempts/<int:attempt_id>/responses/<question_id>")
+@signed_in
+def save_response(attempt_id: int, question_id: str) -> Response:
+    """Save one answer (the JSON object of its question type)."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    body = request.get_json(silent=True)
+    if body is None:
+        fail(400, "bad_request", "The body must be a JSON object.")
+    try:
+        item = engine.save_response(session, attempt, question_id, body, utcnow())
+    except NotFound:
+        session.rollback()
+        not_found("This question is not part of the attempt.")
+    except engine.ResponseInvalid as err:
+        session.rollback()
+        fail(422, "invalid_response", err.message, err.field)
+    except Conflict as err:
+        session.commit()  # an overdue attempt has just been closed: keep that
+        fail(409, "conflict", str(err))
+    session.commit()
+    return jsonify(question=question_id, saved_at=_iso(item.saved_at), response=item.response)
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@signed_in
+def submit(attempt_id: int) -> Response:
+    """Submit and grade (idempotent: submitting again returns the same result)."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    engine.submit_attempt(session, attempt, utcnow())
+    session.commit()
+    return jsonify(_attempt_json(attempt, with_questions=False))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@signed_in
+def get_attempt(attempt_id: int) -> Response:
+    """An attempt; once submitted, the review as the quiz's policy allows."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    data = _attempt_json(attempt, with_questions=True)
+    if attempt.status != "in_progress":
+        status = engine.quiz_status(session, me(), attempt.quiz, utcnow())
+        if review_allowed(attempt.quiz, status):
+            for question, item in zip(data["questions"], attempt.items, strict=True):
+                question.update(
+                    score=item.score,
+                    feedback=item.feedback or [],
+                    needs_review=item.needs_review,
+                    key=get_type(item.version.type).review(item.version.body),
+                    explanation=item.version.explanation,
+                )
+    return jsonify(data)

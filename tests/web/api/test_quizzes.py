@@ -1,0 +1,115 @@
+"""The quiz API: start, save by question id and 0-based positions, 422 naming the field, submit, review."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from lms.config import PROJECT_ROOT
+from lms.content.loader import check
+from lms.domain.content_sync import sync_content
+from lms.domain.tokens import create_token
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def api(db: Session):  # type: ignore[no-untyped-def]
+    tree, problems = check(PROJECT_ROOT)
+    assert problems == []
+    sync_content(db, tree)
+    user = UserFactory(username="api-learner")
+    db.flush()
+    _t, secret = create_token(db, user, "phone")
+    db.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_a_whole_attempt_through_the_api(client: FlaskClient, api) -> None:
+    info = client.get("/api/v1/quizzes/house-rules-check", headers=api).json
+    assert info["pass_percent"] == 70 and info["can_start"] is True and info["questions"] == 12
+    started = client.post("/api/v1/quizzes/house-rules-check/attempts", headers=api)
+    assert started.status_code == 201
+    attempt = started.json
+    assert attempt["deadline"] is None and len(attempt["questions"]) == 12
+    text = started.get_data(as_text=True)
+    assert "weight" not in text and "model_answer" not in text and "feedback" not in text
+    numeric = next(q for q in attempt["questions"] if q["id"] == "first-reply-seconds")
+    saved = client.put(
+        f"/api/v1/attempts/{attempt['id']}/responses/{numeric['id']}", json={"value": 20}, headers=api
+    )
+    assert saved.status_code == 200 and saved.json["response"] == {"value": 20}
+    quality = next(q for q in attempt["questions"] if q["id"] == "four-qualities")
+    # choices are addressed by their position in the file, whatever the display shuffle
+    right = client.put(
+        f"/api/v1/attempts/{attempt['id']}/responses/four-qualities", json={"choice": 0}, headers=api
+    )
+    assert right.status_code == 200 and {o["index"] for o in quality["display"]["options"]} == {0, 1, 2, 3}
+    result = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=api).json
+    assert result["status"] == "graded" and result["score"] == 2.0 and result["max"] == 15.0
+    assert client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=api).json == result  # idempotent
+    review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=api).json
+    first = next(q for q in review["questions"] if q["id"] == "first-reply-seconds")
+    assert first["score"] == 1.0 and first["key"]["answers"][0]["value"] == 20
+
+
+@pytest.mark.parametrize(
+    ("question", "body", "field"),
+    [
+        ("four-qualities", {"choice": 7}, "choice"),
+        ("four-qualities", {"choices": [0]}, "choice"),
+        ("first-reply-seconds", {"value": "twenty"}, "value"),
+        ("handover-steps", {"order": [0, 0, 1, 2]}, "order"),
+        ("template-settings", {"pairs": {"0": 9}}, "pairs"),
+        ("shifts", {"gaps": ["08:30"]}, "gaps"),
+    ],
+)
+def test_malformed_responses_are_422_naming_the_field(
+    client: FlaskClient, api, question: str, body, field: str
+) -> None:
+    attempt = client.post("/api/v1/quizzes/house-rules-check/attempts", headers=api).json
+    response = client.put(f"/api/v1/attempts/{attempt['id']}/responses/{question}", json=body, headers=api)
+    assert response.status_code == 422
+    assert response.json["error"]["field"] == field
+
+
+def test_errors_have_the_right_status(app, client: FlaskClient, api, db: Session) -> None:
+    assert client.get("/api/v1/quizzes/nope", headers=api).status_code == 404
+    attempt = client.post("/api/v1/quizzes/house-rules-check/attempts", headers=api).json
+    assert (
+        client.put(
+            f"/api/v1/attempts/{attempt['id']}/responses/unknown", json={"text": "x"}, headers=api
+        ).status_code
+        == 404
+    )
+    assert (
+        client.put(
+            f"/api/v1/attempts/{attempt['id']}/responses/shifts", data="not json", headers=api
+        ).status_code
+        == 400
+    )
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=api)
+    late = client.put(
+        f"/api/v1/attempts/{attempt['id']}/responses/shifts", json={"gaps": ["08:30", "00:30"]}, headers=api
+    )
+    assert late.status_code == 409 and "submitted" in late.json["error"]["message"]
+    other = UserFactory()
+    db.flush()
+    _t, secret = create_token(db, other, "x")
+    db.commit()
+    assert (
+        client.get(
+            f"/api/v1/attempts/{attempt['id']}", headers={"Authorization": f"Bearer {secret}"}
+        ).status_code
+        == 404
+    )
+
+
+def test_exam_review_waits_until_passed(client: FlaskClient, api) -> None:
+    attempt = client.post("/api/v1/quizzes/warehouse-week-exam/attempts", headers=api).json
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=api)
+    review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=api).json
+    assert review["passed"] is False
+    assert all("key" not in q for q in review["questions"])
+    retry = client.post("/api/v1/quizzes/warehouse-week-exam/attempts", headers=api)
+    assert retry.status_code == 409  # the 60-minute cooldown holds
