@@ -1,0 +1,379 @@
+"""The OpenAPI 3.1 description of /api/v1 (tests validate real responses against it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from werkzeug.wrappers import Response
+
+from lms.access import public
+from lms.web.api.views import bp
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    str(code): {"$ref": f"#/components/responses/E{code}"}
+    for code in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "field": {"type": "string"},
+                },
+            }
+        },
+    },
+    "Me": {
+        "type": "object",
+        "required": ["id", "username", "display_name", "roles", "locale"],
+        "properties": {
+            "id": {"type": "integer"},
+            "username": {"type": "string"},
+            "display_name": {"type": "string"},
+            "roles": {"type": "array", "items": {"enum": ["learner", "trainer", "qc", "admin"]}},
+            "locale": {"type": "string"},
+            "cohort": {"type": ["string", "null"]},
+            "stores": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "main": {"type": "boolean"}},
+                },
+            },
+        },
+    },
+    "CourseSummary": {
+        "type": "object",
+        "required": ["slug", "title", "version", "lessons", "lessons_done"],
+        "properties": {
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "version": {"type": "string"},
+            "first_day": {"type": ["integer", "null"]},
+            "last_day": {"type": ["integer", "null"]},
+            "lessons": {"type": "integer"},
+            "lessons_done": {"type": "integer"},
+        },
+    },
+    "Lesson": {
+        "type": "object",
+        "required": ["id", "slug", "title", "done"],
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "day": {"type": ["integer", "null"]},
+            "minutes": {"type": "integer"},
+            "done": {"type": "boolean"},
+            "body_markdown": {"type": "string"},
+        },
+    },
+    "Course": {
+        "type": "object",
+        "required": ["slug", "title", "version", "lessons", "quizzes"],
+        "properties": {
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "version": {"type": "string"},
+            "topics": {"type": "array", "items": {"type": "string"}},
+            "lessons": {"type": "array", "items": _ref("Lesson")},
+            "quizzes": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "LessonDone": {
+        "type": "object",
+        "required": ["lesson_id", "done", "done_at", "course_version"],
+        "properties": {
+            "lesson_id": {"type": "integer"},
+            "done": {"const": True},
+            "done_at": {"type": "string", "format": "date-time"},
+            "course_version": {"type": "string"},
+        },
+    },
+    "AttemptSummary": {
+        "type": "object",
+        "required": ["id", "quiz", "number", "status", "started_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "quiz": {"type": "string"},
+            "number": {"type": "integer"},
+            "status": {"enum": ["in_progress", "submitted", "graded"]},
+            "started_at": {"type": "string", "format": "date-time"},
+            "deadline": NULLABLE_TIME,
+            "submitted_at": NULLABLE_TIME,
+            "score": {"type": ["number", "null"]},
+            "max": {"type": ["number", "null"]},
+            "percent": {"type": ["number", "null"]},
+            "passed": {"type": ["boolean", "null"]},
+        },
+    },
+    "Question": {
+        "type": "object",
+        "required": ["id", "position", "type", "text", "points", "display"],
+        "description": "A question of an attempt. `display` never holds a key, weight or feedback; choices, "
+        "pairs and items are addressed by their 0-based position in the quiz file.",
+        "properties": {
+            "id": {"type": "string"},
+            "position": {"type": "integer"},
+            "type": {
+                "enum": [
+                    "single",
+                    "multiple",
+                    "truefalse",
+                    "short",
+                    "numeric",
+                    "matching",
+                    "ordering",
+                    "cloze",
+                    "essay",
+                    "reply",
+                ]
+            },
+            "text": {"type": "string"},
+            "points": {"type": "number"},
+            "display": {"type": "object"},
+            "response": {"type": ["object", "null"]},
+            "saved_at": NULLABLE_TIME,
+            "score": {"type": ["number", "null"]},
+            "feedback": {"type": "array", "items": {"type": "string"}},
+            "needs_review": {"type": "boolean"},
+            "key": {"type": "object"},
+            "explanation": {"type": "string"},
+        },
+    },
+    "Attempt": {
+        "allOf": [
+            _ref("AttemptSummary"),
+            {
+                "type": "object",
+                "required": ["questions"],
+                "properties": {"questions": {"type": "array", "items": _ref("Question")}},
+            },
+        ]
+    },
+    "Quiz": {
+        "type": "object",
+        "required": [
+            "slug",
+            "title",
+            "pass_percent",
+            "max_attempts",
+            "cooldown_minutes",
+            "time_limit_minutes",
+            "grading",
+            "review",
+            "gates",
+            "questions",
+            "can_start",
+            "attempts",
+        ],
+        "properties": {
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "course": {"type": ["string", "null"]},
+            "description": {"type": "string"},
+            "pass_percent": {"type": "integer"},
+            "max_attempts": {"type": "integer"},
+            "cooldown_minutes": {"type": "integer"},
+            "time_limit_minutes": {"type": "integer"},
+            "grading": {"enum": ["highest", "last", "first", "mean"]},
+            "review": {"enum": ["after_submit", "after_pass", "score_only", "never"]},
+            "gates": {"type": "array", "items": {"type": "string"}},
+            "questions": {"type": "integer"},
+            "attempts_left": {"type": ["integer", "null"]},
+            "next_start_at": NULLABLE_TIME,
+            "grade_percent": {"type": ["number", "null"]},
+            "passed": {"type": "boolean"},
+            "can_start": {"type": "boolean"},
+            "open_attempt": {"type": ["integer", "null"]},
+            "attempts": {"type": "array", "items": _ref("AttemptSummary")},
+        },
+    },
+    "Response": {
+        "description": "One answer, by question type: single {choice}, multiple {choices}, truefalse {value}, "
+        "short/essay/reply {text}, numeric {value}, matching {pairs}, ordering {order}, cloze {gaps}.",
+        "oneOf": [
+            {"type": "object", "required": ["choice"], "properties": {"choice": {"type": "integer"}}},
+            {
+                "type": "object",
+                "required": ["choices"],
+                "properties": {"choices": {"type": "array", "items": {"type": "integer"}}},
+            },
+            {
+                "type": "object",
+                "required": ["value"],
+                "properties": {"value": {"type": ["boolean", "number"]}},
+            },
+            {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+            {
+                "type": "object",
+                "required": ["pairs"],
+                "properties": {"pairs": {"type": "object", "additionalProperties": {"type": "integer"}}},
+            },
+            {
+                "type": "object",
+                "required": ["order"],
+                "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
+            },
+            {
+                "type": "object",
+                "required": ["gaps"],
+                "properties": {"gaps": {"type": "array", "items": {"type": "string"}}},
+            },
+        ],
+    },
+    "Saved": {
+        "type": "object",
+        "required": ["question", "saved_at", "response"],
+        "properties": {
+            "question": {"type": "string"},
+            "saved_at": {"type": "string", "format": "date-time"},
+            "response": {"type": "object"},
+        },
+    },
+}
+
+
+def _op(
+    summary: str,
+    ok: dict[str, Any],
+    *errors: int,
+    body: dict[str, Any] | None = None,
+    params: list[dict[str, Any]] | None = None,
+    status: str = "200",
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {status: ok, **{str(e): ERRORS[str(e)] for e in (401, 429, *errors)}},
+    }
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def _path_param(name: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Service Academy API",
+            "version": "1",
+            "description": "For the mobile client and integrations. Authenticate with a personal access "
+            "token: `Authorization: Bearer lms_…` (never in the URL).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/me": {"get": _op("Who the caller is", _json(_ref("Me")))},
+            "/courses": {
+                "get": _op(
+                    "Published courses with the caller's progress",
+                    _json(
+                        {
+                            "type": "object",
+                            "required": ["courses"],
+                            "properties": {"courses": {"type": "array", "items": _ref("CourseSummary")}},
+                        }
+                    ),
+                )
+            },
+            "/courses/{slug}": {
+                "get": _op(
+                    "One course with its lessons", _json(_ref("Course")), 404, params=[_path_param("slug")]
+                )
+            },
+            "/lessons/{lesson_id}/done": {
+                "post": _op(
+                    "Mark a lesson done (idempotent)",
+                    _json(_ref("LessonDone")),
+                    400,
+                    404,
+                    params=[_path_param("lesson_id", "integer")],
+                )
+            },
+            "/quizzes/{slug}": {
+                "get": _op(
+                    "A quiz and the caller's attempts", _json(_ref("Quiz")), 404, params=[_path_param("slug")]
+                )
+            },
+            "/quizzes/{slug}/attempts": {
+                "post": _op(
+                    "Start an attempt (or resume the open one)",
+                    _json(_ref("Attempt"), "Created"),
+                    404,
+                    409,
+                    422,
+                    params=[_path_param("slug")],
+                    status="201",
+                )
+            },
+            "/attempts/{attempt_id}": {
+                "get": _op(
+                    "An attempt; the review once submitted, per the quiz's policy",
+                    _json(_ref("Attempt")),
+                    404,
+                    params=[_path_param("attempt_id", "integer")],
+                )
+            },
+            "/attempts/{attempt_id}/responses/{question_id}": {
+                "put": _op(
+                    "Save one answer",
+                    _json(_ref("Saved")),
+                    400,
+                    404,
+                    409,
+                    413,
+                    422,
+                    body=_ref("Response"),
+                    params=[_path_param("attempt_id", "integer"), _path_param("question_id")],
+                )
+            },
+            "/attempts/{attempt_id}/submit": {
+                "post": _op(
+                    "Submit and grade (idempotent)",
+                    _json(_ref("AttemptSummary")),
+                    404,
+                    params=[_path_param("attempt_id", "integer")],
+                )
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+            "responses": {
+                f"E{code}": _json(_ref("Error"), "Error") for code in (400, 401, 403, 404, 409, 413, 422, 429)
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(document())
