@@ -350,7 +350,34 @@ def content_export_gift(quiz_slug: str, output: Path | None) -> None:
         click.echo(f"Wrote {len(questions)} question(s) to {output}.")
 
 
-COMMANDS = [db_group, init_command, demo_command, serve_command, users_group, tokens_group, content_group]
+@click.group("jobs")
+def jobs_group() -> None:
+    """Periodic work; run `lms jobs run` from cron (e.g. every 5 minutes)."""
+
+
+@jobs_group.command("run")
+@with_appcontext
+def jobs_run() -> None:
+    """Close quiz attempts whose time ran out (later issues add reminders and promotions)."""
+    from lms.db import utcnow
+    from lms.domain.attempts import close_overdue_attempts
+
+    session = db_session()
+    closed = close_overdue_attempts(session, utcnow())
+    session.commit()
+    click.echo(f"Closed {closed} overdue attempt(s).")
+
+
+COMMANDS = [
+    db_group,
+    init_command,
+    demo_command,
+    serve_command,
+    users_group,
+    tokens_group,
+    content_group,
+    jobs_group,
+]
 
 
 def register_commands(app: Flask) -> None:

@@ -17,6 +17,7 @@ def init_web(app: Flask) -> None:
     from lms.web.api.views import bp as api_bp
     from lms.web.auth.views import bp as auth_bp
     from lms.web.curriculum.views import bp as curriculum_bp
+    from lms.web.grading.views import bp as grading_bp
     from lms.web.health import bp as health_bp
     from lms.web.home.views import bp as home_bp
     from lms.web.learn.quiz_views import bp as quiz_bp
@@ -40,3 +41,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(learn_bp, url_prefix="/learn")
     app.register_blueprint(quiz_bp, url_prefix="/learn")
     app.register_blueprint(curriculum_bp, url_prefix="/author/curriculum")
+    app.register_blueprint(grading_bp, url_prefix="/author/grading")

@@ -46,9 +46,17 @@ def switch_language() -> Response:
     return redirect(safe_next(request.form.get("next")) or "/")
 
 
+def format_number(value: float | int | None) -> str:
+    """A score or percent for people: 3 not 3.0, 87.5, at most two decimals."""
+    if value is None:
+        return "—"
+    return f"{round(float(value), 2):g}"
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the language switcher."""
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["num"] = format_number
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
