@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import markdown as md
@@ -101,6 +102,12 @@ def render_markdown(text: str, *, image_base: str | None = None, drop_title: boo
 
     `drop_title` removes a leading `# Title` line, for pages that show the title themselves.
     """
+    return Markup(_render(text or "", image_base, drop_title))  # noqa: S704 - sanitised in _render
+
+
+@functools.lru_cache(maxsize=1024)
+def _render(text: str, image_base: str | None, drop_title: bool) -> str:
+    # Lessons change rarely and are read often: rendering is cached by the exact text.
     if drop_title:
         text = _LEADING_H1.sub("", text or "", count=1)
     html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
@@ -111,7 +118,7 @@ def render_markdown(text: str, *, image_base: str | None = None, drop_title: boo
             lambda m: f'{m.group(1)}{base}{m.group(2)}"',
             html,
         )
-    return Markup(sanitise_html(html))  # noqa: S704 - sanitised by nh3 just above
+    return sanitise_html(html)
 
 
 def render_inline(text: str) -> Markup:

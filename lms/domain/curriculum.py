@@ -75,7 +75,7 @@ def overview(session: Session, *, published_only: bool = False) -> CurriculumOve
     spec: dict[str, Any] = programme.spec if programme else {}
     days = {c["course"]: (c["first_day"], c["last_day"]) for c in spec.get("courses", [])}
     quiz_days = {q["quiz"]: q["day"] for q in spec.get("quizzes", [])}
-    stmt = select(Course).options(selectinload(Course.lessons))
+    stmt = select(Course).options(selectinload(Course.lessons).defer(Lesson.body))
     if published_only:
         stmt = stmt.where(Course.published.is_(True))
     courses = list(session.scalars(stmt))

@@ -46,7 +46,7 @@ def visible_course(session: Session, slug: str) -> Course:
     course = session.scalars(
         select(Course)
         .where(Course.slug == slug, Course.published.is_(True))
-        .options(selectinload(Course.lessons))
+        .options(selectinload(Course.lessons).defer(Lesson.body))
     ).one_or_none()
     if course is None:
         raise NotFound(N_("No such course."))
