@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` that only matches ids a database column can hold (others are a plain 404)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_web(app: Flask) -> None:
     """Bind extensions, hooks, error pages and every blueprint to the app."""
+    app.url_map.converters["int"] = BoundedIntConverter
     from lms.access import enforce_access
     from lms.extensions import csrf, limiter
     from lms.web import errors, i18n, identity, pagination, security_headers

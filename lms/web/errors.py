@@ -60,7 +60,12 @@ def _retry_after() -> int | None:
     return max(1, int(current.reset_at - time.time()))
 
 
-def render_error(error: HTTPException) -> tuple[Response | str, int]:
+def _extra_headers(error: HTTPException) -> dict[str, str]:
+    """Headers the error carries besides its body (Allow on a 405, for instance)."""
+    return {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+
+
+def render_error(error: HTTPException) -> tuple[Response | str, int, dict[str, str]]:
     """An error page (or JSON body) for an HTTP error."""
     code = error.code or 500
     title, message = _titles().get(code, (error.name, error.description or ""))
@@ -82,14 +87,14 @@ def render_error(error: HTTPException) -> tuple[Response | str, int]:
         resp.status_code = code
         if retry:
             resp.headers["Retry-After"] = str(retry)
-        return resp, code
+        return resp, code, _extra_headers(error)
     html = render_template(
         "errors/error.html", code=code, title=title, message=message, detail=detail, retry=retry
     )
-    return html, code
+    return html, code, _extra_headers(error)
 
 
-def internal_error(error: Exception) -> tuple[Response | str, int]:
+def internal_error(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
     """Log the real error; show the visitor a friendly page."""
     original = getattr(error, "original_exception", error)
     if not isinstance(original, HTTPException):

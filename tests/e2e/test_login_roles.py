@@ -51,7 +51,7 @@ def test_demo_roles_sign_in_and_switch_language(
         assert "My programme" in page.inner_text("nav.mainnav")
     with page.expect_navigation():
         page.select_option("#lang-select", "zh_Hans")
-    page.wait_for_function("document.documentElement.lang === 'zh-Hans'")
+    page.locator("html[lang='zh-Hans']").wait_for(state="attached")
     nav = page.inner_text("header")
     assert ("员工工作台" in nav) or ("我的培训" in nav), nav
     assert page.csp_errors == [], page.csp_errors
