@@ -125,9 +125,12 @@ def demo_command() -> None:
 @with_appcontext
 def serve_command(host: str, port: int, debug: bool) -> None:
     """Serve the app with the development server (use gunicorn in production)."""
+    from werkzeug.serving import run_simple
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Serving the academy on http://{host}:{port}/ (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=debug)
+    # Flask refuses app.run() inside its own CLI, so serve with Werkzeug directly.
+    run_simple(host, port, app, threaded=True, use_reloader=debug, use_debugger=debug)
 
 
 @click.group("users")
@@ -384,3 +387,7 @@ def register_commands(app: Flask) -> None:
     """Make the commands reachable through `lms …` and `flask --app lms …`."""
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

@@ -143,3 +143,39 @@ def test_db_upgrade_is_idempotent(app: Flask) -> None:
     result = _invoke(app, "db", "upgrade")
     assert result.exit_code == 0, result.output
     assert "is at revision head" in result.output
+
+
+def test_serve_really_serves(tmp_path: Path, database_url: str) -> None:
+    """`lms serve` answers HTTP (Flask ignores app.run() inside its CLI, so this is worth a test)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "LMS_DATABASE_URL": database_url, "LMS_INSTANCE_PATH": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lms.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("lms serve did not answer")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
