@@ -53,6 +53,13 @@ def format_number(value: float | int | None) -> str:
     return f"{round(float(value), 2):g}"
 
 
+def title_for(thing: object) -> str:
+    """A course's or quiz's title in the reader's language (title_zh when Chinese and written)."""
+    title = str(getattr(thing, "title", ""))
+    chinese = getattr(thing, "title_zh", None)
+    return str(chinese) if chinese and str(get_locale()) == "zh_Hans" else title
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the language switcher."""
     babel.init_app(app, locale_selector=select_locale)
@@ -63,4 +70,5 @@ def init_app(app: Flask) -> None:
         format_date=format_date,
         format_datetime=format_datetime,
         get_locale=get_locale,
+        title_for=title_for,
     )
