@@ -279,6 +279,15 @@ def save_response(
     return item
 
 
+def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None:
+    """A pass may complete the go-live requirements."""
+    if attempt.passed:
+        from lms.domain.golive import maybe_issue_go_live
+
+        session.flush()
+        maybe_issue_go_live(session, attempt.user, now)
+
+
 def _reread_status(session: Session, attempt: Attempt) -> None:
     """Read the attempt's status as committed (after our lock), keeping unsaved answers."""
     session.flush()
@@ -325,6 +334,7 @@ def submit_attempt(
     for item in attempt.items:
         _grade_item(item)
     _total(attempt, now)
+    _after_grading(session, attempt, now)
     audit.record(
         session,
         "attempt.grade",
@@ -356,6 +366,7 @@ def grade_manually(
     item.score, item.needs_review = float(score), False
     item.grader_id, item.grader_comment, item.graded_at = grader.id, comment.strip() or None, now
     _total(attempt, now)
+    _after_grading(session, attempt, now)
     audit.record(
         session,
         "attempt.grade_manual",

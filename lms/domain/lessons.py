@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from lms.db import utcnow
 from lms.domain.errors import N_, NotFound
 from lms.models import Course, Lesson, LessonCompletion, User
 
@@ -110,4 +111,7 @@ def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
                 LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
             )
         ).one()
+    from lms.domain.golive import maybe_issue_go_live
+
+    maybe_issue_go_live(session, user, completion.done_at or utcnow())
     return completion

@@ -1,6 +1,7 @@
 """The models, one module per area; importing this package registers them all."""
 
 from lms.models.audit import AuditEvent
+from lms.models.certification import Certificate, GoLiveSignoff
 from lms.models.content import (
     Course,
     CourseRevision,
@@ -16,6 +17,8 @@ from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 
 __all__ = [
+    "Certificate",
+    "GoLiveSignoff",
     "ApiToken",
     "Attempt",
     "AttemptItem",

@@ -28,6 +28,8 @@ def init_web(app: Flask) -> None:
     from lms.web.api import quizzes as _api_quizzes  # noqa: F401 - adds its routes to api_bp
     from lms.web.api.views import bp as api_bp
     from lms.web.auth.views import bp as auth_bp
+    from lms.web.certificates.views import bp as certificates_bp
+    from lms.web.cohorts.views import bp as cohorts_bp
     from lms.web.curriculum.views import bp as curriculum_bp
     from lms.web.grading.views import bp as grading_bp
     from lms.web.health import bp as health_bp
@@ -54,3 +56,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(quiz_bp, url_prefix="/learn")
     app.register_blueprint(curriculum_bp, url_prefix="/author/curriculum")
     app.register_blueprint(grading_bp, url_prefix="/author/grading")
+    app.register_blueprint(cohorts_bp, url_prefix="/author/cohorts")
+    app.register_blueprint(certificates_bp)

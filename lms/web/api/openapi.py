@@ -60,6 +60,19 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "Status": {
+        "type": "object",
+        "required": ["user_id", "username", "certified_live", "live_since", "tier"],
+        "properties": {
+            "user_id": {"type": "integer"},
+            "username": {"type": "string"},
+            "display_name": {"type": "string"},
+            "active": {"type": "boolean"},
+            "certified_live": {"type": "boolean"},
+            "live_since": NULLABLE_TIME,
+            "tier": {"type": ["string", "null"]},
+        },
+    },
     "CourseSummary": {
         "type": "object",
         "required": ["slug", "title", "version", "lessons", "lessons_done"],
@@ -289,7 +302,16 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
-            "/me": {"get": _op("Who the caller is", _json(_ref("Me")))},
+            "/me": {"get": _op("Who the caller is, their certificates and tier", _json(_ref("Me")))},
+            "/users/{user_id}/status": {
+                "get": _op(
+                    "May this agent take live chats? (staff token; for seat allocation and IM systems)",
+                    _json(_ref("Status")),
+                    403,
+                    404,
+                    params=[_path_param("user_id", "integer")],
+                )
+            },
             "/courses": {
                 "get": _op(
                     "Published courses with the caller's progress",

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from lms.access import signed_in
+from lms.access import roles_required, signed_in
 from lms.db import db_session
 from lms.domain import lessons as lesson_rules
 from lms.domain.curriculum import overview
 from lms.domain.errors import NotFound
+from lms.domain.golive import certificate_of
 from lms.extensions import csrf
-from lms.models import Lesson
+from lms.models import Certificate, Lesson, Role, User
 from lms.web.api.errors import ApiError, fail, not_found
 from lms.web.identity import me
 
@@ -50,11 +52,48 @@ def _user_json() -> dict[str, Any]:
     }
 
 
+def _status_json(user: User) -> dict[str, Any]:
+    session = db_session()
+    cert = certificate_of(session, user)
+    live = cert is not None and cert.valid
+    return {
+        "user_id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "active": user.active,
+        "certified_live": live,
+        "live_since": cert.issued_at.isoformat() if live and cert else None,
+        "tier": "ordinary" if live else None,
+    }
+
+
 @bp.get("/me")
 @signed_in
 def get_me() -> Response:
-    """Who the caller is."""
-    return jsonify(_user_json())
+    """Who the caller is, their certificates and tier."""
+    session = db_session()
+    user = me()
+    certs = session.scalars(select(Certificate).where(Certificate.user_id == user.id)).all()
+    return jsonify(
+        {
+            **_user_json(),
+            "tier": _status_json(user)["tier"],
+            "certificates": [
+                {"kind": c.kind, "code": c.code, "issued_at": c.issued_at.isoformat(), "revoked": not c.valid}
+                for c in certs
+            ],
+        }
+    )
+
+
+@bp.get("/users/<int:user_id>/status")
+@roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
+def user_status(user_id: int) -> Response:
+    """For seat allocation or the IM system: may this agent take live chats, since when, at what tier."""
+    user = db_session().get(User, user_id)
+    if user is None:
+        not_found("No such user.")
+    return jsonify(_status_json(user))
 
 
 @bp.get("/courses")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
-from lms.db import db_session
-from lms.domain.curriculum import overview
+from lms.db import db_session, utcnow
+from lms.domain.golive import certificate_of, go_live_requirements
+from lms.domain.programme import calendar_for, load_schedule, today_view
 from lms.models import Cohort, Role, Store, User, UserRole
 
 bp = Blueprint("home", __name__)
@@ -33,9 +34,31 @@ def learner() -> str:
     session = db_session()
     user = session.get(User, current_user.id)
     assert user is not None
-    programme = overview(session, published_only=True)
+    today = utcnow().date()
+    view = today_view(session, user, today)
+    requirements = go_live_requirements(session, user)
+    cert = certificate_of(session, user)
     return render_template(
-        "home/learner.html", user=user, cohort=user.cohort, programme_courses=programme.courses
+        "home/learner.html", user=user, cohort=user.cohort, today=view, requirements=requirements, cert=cert
+    )
+
+
+@bp.get("/learn/programme.ics")
+@signed_in
+def programme_calendar() -> Response:
+    """The learner's programme as an iCalendar file: one all-day event per working day."""
+    session = db_session()
+    user = session.get(User, current_user.id)
+    assert user is not None
+    schedule = load_schedule(session)
+    if schedule is None:
+        abort(404)
+    start = user.cohort.start_date if user.cohort else (user.hired_on or utcnow().date())
+    body = calendar_for(schedule, start, session)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="onboarding.ics"'},
     )
 
 

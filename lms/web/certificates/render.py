@@ -1,0 +1,43 @@
+"""A certificate as HTML (print CSS) and as a PDF rendered by WeasyPrint from the same HTML."""
+
+from __future__ import annotations
+
+import segno
+from flask import render_template, url_for
+
+from lms.models import Certificate
+
+
+def verification_url(cert: Certificate) -> str:
+    """The public address that confirms the certificate."""
+    return url_for("certificates.verify", code=cert.code, _external=True)
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of the URL as an SVG data URI (allowed by the CSP's img-src data:)."""
+    return str(segno.make(url, error="m").svg_data_uri(scale=5, border=2))
+
+
+def certificate_html(cert: Certificate, *, for_pdf: bool = False) -> str:
+    """The certificate page."""
+    url = verification_url(cert)
+    template = "certificates/certificate_pdf.html" if for_pdf else "certificates/certificate.html"
+    return render_template(template, cert=cert, verify_url=url, qr=qr_data_uri(url))
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or the system libraries it needs (Pango) are not installed."""
+
+
+def certificate_pdf(cert: Certificate, stylesheet_path: str) -> bytes:
+    """The certificate as PDF bytes."""
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as err:  # OSError: Pango missing
+        raise PdfUnavailable(str(err)) from None
+    html = certificate_html(cert, for_pdf=True)
+    return bytes(
+        HTML(string=html, base_url=url_for("home.index", _external=True)).write_pdf(
+            stylesheets=[CSS(filename=stylesheet_path)]
+        )
+    )

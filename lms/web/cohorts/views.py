@@ -1,0 +1,145 @@
+"""Trainers follow their cohorts: the requirement matrix, CSV, a learner's drill-down, go-live sign-off."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from lms.access import roles_required
+from lms.db import db_session, utcnow
+from lms.domain import golive
+from lms.domain.cohort_matrix import Matrix, cohort_matrix, neutralise
+from lms.domain.errors import DomainError
+from lms.domain.programme import load_schedule
+from lms.models import Attempt, Cohort, GoLiveSignoff, Role, User
+from lms.web.forms import translate_error
+from lms.web.identity import me
+
+bp = Blueprint("cohorts", __name__)
+staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
+
+
+def _matrix(cohort_id: int) -> tuple[Cohort, Matrix, str]:
+    session = db_session()
+    cohort = session.get(Cohort, cohort_id) or abort(404)
+    schedule = load_schedule(session)
+    if schedule is None:
+        abort(404)
+    matrix = cohort_matrix(session, cohort, schedule, utcnow().date())
+    order = request.args.get("sort", "name")
+    if order == "behind":
+        matrix.rows.sort(key=lambda r: (r.done - r.expected, r.user.display_name))
+    elif order == "progress":
+        matrix.rows.sort(key=lambda r: (-r.done, r.user.display_name))
+    return cohort, matrix, order
+
+
+@bp.get("/")
+@staff
+def index() -> str:
+    """Cohorts, newest first."""
+    cohorts = (
+        db_session()
+        .scalars(select(Cohort).options(joinedload(Cohort.trainer)).order_by(Cohort.start_date.desc()))
+        .all()
+    )
+    return render_template("cohorts/index.html", cohorts=cohorts)
+
+
+@bp.get("/<int:cohort_id>")
+@staff
+def matrix(cohort_id: int) -> str:
+    """Learners × go-live requirements: done, in progress, failed, overdue; who is behind."""
+    cohort, data, order = _matrix(cohort_id)
+    return render_template("cohorts/matrix.html", cohort=cohort, matrix=data, order=order)
+
+
+@bp.get("/<int:cohort_id>.csv")
+@staff
+def matrix_csv(cohort_id: int) -> Response:
+    """The matrix as CSV (UTF-8 with BOM for Excel; formula-like cells neutralised)."""
+    cohort, data, _order = _matrix(cohort_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "username",
+            "display_name",
+            *[title for _k, title, _d in data.columns],
+            "done",
+            "expected_by_today",
+            "live",
+        ]
+    )
+    for row in data.rows:
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in [
+                    row.user.username,
+                    row.user.display_name,
+                    *row.cells,
+                    row.done,
+                    row.expected,
+                    "yes" if row.live else "no",
+                ]
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="cohort-{cohort.id}.csv"'},
+    )
+
+
+@bp.get("/learners/<int:user_id>")
+@staff
+def learner(user_id: int) -> str:
+    """One learner: go-live checklist, attempts, certificate, sign-off."""
+    session = db_session()
+    user = session.get(User, user_id) or abort(404)
+    attempts = session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user.id)
+        .options(joinedload(Attempt.quiz))
+        .order_by(Attempt.started_at.desc())
+        .limit(100)
+    ).all()
+    signoff = session.scalars(select(GoLiveSignoff).where(GoLiveSignoff.user_id == user.id)).one_or_none()
+    return render_template(
+        "cohorts/learner.html",
+        learner=user,
+        requirements=golive.go_live_requirements(session, user),
+        attempts=attempts,
+        cert=golive.certificate_of(session, user),
+        signoff=signoff,
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/learners/<int:user_id>/signoff")
+@roles_required(Role.TRAINER, Role.ADMIN)
+def signoff(user_id: int) -> Response:
+    """A trainer signs a new hire off for go-live, with a comment."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    user = session.get(User, user_id) or abort(404)
+    try:
+        golive.sign_off(session, me(), user, request.form.get("comment", ""), utcnow())
+    except DomainError as err:
+        session.rollback()
+        flash(translate_error(err), "error")
+    else:
+        session.commit()
+        flash(
+            _("Signed off. The certificate is issued as soon as every other requirement is met."), "success"
+        )
+    return redirect(url_for("cohorts.learner", user_id=user.id))
