@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,11 @@ class Requirement:
     key: str
     title: str
     met: bool
-    detail: str
+    detail: str  # an English %-template, translated where it is shown
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.detail % self.params if self.params else self.detail}"
 
 
 def go_live_requirements(session: Session, user: User) -> list[Requirement]:
@@ -42,7 +46,9 @@ def go_live_requirements(session: Session, user: User) -> list[Requirement]:
         quiz = quizzes.get(slug)
         ok = quiz is not None and quiz.id in passed
         detail = (
-            "passed" if ok else ("not passed yet" if quiz is not None and quiz.id in failed else "not taken")
+            N_("passed")
+            if ok
+            else (N_("not passed yet") if quiz is not None and quiz.id in failed else N_("not taken"))
         )
         result.append(Requirement("quiz", slug, quiz.title if quiz else slug, ok, detail))
     course_slugs = list(rules.get("courses", []))
@@ -71,7 +77,8 @@ def go_live_requirements(session: Session, user: User) -> list[Requirement]:
                 slug,
                 course.title if course else slug,
                 bool(course) and count >= total > 0,
-                f"{count}/{total} lessons",
+                N_("%(done)s/%(total)s lessons"),
+                {"done": count, "total": total},
             )
         )
     if rules.get("trainer_signoff"):
@@ -81,9 +88,10 @@ def go_live_requirements(session: Session, user: User) -> list[Requirement]:
             Requirement(
                 "signoff",
                 "trainer",
-                "Trainer sign-off",
+                N_("Trainer sign-off"),
                 signoff is not None,
-                f"signed off by {who}" if signoff else "waiting for the trainer",
+                N_("signed off by %(name)s") if signoff else N_("waiting for the trainer"),
+                {"name": who} if signoff else {},
             )
         )
     return result

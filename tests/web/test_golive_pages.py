@@ -163,3 +163,19 @@ def test_today_and_matrix_query_counts_are_bounded(
     with count_queries() as today:
         assert other.get("/learn/").status_code == 200
     assert today.count <= 25, today.statements
+
+
+def test_work_ahead_can_be_switched_off(client: FlaskClient, db: Session, loaded) -> None:
+    from lms.models import Programme
+
+    programme = db.scalars(select(Programme)).one()
+    programme.spec = {**programme.spec, "allow_work_ahead": False}
+    cohort = CohortFactory(start_date=working_days_before(dt.date.today(), 0))
+    db.flush()
+    UserFactory(username="eager", cohort_id=cohort.id)
+    db.commit()
+    client.post("/login", data={"username": "eager", "password": "correct-horse-battery"})
+    assert client.get("/learn/courses/warehouse-week/lessons/01-why-the-warehouse").status_code == 200
+    later = client.get("/learn/courses/value-talk/lessons/01-price-versus-value")
+    assert later.status_code == 302
+    assert "opens on day 12" in client.get(later.headers["Location"]).get_data(as_text=True)

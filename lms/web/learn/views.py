@@ -5,16 +5,17 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from lms.access import signed_in
-from lms.db import db_session
+from lms.db import db_session, utcnow
 from lms.domain import lessons as lesson_rules
 from lms.domain.errors import NotFound
+from lms.domain.programme import load_schedule, may_open_day
 from lms.markdown import render_markdown
 from lms.web.identity import me
 
@@ -38,14 +39,19 @@ def course(slug: str) -> str:
 
 @bp.get("/courses/<slug>/lessons/<lesson>")
 @signed_in
-def lesson(slug: str, lesson: str) -> str:
+def lesson(slug: str, lesson: str) -> str | Response:
     """The lesson reader: the lesson, previous/next, and the mark-as-done button."""
     session = db_session()
     try:
         found = lesson_rules.visible_lesson(session, slug, lesson)
     except NotFound:
         abort(404)
-    progress = lesson_rules.course_progress(session, me(), found.course)
+    user = me()
+    start = user.cohort.start_date if user.cohort else user.hired_on
+    if not may_open_day(load_schedule(session), start, found.day, utcnow().date()) and not user.is_staff:
+        flash(_("This lesson opens on day %(n)s of your programme.", n=found.day), "info")
+        return redirect(url_for("learn.course", slug=slug))
+    progress = lesson_rules.course_progress(session, user, found.course)
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == found.id)
     previous = progress.lessons[index - 1].lesson if index > 0 else None
     following = progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None
