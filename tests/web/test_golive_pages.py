@@ -179,3 +179,36 @@ def test_work_ahead_can_be_switched_off(client: FlaskClient, db: Session, loaded
     later = client.get("/learn/courses/value-talk/lessons/01-price-versus-value")
     assert later.status_code == 302
     assert "opens on day 12" in client.get(later.headers["Location"]).get_data(as_text=True)
+
+
+def test_verification_is_rate_limited(database_url: str, tmp_path, db: Session) -> None:
+    from lms import create_app
+    from tests.conftest import make_config
+
+    config = make_config(database_url, tmp_path)
+    config.extra = {"ratelimit": True}
+    app = create_app(config)
+    client = app.test_client()
+    codes = [client.get("/verify/unknown-code").status_code for _ in range(31)]
+    assert codes[:30] == [404] * 30 and codes[30] == 429
+    app.extensions["lms.db"].engine.dispose()
+
+
+def test_the_pdf_link_explains_missing_libraries(
+    client: FlaskClient, db: Session, loaded, monkeypatch
+) -> None:
+    from lms.web.certificates import views
+
+    user = UserFactory(username="nopdf")
+    db.commit()
+    _complete_everything(db, user, signoff=True)
+    cert = golive.certificate_of(db, user)
+    client.post("/login", data={"username": "nopdf", "password": "correct-horse-battery"})
+
+    def unavailable(*_args: object) -> bytes:
+        raise views.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(views, "certificate_pdf", unavailable)
+    response = client.get(f"/certificates/{cert.code}.pdf")
+    assert response.status_code == 503
+    assert "apt-get install libpango-1.0-0" in response.get_data(as_text=True)
