@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from lms.content.problems import Problems, SourceLines
+from lms.content.problems import Problems, SourceLines, load_toml
 
 #: Where a key is: key name -> line number.
 Locate = Callable[[str], int]
@@ -116,3 +117,24 @@ class TableReader:
             self.report(f"`{key}` must be a list of tables", key)
             return []
         return value
+
+
+def array_of_tables(
+    path: Path, root: Path, problems: Problems, name: str, allowed_keys: set[str], what: str
+) -> Iterator[TableReader]:
+    """A reader for each `[[name]]` table of a file that holds only that array (FAQ, product sheet)."""
+    rel = str(path.relative_to(root))
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    data = load_toml(text, rel, problems)
+    if data is None:
+        return
+    lines = SourceLines(text)
+    top = TableReader(data, rel, problems, lambda key: lines.key(key) if key else 1)
+    top.unknown_keys({name})
+    headers = lines.tables(name)
+    for index, table in enumerate(top.tables(name, required=True)):
+        start = headers[index] if index < len(headers) else 1
+        end = headers[index + 1] if index + 1 < len(headers) else None
+        reader = TableReader(table, rel, problems, locator(lines, start, end))
+        reader.unknown_keys(allowed_keys, what)
+        yield reader

@@ -17,6 +17,7 @@ from lms.content.loader import as_json
 from lms.content.specs import ContentTree, CourseSpec, QuizSpec
 from lms.domain import audit
 from lms.domain.curriculum import PROGRAMME_SLUG
+from lms.domain.question_import import add_version
 from lms.models import (
     Course,
     CourseRevision,
@@ -25,7 +26,6 @@ from lms.models import (
     Product,
     Programme,
     Question,
-    QuestionVersion,
     Quiz,
     User,
 )
@@ -188,7 +188,6 @@ def _sync_quiz(
             question = Question(key=qspec.id, position=position)
             quiz.questions.append(question)
             report.count("questions", "created")
-            number = 1
         else:
             current = question.current_version
             if current is not None and current.content_hash == version_hash:
@@ -198,20 +197,8 @@ def _sync_quiz(
                 else:
                     report.count("questions", "unchanged")
                 continue
-            number = max((v.number for v in question.versions), default=0) + 1
             report.count("questions", "updated")
-        version = QuestionVersion(
-            number=number,
-            type=qspec.type,
-            text=qspec.text,
-            points=qspec.points,
-            tags=list(qspec.tags),
-            explanation=qspec.explanation,
-            body=as_json(qspec.body),
-            content_hash=version_hash,
-        )
-        question.versions.append(version)
-        question.current_version = version
+        add_version(question, qspec)
         question.position, question.active = position, True
     for key, question in by_key.items():
         if key not in wanted and question.active:

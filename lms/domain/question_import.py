@@ -13,6 +13,23 @@ from lms.domain.errors import N_, DomainError, NotFound
 from lms.models import Question, QuestionVersion, Quiz
 
 
+def add_version(question: Question, spec: QuestionSpec) -> QuestionVersion:
+    """Give a question a new immutable version from its spec and make it current (old attempts keep theirs)."""
+    version = QuestionVersion(
+        number=max((v.number for v in question.versions), default=0) + 1,
+        type=spec.type,
+        text=spec.text,
+        points=spec.points,
+        tags=list(spec.tags),
+        explanation=spec.explanation,
+        body=as_json(spec.body),
+        content_hash=spec.hash,
+    )
+    question.versions.append(version)
+    question.current_version = version
+    return version
+
+
 def import_questions(session: Session, quiz_slug: str, questions: list[QuestionSpec]) -> dict[str, int]:
     """Add questions to a quiz (created with default settings if new); changed ones get new versions."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", quiz_slug):
@@ -50,19 +67,7 @@ def import_questions(session: Session, quiz_slug: str, questions: list[QuestionS
             counts["created"] += 1
         else:
             counts["updated"] += 1
-        number = max((v.number for v in question.versions), default=0) + 1
-        version = QuestionVersion(
-            number=number,
-            type=spec.type,
-            text=spec.text,
-            points=spec.points,
-            tags=list(spec.tags),
-            explanation=spec.explanation,
-            body=as_json(spec.body),
-            content_hash=spec.hash,
-        )
-        question.versions.append(version)
-        question.current_version = version
+        add_version(question, spec)
         question.active = True
     session.flush()
     return counts

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from lms.domain import attempts as engine
 from lms.domain.errors import Conflict
 from lms.domain.question_import import import_questions
 from lms.models import Attempt, AuditEvent, Quiz, User
+from tests.concurrency import run_in_parallel
 from tests.factories import UserFactory
 
 T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
@@ -167,31 +167,6 @@ def test_overdue_attempts_are_closed_by_the_job(db: Session) -> None:
     assert db.scalar(select(func.count()).select_from(Attempt).where(Attempt.status == "in_progress")) == 0
 
 
-def _parallel(app, n: int, work) -> list[BaseException]:  # type: ignore[no-untyped-def]
-    database = app.extensions["lms.db"]
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(n)
-
-    def run() -> None:
-        session = database.session()
-        try:
-            barrier.wait()
-            work(session)
-            session.commit()
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
-            session.rollback()
-            errors.append(exc)
-        finally:
-            session.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 def test_ten_parallel_submits_grade_once(app, db: Session) -> None:
     user = UserFactory()
     quiz = make_quiz(db)
@@ -203,7 +178,7 @@ def test_ten_parallel_submits_grade_once(app, db: Session) -> None:
     def submit(session: Session) -> None:
         engine.submit_attempt(session, session.get(Attempt, attempt_id), T0 + dt.timedelta(minutes=1))
 
-    assert _parallel(app, 10, submit) == []
+    assert run_in_parallel(app, 10, submit) == []
     db.expire_all()
     grades = db.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.grade")).all()
     assert len(grades) == 1
@@ -218,6 +193,6 @@ def test_parallel_starts_never_exceed_the_limits(app, db: Session) -> None:
     def start(session: Session) -> None:
         engine.start_attempt(session, session.get(User, user_id), session.get(Quiz, quiz_id), T0)
 
-    errors = _parallel(app, 8, start)
+    errors = run_in_parallel(app, 8, start)
     assert all(isinstance(e, Conflict) for e in errors), errors
     assert db.scalar(select(func.count()).select_from(Attempt)) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from lms.domain.content_sync import sync_content
 from lms.domain.errors import DomainError
 from lms.domain.programme import Schedule, load_schedule, today_view
 from lms.models import Attempt, AuditEvent, Certificate, Course, Lesson, LessonCompletion, Quiz, User
+from tests.concurrency import run_in_parallel
 from tests.factories import CohortFactory, UserFactory
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
@@ -145,26 +145,11 @@ def test_racing_events_issue_exactly_one_certificate(app, db: Session, programme
     _complete_everything(db, user, signoff=False)
     db.add(golive.GoLiveSignoff(user_id=user.id, trainer_id=trainer.id, comment="", at=NOW))
     db.commit()
-    database = app.extensions["lms.db"]
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
 
-    def event() -> None:
-        session = database.session()
-        try:
-            barrier.wait()
-            golive.maybe_issue_go_live(session, session.get(User, user.id), NOW)
-            session.commit()
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            errors.append(exc)
-        finally:
-            session.close()
+    def event(session: Session) -> None:
+        golive.maybe_issue_go_live(session, session.get(User, user.id), NOW)
 
-    threads = [threading.Thread(target=event) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_in_parallel(app, 8, event)
     assert errors == []
     assert db.scalar(select(func.count()).select_from(Certificate)) == 1
     assert (

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.domain.lessons import mark_done
 from lms.models import LessonCompletion, User
+from tests.concurrency import run_in_parallel
 from tests.factories import CourseFactory, LessonFactory
 
 
@@ -82,24 +81,12 @@ def test_parallel_marking_records_once(app, db: Session) -> None:
 
     user = UserFactory()
     _course_obj, lessons = _course(db)
-    database = app.extensions["lms.db"]
-    errors: list[BaseException] = []
+    lesson_id = lessons[0].id
 
-    def worker() -> None:
-        session = database.session()
-        try:
-            mark_done(session, session.get(User, user.id), session.get(type(lessons[0]), lessons[0].id))
-            session.commit()
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            session.close()
+    def mark(session: Session) -> None:
+        mark_done(session, session.get(User, user.id), session.get(type(lessons[0]), lesson_id))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_in_parallel(app, 8, mark)
     assert errors == []
     assert db.scalar(select(func.count()).select_from(LessonCompletion)) == 1
 
