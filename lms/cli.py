@@ -371,6 +371,42 @@ def jobs_run() -> None:
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 
+@click.group("kpi")
+def kpi_group() -> None:
+    """Monthly KPI numbers."""
+
+
+@kpi_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def kpi_import(file: Path) -> None:
+    """Import a KPI CSV (agent, store, month, conversion_rate, avg_response_seconds, satisfaction,
+    invite_rate, push_completion); any problem → exit 1 and nothing written. A month replaces itself.
+    """
+    from lms.db import utcnow
+    from lms.domain.kpi_import import apply_kpi_import, parse_kpi_csv
+    from lms.domain.kpi_scores import month_scores
+
+    session = db_session()
+    preview = parse_kpi_csv(session, file.read_bytes(), utcnow().date())
+    for problem in preview.problems:
+        click.echo(f"{file}:{problem}", err=True)
+    if preview.problems:
+        raise click.ClickException(f"{len(preview.problems)} problem(s); nothing was imported")
+    count = apply_kpi_import(session, preview)
+    session.commit()
+    replaced = ", ".join(f"{m} ({n} replaced)" for m, n in preview.replaced.items())
+    click.echo(
+        f"Imported {count} record(s) for {', '.join(preview.months)}."
+        + (f" Replaced: {replaced}." if replaced else "")
+    )
+    for month in preview.months:
+        for entry in month_scores(session, month):
+            click.echo(
+                f"  {month}  {entry.user.username:<12} KPI {entry.score:6.2f}  base {entry.base:6.0f}  bonus {entry.bonus:8.2f}"
+            )
+
+
 COMMANDS = [
     db_group,
     init_command,
@@ -380,6 +416,7 @@ COMMANDS = [
     tokens_group,
     content_group,
     jobs_group,
+    kpi_group,
 ]
 
 

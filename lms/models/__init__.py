@@ -13,10 +13,13 @@ from lms.models.content import (
     QuestionVersion,
     Quiz,
 )
+from lms.models.kpi import KpiRecord, KpiScheme
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 
 __all__ = [
+    "KpiRecord",
+    "KpiScheme",
     "Certificate",
     "GoLiveSignoff",
     "ApiToken",
