@@ -1,0 +1,14 @@
+// Charts from data attributes (no inline script: the CSP forbids it).
+(function () {
+  "use strict";
+  if (!window.Chart) { return; }
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var data = JSON.parse(canvas.getAttribute("data-chart"));
+    new window.Chart(canvas, {
+      type: "line",
+      data: { labels: data.labels, datasets: [{ label: canvas.getAttribute("data-label"), data: data.scores,
+        borderColor: "#0f6b5c", backgroundColor: "rgba(15,107,92,.12)", fill: true, tension: 0.25 }] },
+      options: { animation: false, scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } }
+    });
+  });
+})();
