@@ -23,7 +23,7 @@ from lms.models import (
 from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED, IN_PROGRESS
 
-DONE, IN_PROGRESS_STATE, FAILED, OVERDUE, TODO = "done", "in_progress", "failed", "overdue", "todo"
+DONE, IN_PROGRESS_STATE, FAILED, OVERDUE, NOT_STARTED = "done", "in_progress", "failed", "overdue", "todo"
 
 
 @dataclass
@@ -116,7 +116,7 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
                 continue
             total, count = lesson_totals.get(course.id, 0), lessons_done.get((user.id, course.id), 0)
             due_day = schedule.course_days.get(slug, (1, 1))[1]
-            state = DONE if total and count >= total else (IN_PROGRESS_STATE if count else TODO)
+            state = DONE if total and count >= total else (IN_PROGRESS_STATE if count else NOT_STARTED)
             cells.append(OVERDUE if state != DONE and due_day < day else state)
             done += state == DONE
             expected += due_day < day
@@ -124,9 +124,9 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
             quiz = quizzes.get(slug)
             if quiz is None:
                 continue
-            state = attempt_state.get((user.id, quiz.id), TODO)
+            state = attempt_state.get((user.id, quiz.id), NOT_STARTED)
             due_day = schedule.quiz_days.get(slug, schedule.days)
-            cells.append(OVERDUE if state in (TODO, IN_PROGRESS_STATE) and due_day < day else state)
+            cells.append(OVERDUE if state in (NOT_STARTED, IN_PROGRESS_STATE) and due_day < day else state)
             done += state == DONE
             expected += due_day < day
         matrix.rows.append(

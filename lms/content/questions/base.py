@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -86,7 +87,7 @@ def list_of(
     return value
 
 
-class QuestionType:
+class QuestionType(ABC):
     """One kind of question: parse and check its keys, show it, check and grade answers."""
 
     name: ClassVar[str]
@@ -95,9 +96,9 @@ class QuestionType:
     #: Graded by a person (essays) rather than by the key.
     manual: ClassVar[bool] = False
 
+    @abstractmethod
     def parse(self, raw: dict[str, Any], report: Report) -> dict[str, Any]:
         """The canonical body (the type's keys as written in the file), reporting problems."""
-        raise NotImplementedError
 
     def default_points(self, body: dict[str, Any]) -> float:
         """Points when the file gives none."""
@@ -107,15 +108,15 @@ class QuestionType:
         """What the learner's screen needs: never a key, a weight, a flag or feedback."""
         return {}
 
+    @abstractmethod
     def check_response(self, body: dict[str, Any], response: Any) -> None:
         """Raise ResponseError unless the response has this type's shape."""
-        raise NotImplementedError
 
+    @abstractmethod
     def grade(
         self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
     ) -> Grade:
         """Score a response (never below zero)."""
-        raise NotImplementedError
 
     def review(self, body: dict[str, Any]) -> dict[str, Any]:
         """The right answers and per-option feedback, for after submission."""
