@@ -361,14 +361,25 @@ def jobs_group() -> None:
 @jobs_group.command("run")
 @with_appcontext
 def jobs_run() -> None:
-    """Close quiz attempts whose time ran out (later issues add reminders and promotions)."""
+    """Close quiz attempts whose time ran out; promote agents whose days live now complete a tier."""
+    from sqlalchemy import select
+
     from lms.db import utcnow
     from lms.domain.attempts import close_overdue_attempts
+    from lms.domain.tiers import maybe_promote
+    from lms.models import Certificate, User
 
     session = db_session()
-    closed = close_overdue_attempts(session, utcnow())
+    now = utcnow()
+    closed = close_overdue_attempts(session, now)
     session.commit()
-    click.echo(f"Closed {closed} overdue attempt(s).")
+    promoted = 0
+    for user_id in session.scalars(select(Certificate.user_id).where(Certificate.revoked_at.is_(None))).all():
+        user = session.get(User, user_id)
+        if user is not None and user.active and maybe_promote(session, user, now) is not None:
+            promoted += 1
+        session.commit()
+    click.echo(f"Closed {closed} overdue attempt(s). Promoted {promoted} agent(s).")
 
 
 @click.group("kpi")

@@ -283,9 +283,12 @@ def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None
     """A pass may complete the go-live requirements."""
     if attempt.passed:
         from lms.domain.golive import maybe_issue_go_live
+        from lms.domain.tiers import maybe_promote
 
         session.flush()
         maybe_issue_go_live(session, attempt.user, now)
+        if any(g.startswith("tier:") for g in attempt.quiz.gates):
+            maybe_promote(session, attempt.user, now)
 
 
 def _reread_status(session: Session, attempt: Attempt) -> None:

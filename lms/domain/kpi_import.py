@@ -132,6 +132,10 @@ def apply_kpi_import(session: Session, preview: KpiPreview, *, actor: User | Non
     for row in preview.rows:
         session.add(KpiRecord(user_id=row.user.id, store_id=row.store.id, month=row.month, **row.values))
     session.flush()
+    from lms.domain.tiers import maybe_promote
+
+    for user in {row.user.id: row.user for row in preview.rows}.values():
+        maybe_promote(session, user, dt.datetime.now(dt.UTC))  # a KPI month can complete a tier
     audit.record(
         session,
         "kpi.import",

@@ -13,7 +13,7 @@ from lms.models.content import (
     QuestionVersion,
     Quiz,
 )
-from lms.models.kpi import KpiRecord, KpiScheme
+from lms.models.kpi import KpiRecord, KpiScheme, TierAward
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 
@@ -39,6 +39,7 @@ __all__ = [
     "Quiz",
     "Role",
     "Store",
+    "TierAward",
     "User",
     "UserRole",
     "UserStore",

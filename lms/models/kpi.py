@@ -50,3 +50,21 @@ class KpiRecord(Base):
     def when(self) -> dt.date:
         """The first day of the record's month."""
         return dt.date.fromisoformat(self.month + "-01")
+
+
+class TierAward(Base):
+    """A step on the tier ladder (a promotion, or an admin's demotion), with the evidence that earned it."""
+
+    __tablename__ = "tier_awards"
+    __table_args__ = (UniqueConstraint("user_id", "sequence"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # 1, 2, 3… per person: two racing promotions cannot both take the same step.
+    sequence: Mapped[int]
+    tier: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(12), default="promotion")  # promotion | demotion
+    awarded_at: Mapped[timestamp]
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

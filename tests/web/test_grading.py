@@ -52,4 +52,4 @@ def test_only_trainers_grade(client: FlaskClient, login_as, role: str, essay_att
 
 def test_jobs_run_closes_overdue_attempts(app, db: Session) -> None:
     result = app.test_cli_runner().invoke(args=["jobs", "run"])
-    assert result.exit_code == 0 and "Closed 0 overdue attempt(s)." in result.output
+    assert result.exit_code == 0 and "Closed 0 overdue attempt(s). Promoted 0 agent(s)." in result.output

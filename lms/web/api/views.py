@@ -14,6 +14,7 @@ from lms.domain import lessons as lesson_rules
 from lms.domain.curriculum import overview
 from lms.domain.errors import NotFound
 from lms.domain.golive import certificate_of
+from lms.domain.tiers import current_tier
 from lms.extensions import csrf
 from lms.models import Certificate, Lesson, Role, User
 from lms.web.api.errors import ApiError, fail, not_found
@@ -63,7 +64,7 @@ def _status_json(user: User) -> dict[str, Any]:
         "active": user.active,
         "certified_live": live,
         "live_since": cert.issued_at.isoformat() if live and cert else None,
-        "tier": "ordinary" if live else None,
+        "tier": current_tier(session, user) if live else None,
     }
 
 

@@ -11,6 +11,7 @@ from lms.access import public, roles_required, signed_in
 from lms.db import db_session, utcnow
 from lms.domain.golive import certificate_of, go_live_requirements
 from lms.domain.programme import calendar_for, load_schedule, today_view
+from lms.domain.tiers import current_tier, next_tier_requirements, tier_names
 from lms.models import Cohort, Role, Store, User, UserRole
 
 bp = Blueprint("home", __name__)
@@ -38,8 +39,19 @@ def learner() -> str:
     view = today_view(session, user, today)
     requirements = go_live_requirements(session, user)
     cert = certificate_of(session, user)
+    tier = current_tier(session, user)
+    next_tier, tier_requirements = next_tier_requirements(session, user, today)
     return render_template(
-        "home/learner.html", user=user, cohort=user.cohort, today=view, requirements=requirements, cert=cert
+        "home/learner.html",
+        user=user,
+        cohort=user.cohort,
+        today=view,
+        requirements=requirements,
+        cert=cert,
+        tier=tier,
+        next_tier=next_tier,
+        tier_requirements=tier_requirements,
+        tier_names=tier_names(session),
     )
 
 

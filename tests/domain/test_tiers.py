@@ -1,0 +1,151 @@
+"""The tier ladder: next-tier requirements with numbers, promotion once (even racing), demotion by an admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.config import PROJECT_ROOT
+from lms.content.loader import check
+from lms.domain import tiers
+from lms.domain.content_sync import sync_content
+from lms.domain.demo import create_demo
+from lms.domain.errors import DomainError
+from lms.domain.kpi_import import apply_kpi_import, parse_kpi_csv
+from lms.models import Attempt, Certificate, Programme, Quiz, TierAward, User
+from tests.concurrency import run_in_parallel
+from tests.domain.test_kpi_import import SAMPLE
+from tests.factories import UserFactory
+
+NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def agents(app: Flask, db: Session) -> dict[str, User]:
+    tree, _ = check(PROJECT_ROOT)
+    sync_content(db, tree)
+    create_demo(db, Path(app.instance_path), today=NOW.date())
+    db.commit()
+    users = {u.username: u for u in db.scalars(select(User))}
+    for name in ("wangfang", "chenjing"):  # both went live 40 days ago
+        db.add(
+            Certificate(
+                user_id=users[name].id,
+                kind="go-live",
+                code=f"code-{name}",
+                issued_at=NOW - dt.timedelta(days=40),
+            )
+        )
+    db.commit()
+    return users
+
+
+def _pass_exam(db: Session, user: User, slug: str, percent: float) -> None:
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == slug)).one()
+    db.add(
+        Attempt(
+            user_id=user.id,
+            quiz_id=quiz.id,
+            number=1,
+            status="graded",
+            started_at=NOW,
+            submitted_at=NOW,
+            graded_at=NOW,
+            percent=percent,
+            passed=percent >= quiz.pass_percent,
+            score=1,
+            max_score=1,
+        )
+    )
+    db.commit()
+
+
+def _no_spot_checks_needed_for_advanced(db: Session) -> None:
+    programme = db.scalars(select(Programme)).one()
+    spec = dict(programme.spec)
+    spec["tiers"] = [dict(t, spot_check_min=0) if t["slug"] == "advanced" else t for t in spec["tiers"]]
+    programme.spec = spec
+    db.commit()
+
+
+def test_the_next_tier_panel_numbers(db: Session, agents: dict[str, User]) -> None:
+    wangfang = agents["wangfang"]
+    assert tiers.current_tier(db, wangfang) == "ordinary"
+    assert tiers.current_tier(db, agents["lina"]) is None  # not live yet
+    nxt, reqs = tiers.next_tier_requirements(db, wangfang, NOW.date())
+    assert nxt["slug"] == "advanced"
+    by_key = {r.key: r for r in reqs}
+    assert by_key["days_live"].met and by_key["days_live"].current == 40
+    assert not by_key["exam"].met and by_key["exam"].current is None
+    assert not by_key["kpi"].met  # no KPI months yet
+    assert not by_key["spot_checks"].met  # QC spot checks are not recorded yet
+
+
+def test_the_sample_kpi_file_promotes_exactly_the_agents_who_earned_it(
+    db: Session, agents: dict[str, User]
+) -> None:
+    _no_spot_checks_needed_for_advanced(db)
+    _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
+    _pass_exam(db, agents["chenjing"], "tier-advanced-exam", 95)
+    apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
+    db.commit()
+    assert tiers.current_tier(db, agents["wangfang"]) == "advanced"  # KPI 94.07 and 96.53 ≥ 80
+    assert tiers.current_tier(db, agents["chenjing"]) == "ordinary"  # KPI below 80 in both months
+    award = db.scalars(select(TierAward)).one()
+    assert award.evidence["kpi"]["current"] >= 80 and award.evidence["exam"]["current"] == 92
+    _nxt, reqs = tiers.next_tier_requirements(db, agents["chenjing"], NOW.date())
+    kpi = next(r for r in reqs if r.key == "kpi")
+    assert kpi.current is not None and kpi.current < 80 and kpi.params["months"] == 2
+
+
+def test_racing_events_promote_once(app: Flask, db: Session, agents: dict[str, User]) -> None:
+    _no_spot_checks_needed_for_advanced(db)
+    _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
+    preview = parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date())
+    from lms.models import KpiRecord
+
+    for row in preview.rows:
+        db.add(KpiRecord(user_id=row.user.id, store_id=row.store.id, month=row.month, **row.values))
+    db.commit()
+    user_id = agents["wangfang"].id
+
+    def event(session: Session) -> None:
+        tiers.maybe_promote(session, session.get(User, user_id), NOW)
+
+    assert run_in_parallel(app, 8, event) == []
+    assert db.scalar(select(func.count()).select_from(TierAward)) == 1
+
+
+def test_only_an_admin_demotes_with_a_reason(db: Session, agents: dict[str, User]) -> None:
+    _no_spot_checks_needed_for_advanced(db)
+    _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
+    apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
+    db.commit()
+    admin = UserFactory(roles=["admin"])
+    trainer = UserFactory(roles=["trainer"])
+    db.flush()
+    with pytest.raises(DomainError):
+        tiers.demote(db, trainer, agents["wangfang"], "no", NOW)
+    with pytest.raises(DomainError, match="reason"):
+        tiers.demote(db, admin, agents["wangfang"], " ", NOW)
+    tiers.demote(db, admin, agents["wangfang"], "Three failed spot checks in a row", NOW)
+    db.commit()
+    assert tiers.current_tier(db, agents["wangfang"]) == "ordinary"
+
+
+def test_the_learner_home_shows_the_next_tier_panel(app: Flask, db: Session, agents: dict[str, User]) -> None:
+    from lms.domain.passwords import hash_password
+
+    agents["wangfang"].password_hash, agents["wangfang"].locale = hash_password("correct-horse-battery"), "en"
+    apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
+    db.commit()
+    client = app.test_client()
+    client.post("/login", data={"username": "wangfang", "password": "correct-horse-battery"})
+    page = client.get("/learn/").get_data(as_text=True)
+    assert "Your tier" in page and "Ordinary agent" in page and "Next: Advanced agent" in page
+    assert "KPI 95.3 / 80 needed, last 2 months" in page and "no spot checks recorded yet" in page
