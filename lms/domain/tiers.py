@@ -222,3 +222,36 @@ def demote(session: Session, admin: User, user: User, reason: str, now: dt.datet
         after={"tier": award.tier, "reason": award.reason},
     )
     return award
+
+
+def tiers_of(session: Session, user_ids: list[int]) -> dict[int, str]:
+    """Each live agent's tier in two queries (for badges and leaderboards)."""
+    if not user_ids:
+        return {}
+    from lms.models import Certificate
+
+    tiers = _tiers(session)
+    first = tiers[0]["slug"] if tiers else None
+    result: dict[int, str] = {}
+    if first:
+        for user_id in session.scalars(
+            select(Certificate.user_id).where(
+                Certificate.user_id.in_(user_ids),
+                Certificate.kind == "go-live",
+                Certificate.revoked_at.is_(None),
+            )
+        ):
+            result[user_id] = first
+    latest = (
+        select(TierAward.user_id, func.max(TierAward.sequence).label("seq"))
+        .where(TierAward.user_id.in_(user_ids))
+        .group_by(TierAward.user_id)
+        .subquery()
+    )
+    for user_id, tier in session.execute(
+        select(TierAward.user_id, TierAward.tier).join(
+            latest, (latest.c.user_id == TierAward.user_id) & (latest.c.seq == TierAward.sequence)
+        )
+    ):
+        result[user_id] = tier
+    return result

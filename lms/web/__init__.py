@@ -34,6 +34,7 @@ def init_web(app: Flask) -> None:
     from lms.web.grading.views import bp as grading_bp
     from lms.web.health import bp as health_bp
     from lms.web.home.views import bp as home_bp
+    from lms.web.kpi import tiers_views as _tiers_views  # noqa: F401 - adds its routes to kpi_bp
     from lms.web.kpi.views import bp as kpi_bp
     from lms.web.learn.quiz_views import bp as quiz_bp
     from lms.web.learn.views import bp as learn_bp

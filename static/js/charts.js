@@ -11,4 +11,13 @@
       options: { animation: false, scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } }
     });
   });
+  document.querySelectorAll("canvas[data-bars]").forEach(function (canvas) {
+    var data = JSON.parse(canvas.getAttribute("data-bars"));
+    new window.Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ label: canvas.getAttribute("data-label"), data: data.counts,
+        backgroundColor: ["#9fb8b2", "#7aa7de", "#a98bdc", "#f0c56b", "#f5b83d"] }] },
+      options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+    });
+  });
 })();

@@ -149,3 +149,25 @@ def test_the_learner_home_shows_the_next_tier_panel(app: Flask, db: Session, age
     page = client.get("/learn/").get_data(as_text=True)
     assert "Your tier" in page and "Ordinary agent" in page and "Next: Advanced agent" in page
     assert "KPI 95.3 / 80 needed, last 2 months" in page and "no spot checks recorded yet" in page
+
+
+def test_staff_see_the_ladder_badges_and_an_admin_demotes(
+    app: Flask, db: Session, agents: dict[str, User]
+) -> None:
+    _no_spot_checks_needed_for_advanced(db)
+    _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
+    apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
+    admin = UserFactory(username="boss", roles=["admin"])
+    db.commit()
+    assert tiers.tiers_of(db, [agents["wangfang"].id, agents["chenjing"].id, agents["lina"].id]) == {
+        agents["wangfang"].id: "advanced",
+        agents["chenjing"].id: "ordinary",
+    }
+    client = app.test_client()
+    client.post("/login", data={"username": "boss", "password": "correct-horse-battery"})
+    ladder = client.get("/staff/tiers").get_data(as_text=True)
+    assert ladder.index("王芳 Wang Fang") < ladder.index("陈静 Chen Jing") and 'data-bars="' in ladder
+    assert "Advanced agent" in client.get("/staff/kpi").get_data(as_text=True)
+    client.post(f"/admin/users/{agents['wangfang'].id}/demote", data={"reason": "Quarrelled with a customer"})
+    assert tiers.current_tier(db, agents["wangfang"]) == "ordinary"
+    assert admin.id

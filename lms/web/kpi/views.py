@@ -59,7 +59,17 @@ def team() -> str:
         rows.sort(key=lambda r: r.user.display_name)
     elif order == "bonus":
         rows.sort(key=lambda r: -r.bonus)
-    return render_template("kpi/team.html", month=month, months=months, rows=rows, order=order)
+    from lms.domain.tiers import tier_names, tiers_of
+
+    return render_template(
+        "kpi/team.html",
+        month=month,
+        months=months,
+        rows=rows,
+        order=order,
+        tiers=tiers_of(db_session(), [r.user.id for r in rows]),
+        tier_names=tier_names(db_session()),
+    )
 
 
 @bp.get("/staff/kpi/<month>.csv")
