@@ -1,38 +1,61 @@
-"""Reading the script library (话术库): faq.toml entries."""
+"""Reading the script library (话术库): the `[[entries]]` of a course's faq.toml."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from lms.content.checks import array_of_tables
-from lms.content.problems import Problems
+from lms.content.problems import Problems, load_toml, read_text
 from lms.content.specs import FaqEntrySpec
+from lms.content.tables import TableReader
+from lms.content.toml_source import TomlSource
 
 ENTRY_KEYS = {"id", "kind", "question", "answer", "tags", "phrasings"}
+KINDS = ("reply", "operation")
+ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
-def read_faq(path: Path, root: Path, problems: Problems) -> list[FaqEntrySpec]:
-    """Every [[entries]] table of a faq.toml."""
-    entries, seen = [], set()
-    for reader in array_of_tables(path, root, problems, "entries", ENTRY_KEYS, "an FAQ entry"):
+def entry_readers(
+    path: Path, root: Path, problems: Problems, name: str
+) -> tuple[list[TableReader], TomlSource | None]:
+    """A reader for every `[[name]]` table of a file that holds only that array."""
+    rel = path.relative_to(root).as_posix()
+    text = read_text(path, rel, problems)
+    data = load_toml(text, rel, problems) if text is not None else None
+    if text is None or data is None:
+        return [], None
+    source = TomlSource(text)
+    top = TableReader(data, rel, problems, source)
+    top.unknown_keys({name})
+    return [top.child(table, name, index) for index, table in top.tables(name, required=True)], source
+
+
+def read_faq(path: Path, root: Path, problems: Problems) -> tuple[list[FaqEntrySpec], TomlSource | None]:
+    """Every entry of a faq.toml: an id, a kind, the shopper's question, the model answer, 1–3 phrasings."""
+    readers, source = entry_readers(path, root, problems, "entries")
+    entries = []
+    seen: dict[str, int] = {}
+    for reader in readers:
+        reader.unknown_keys(ENTRY_KEYS, "an FAQ entry")
         entry_id = reader.text("id")
-        if entry_id and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", entry_id):
-            reader.report("`id` must be lowercase letters, digits and dashes", "id")
+        if entry_id and not ENTRY_ID.match(entry_id):
+            reader.report(f"`id` must be a-z, 0-9 and dashes (is {entry_id!r})", "id")
         if entry_id in seen:
-            reader.report(f"FAQ id {entry_id!r} is used twice", "id")
-        seen.add(entry_id)
-        phrasings = reader.strings("phrasings")
-        if not 1 <= len(phrasings) <= 3:
-            reader.report("give 1–3 `phrasings` (other ways shoppers ask it)", "phrasings")
+            reader.report(f"FAQ id {entry_id!r} is used twice (first on line {seen[entry_id]})", "id")
+        seen.setdefault(entry_id, reader.line("id"))
+        phrasings = reader.strings("phrasings", required=True, unique=True)
+        if "phrasings" in reader.table and not 1 <= len(phrasings) <= 3:
+            reader.report(
+                f"give 1–3 `phrasings` (other ways shoppers ask it), not {len(phrasings)}", "phrasings"
+            )
         entries.append(
             FaqEntrySpec(
                 id=entry_id,
-                kind=reader.choice("kind", ("reply", "operation"), "reply"),
-                question=reader.text("question"),
-                answer=reader.text("answer"),
-                tags=reader.strings("tags"),
+                kind=reader.choice("kind", KINDS, "reply"),
+                question=reader.text("question", max_len=2000),
+                answer=reader.text("answer", max_len=5000),
+                tags=reader.strings("tags", unique=True),
                 phrasings=phrasings,
             )
         )
-    return entries
+    return entries, source

@@ -1,16 +1,16 @@
-"""Problems found in content files, each as `path:line: message`."""
+"""Problems found in content files, each shown as `path:line: message`."""
 
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one file."""
+    """One thing wrong in one file: the path is relative to the content root, lines count from 1."""
 
     path: str
     line: int
@@ -20,13 +20,25 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+class Where(Protocol):
+    """Reports a problem at a place given relative to the thing being read.
+
+    `where("give at least two choices", "choices")` or `where("unknown key", "choices", 2)`:
+    the reader of a TOML file turns the place into the line of that key or array element, the
+    GIFT reader into the line of the question.
+    """
+
+    def __call__(self, message: str, *at: str | int) -> None: ...
+
+
 @dataclass
 class Problems:
-    """Collects problems; content with any problem is never imported."""
+    """Collects problems from every file; content with any problem is never loaded."""
 
     items: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, line: int, message: str) -> None:
+        """Record one problem (lines below 1 become 1)."""
         self.items.append(Problem(path, max(1, line), message))
 
     def __bool__(self) -> bool:
@@ -36,43 +48,34 @@ class Problems:
         return len(self.items)
 
     def sorted(self) -> list[Problem]:
-        """Problems by file and line."""
+        """Every distinct problem, by file and line."""
         return sorted(set(self.items))
 
 
-class SourceLines:
-    """Finds the line a TOML key or table lives on (tomllib does not say)."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def tables(self, name: str) -> list[int]:
-        """Line numbers of every `[[name]]` header, in order."""
-        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]\s*(#.*)?$")
-        return [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
-
-    def key(self, key: str, start: int = 1, end: int | None = None) -> int:
-        """The first line in [start, end) that assigns `key`, else `start`."""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        stop = end if end is not None else len(self.lines) + 1
-        for number in range(start, min(stop, len(self.lines) + 1)):
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return start
-
-    def text(self, needle: str, start: int = 1) -> int:
-        """The first line from `start` containing `needle`, else `start`."""
-        for number in range(start, len(self.lines) + 1):
-            if needle in self.lines[number - 1]:
-                return number
-        return start
-
-
 def load_toml(text: str, path: str, problems: Problems) -> dict[str, Any] | None:
-    """Parse TOML, reporting a syntax error with its line."""
+    """Parse TOML, reporting a syntax error with its line (tomllib stops at the first)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         found = re.search(r"line (\d+)", str(err))
         problems.add(path, int(found.group(1)) if found else 1, f"not valid TOML: {err}")
         return None
+
+
+def read_text(path: Any, rel: str, problems: Problems, max_bytes: int = 2 * 1024 * 1024) -> str | None:
+    """A content file as text: UTF-8 (a BOM is allowed), LF line ends, at most `max_bytes`."""
+    try:
+        if path.stat().st_size > max_bytes:
+            problems.add(rel, 1, f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+            return None
+        data = path.read_bytes()
+    except OSError as err:
+        problems.add(rel, 1, f"cannot read the file: {err.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.add(rel, line, "not UTF-8 text")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

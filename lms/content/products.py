@@ -1,50 +1,50 @@
-"""Reading the store's product sheet: products.toml."""
+"""Reading the store's product sheet: the `[[products]]` of a course's products.toml."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from lms.content.checks import array_of_tables
+from lms.content.faq import entry_readers
 from lms.content.problems import Problems
 from lms.content.specs import ProductSpec
+from lms.content.toml_source import TomlSource
 
-PRODUCT_KEYS = {
-    "sku",
-    "name",
-    "name_zh",
-    "price",
-    "material",
-    "size",
-    "capacity",
-    "weight_g",
-    "care",
-    "suits",
-    "misuse",
-}
+TEXT_DETAILS = ("material", "size", "capacity", "care", "suits")
+PRODUCT_KEYS = {"sku", "name", "name_zh", "price", "weight_g", "misuse", *TEXT_DETAILS}
+SKU = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
 
 
-def read_products(path: Path, root: Path, problems: Problems) -> list[ProductSpec]:
-    """Every [[products]] table."""
-    products, seen = [], set()
-    for reader in array_of_tables(path, root, problems, "products", PRODUCT_KEYS, "a product"):
-        table = reader.table
+def read_products(path: Path, root: Path, problems: Problems) -> tuple[list[ProductSpec], TomlSource | None]:
+    """Every product: SKU, names, price in yuan, and the details agents quote."""
+    readers, source = entry_readers(path, root, problems, "products")
+    products = []
+    seen: dict[str, int] = {}
+    for reader in readers:
+        reader.unknown_keys(PRODUCT_KEYS, "a product")
         sku = reader.text("sku")
+        if sku and not SKU.match(sku):
+            reader.report(f"`sku` must be capital letters, digits and dashes (is {sku!r})", "sku")
         if sku in seen:
-            reader.report(f"SKU {sku!r} is used twice", "sku")
-        seen.add(sku)
-        details: dict[str, Any] = {
-            k: table[k]
-            for k in ("material", "size", "capacity", "weight_g", "care", "suits", "misuse")
-            if k in table
-        }
+            reader.report(f"SKU {sku!r} is used twice (first on line {seen[sku]})", "sku")
+        seen.setdefault(sku, reader.line("sku"))
+        details: dict[str, Any] = {}
+        for key in TEXT_DETAILS:
+            value = reader.optional_text(key, max_len=2000)
+            if value is not None:
+                details[key] = value
+        if "weight_g" in reader.table:
+            details["weight_g"] = reader.integer("weight_g", 0, 1, 100_000)
+        if "misuse" in reader.table:
+            details["misuse"] = list(reader.strings("misuse"))
         products.append(
             ProductSpec(
                 sku,
-                reader.text("name"),
-                reader.optional_text("name_zh"),
-                reader.number("price", 0, 0, 100000),
+                reader.text("name", max_len=200),
+                reader.optional_text("name_zh", max_len=200),
+                reader.number("price", 0, 0, 1_000_000, required=True),
                 details,
             )
         )
-    return products
+    return products, source

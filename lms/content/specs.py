@@ -27,6 +27,7 @@ class LessonSpec:
 
     @property
     def hash(self) -> str:
+        """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
         return content_hash(asdict(self))
 
 
@@ -46,16 +47,22 @@ class CourseSpec:
 
     @property
     def version_text(self) -> str:
+        """The version as written: "MAJOR.MINOR"."""
         return f"{self.version[0]}.{self.version[1]}"
 
     @property
     def hash(self) -> str:
+        """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
         return content_hash(asdict(self))
 
 
 @dataclass(frozen=True)
 class QuestionSpec:
-    """A question as written in a quiz file; `body` holds its type's keys."""
+    """A question as written in a quiz file.
+
+    `body` is the canonical dict of its type's keys, JSON-serialisable, as the file wrote them
+    (plus `title`, `format` and `category` when a file gives them); `line` is where it starts.
+    """
 
     id: str
     type: str
@@ -68,6 +75,7 @@ class QuestionSpec:
 
     @property
     def hash(self) -> str:
+        """The content hash, without the source line (moving a question does not change it)."""
         data = asdict(self)
         data.pop("line")
         return content_hash(data)
@@ -103,6 +111,7 @@ class QuizSpec:
 
     @property
     def hash(self) -> str:
+        """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
         return content_hash({**self.settings(), "questions": [q.hash for q in self.questions]})
 
 
@@ -119,6 +128,7 @@ class FaqEntrySpec:
 
     @property
     def hash(self) -> str:
+        """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
         return content_hash(asdict(self))
 
 
@@ -134,12 +144,13 @@ class ProductSpec:
 
     @property
     def hash(self) -> str:
+        """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
         return content_hash(asdict(self))
 
 
 @dataclass(frozen=True)
 class TierSpec:
-    """A rung of the tier ladder and what it takes."""
+    """A rung of the tier ladder and what it takes to reach it."""
 
     slug: str
     name: str
@@ -153,6 +164,33 @@ class TierSpec:
 
 
 @dataclass(frozen=True)
+class ScheduledCourse:
+    """A course on the programme's days `first_day`..`last_day`."""
+
+    course: str
+    first_day: int
+    last_day: int
+
+
+@dataclass(frozen=True)
+class ScheduledQuiz:
+    """A quiz due on a programme day."""
+
+    quiz: str
+    day: int
+
+
+@dataclass(frozen=True)
+class GoLiveSpec:
+    """What must be true before an agent takes live chats."""
+
+    quizzes: tuple[str, ...] = ()
+    courses: tuple[str, ...] = ()
+    trainer_signoff: bool = False
+    faq_mastery_percent: int = 0
+
+
+@dataclass(frozen=True)
 class ProgrammeSpec:
     """The onboarding programme: days, schedule, go-live rules, tiers."""
 
@@ -162,18 +200,33 @@ class ProgrammeSpec:
     days_off: tuple[str, ...]
     holidays: tuple[str, ...]
     allow_work_ahead: bool
-    courses: tuple[dict[str, Any], ...]
-    quizzes: tuple[dict[str, Any], ...]
-    go_live: dict[str, Any] = field(hash=False)
+    courses: tuple[ScheduledCourse, ...]
+    quizzes: tuple[ScheduledQuiz, ...]
+    go_live: GoLiveSpec = GoLiveSpec()
     tiers: tuple[TierSpec, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        """The programme as stored in the database."""
-        return asdict(self)
+        """The programme as plain JSON types (what the database stores)."""
+        return _plain(asdict(self))
 
     @property
     def hash(self) -> str:
+        """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
         return content_hash(self.as_json())
+
+
+#: The names the brief and the README use.
+ProgramSpec = ProgrammeSpec
+FaqEntry = FaqEntrySpec
+Product = ProductSpec
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass

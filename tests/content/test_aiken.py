@@ -28,8 +28,8 @@ def test_aiken_imports_single_choice_questions() -> None:
 def test_aiken_problems_by_line() -> None:
     questions, problems = parse_aiken("Q?\nA. x\nC. y\nANSWER: D\n\nLonely question without options\n")
     assert questions == []
-    assert (3, "option C should be B") in problems
-    assert any(line == 4 and "ANSWER D" in msg for line, msg in problems)
+    assert (3, "option C comes where B should") in problems
+    assert any(line == 4 and "ANSWER 'D'" in msg for line, msg in problems)
     assert any("no ANSWER" in msg for _line, msg in problems)
 
 

@@ -58,7 +58,7 @@ def test_editing_a_question_makes_a_new_version_and_keeps_the_old(db: Session, t
     quiz_file = root / "quizzes" / "house-rules-check.toml"
     quiz_file.write_text(
         quiz_file.read_text(encoding="utf-8").replace(
-            "What is our maximum first response time, in seconds?",
+            "What is our maximum first response time in the chat, in seconds?",
             "Our maximum first response time is how many seconds?",
         ),
         encoding="utf-8",
@@ -83,6 +83,7 @@ def test_removed_questions_and_lessons_are_retired_not_deleted(db: Session, tmp_
     course_file.write_text(
         text[: text.index('[[lessons]]\nfile = "05-returns-and-exchanges.md"')], encoding="utf-8"
     )
+    (course_file.parent / "05-returns-and-exchanges.md").unlink()
     report = _sync(db, root)
     assert report.counts["lessons"]["removed"] == 1
     lesson = db.scalars(select(Lesson).where(Lesson.slug == "05-returns-and-exchanges")).one()

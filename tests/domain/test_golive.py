@@ -62,7 +62,7 @@ def test_today_shows_day_n_plus_one_for_a_cohort_started_n_working_days_ago(
     assert view is not None and view.day == 6 and view.days == 15
     assert {i.title for i in view.today} >= {
         "The four order states and their timeouts",
-        "Platform rules check",
+        "Platform rules check: orders, reviews and disputes",
     }
     assert (
         all(i.overdue for i in view.overdue) and len(view.overdue) == 12

@@ -1,6 +1,6 @@
 """Question types: one class per type, registered by name (a new type touches one file)."""
 
-from lms.content.questions import (  # noqa: F401 - importing registers each type
+from lms.content.questions import (  # noqa: F401 - importing a module registers its type
     cloze,
     essay,
     matching,
@@ -12,6 +12,6 @@ from lms.content.questions import (  # noqa: F401 - importing registers each typ
     single,
     truefalse,
 )
-from lms.content.questions.base import REGISTRY, Grade, QuestionType, ResponseError, get_type
+from lms.content.questions.base import META_KEYS, REGISTRY, Grade, QuestionType, ResponseError, get_type
 
-__all__ = ["REGISTRY", "Grade", "QuestionType", "ResponseError", "get_type"]
+__all__ = ["META_KEYS", "REGISTRY", "Grade", "QuestionType", "ResponseError", "get_type"]

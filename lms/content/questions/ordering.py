@@ -1,60 +1,84 @@
-"""Ordering: put the items in the right order; partial credit for neighbours kept together."""
+"""Ordering: put the items in the right order (e.g. the four order states).
+
+Partial credit: each pair of neighbours in the learner's order counts when the two stand in the
+right relative order (the first comes before the second in the key); the score is the share of
+such pairs. The key order scores 100 %, the exact reverse 0 %, one swapped neighbour pair in four
+items 2/3.
+"""
 
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from lms.content.gift_syntax import GiftParts, escape
+from lms.content.problems import Where
 from lms.content.questions.base import (
     Grade,
     QuestionType,
-    Report,
+    Reader,
     ResponseError,
-    index_in,
-    list_of,
+    mixed,
+    position,
     register,
-    require_dict,
-    shuffled,
+    response_object,
+    score_of,
 )
+
+if TYPE_CHECKING:
+    from lms.content.specs import QuestionSpec
+
+MIN_ITEMS = 3
 
 
 @register
 class Ordering(QuestionType):
-    """Order the items (e.g. the four order states)."""
+    """Order the items."""
 
     name = "ordering"
     keys = frozenset({"items"})
 
-    def parse(self, raw: dict[str, Any], report: Report) -> dict[str, Any]:
-        items = [str(i) for i in list_of(raw, "items", report, str)]
-        if raw.get("items") is not None and len(items) < 3:
-            report("give at least three items to order", "items")
-        if len(set(items)) != len(items):
-            report("two items have the same text", "items")
+    def parse(self, raw: dict[str, Any], where: Where) -> dict[str, Any]:
+        """The items, written in the right order; at least three, all different."""
+        items = Reader(raw, where).texts("items")
+        if isinstance(raw.get("items"), list) and len(items) < MIN_ITEMS:
+            where(f"give at least {MIN_ITEMS} items to order", "items")
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.strip() in seen:
+                where(f"items {seen[item.strip()] + 1} and {index + 1} have the same text", "items", index)
+            seen.setdefault(item.strip(), index)
         return {"items": items}
 
     def public(self, body: dict[str, Any], rng: random.Random | None) -> dict[str, Any]:
-        count = len(body["items"])
-        order = shuffled(count, rng or random.Random(count))
-        if order == list(range(count)):  # never show the answer
-            order = order[1:] + order[:1]
-        return {"items": [{"index": i, "text": body["items"][i]} for i in order]}
+        """The items, always mixed (never in the key order), each with its position."""
+        items = body["items"]
+        return {"items": [{"index": i, "text": items[i]} for i in mixed(len(items), rng, "|".join(items))]}
 
     def check_response(self, body: dict[str, Any], response: Any) -> None:
-        data = require_dict(response)
-        order = data.get("order")
-        if set(data) != {"order"} or not isinstance(order, list):
-            raise ResponseError('expected {"order": [positions]}', "order")
+        """{"order": [positions]}: every item exactly once."""
+        order = response_object(response, {"order"}, '{"order": [positions]}')["order"]
+        if not isinstance(order, list):
+            raise ResponseError("order", "must be a list of positions")
         for value in order:
-            index_in(value, len(body["items"]), "order")
-        if sorted(order) != list(range(len(body["items"]))):
-            raise ResponseError("give every item exactly once", "order")
+            position(value, len(body["items"]), "order")
+        if len(order) != len(body["items"]) or len(set(order)) != len(order):
+            raise ResponseError("order", f"give each of the {len(body['items'])} items exactly once")
 
     def grade(
         self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
     ) -> Grade:
+        """The share of neighbouring pairs in the right relative order."""
+        self.check_response(body, response)
         order = response["order"]
-        # One point per neighbouring pair that is also neighbouring, in that order, in the key.
-        kept = sum(1 for a, b in zip(order, order[1:], strict=False) if b == a + 1)
-        fraction = kept / (len(order) - 1)
-        return Grade(round(points * fraction, 4), points, detail={"pairs_in_order": kept})
+        kept = sum(1 for a, b in zip(order, order[1:], strict=False) if a < b)
+        return Grade(score_of(points, kept / (len(order) - 1)), points, detail={"pairs_in_order": kept})
+
+    def key_response(self, body: dict[str, Any]) -> Any:
+        """The items in file order."""
+        return {"order": list(range(len(body["items"])))}
+
+    def gift_stand_in(self, question: QuestionSpec) -> GiftParts:
+        """A matching question: position → item, which Moodle can grade."""
+        lines = [f"\t={n} -> {escape(item)}" for n, item in enumerate(question.body["items"], start=1)]
+        return GiftParts(question.text, "\n".join(lines))

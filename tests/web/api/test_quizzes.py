@@ -39,14 +39,14 @@ def test_a_whole_attempt_through_the_api(client: FlaskClient, api) -> None:
         f"/api/v1/attempts/{attempt['id']}/responses/{numeric['id']}", json={"value": 20}, headers=api
     )
     assert saved.status_code == 200 and saved.json["response"] == {"value": 20}
-    quality = next(q for q in attempt["questions"] if q["id"] == "four-qualities")
+    quality = next(q for q in attempt["questions"] if q["id"] == "holding-reply-first")
     # choices are addressed by their position in the file, whatever the display shuffle
     right = client.put(
-        f"/api/v1/attempts/{attempt['id']}/responses/four-qualities", json={"choice": 0}, headers=api
+        f"/api/v1/attempts/{attempt['id']}/responses/holding-reply-first", json={"choice": 0}, headers=api
     )
     assert right.status_code == 200 and {o["index"] for o in quality["display"]["options"]} == {0, 1, 2, 3}
     result = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=api).json
-    assert result["status"] == "graded" and result["score"] == 2.0 and result["max"] == 15.0
+    assert result["status"] == "graded" and result["score"] == 2.0 and result["max"] == 17.0
     assert client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=api).json == result  # idempotent
     review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=api).json
     first = next(q for q in review["questions"] if q["id"] == "first-reply-seconds")
@@ -56,12 +56,12 @@ def test_a_whole_attempt_through_the_api(client: FlaskClient, api) -> None:
 @pytest.mark.parametrize(
     ("question", "body", "field"),
     [
-        ("four-qualities", {"choice": 7}, "choice"),
-        ("four-qualities", {"choices": [0]}, "choice"),
+        ("holding-reply-first", {"choice": 7}, "choice"),
+        ("holding-reply-first", {"choices": [0]}, "choice"),
         ("first-reply-seconds", {"value": "twenty"}, "value"),
         ("handover-steps", {"order": [0, 0, 1, 2]}, "order"),
-        ("template-settings", {"pairs": {"0": 9}}, "pairs"),
-        ("shifts", {"gaps": ["08:30"]}, "gaps"),
+        ("typing-template-values", {"pairs": {"0": 9}}, "pairs"),
+        ("shift-times", {"gaps": ["08:30"]}, "gaps"),
     ],
 )
 def test_malformed_responses_are_422_naming_the_field(
