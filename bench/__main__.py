@@ -8,11 +8,12 @@ from pathlib import Path
 
 from bench.grading import bench_grading
 from bench.pages import bench_pages
+from bench.statistics import bench_statistics
 
 
 def main() -> int:
     """Run the benchmarks and print their results."""
-    results = {"grading": bench_grading(), "pages": bench_pages()}
+    results = {"grading": bench_grading(), "pages": bench_pages(), "statistics": bench_statistics()}
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
@@ -25,6 +26,15 @@ def main() -> int:
     for row in results["pages"]:
         print(
             f"{row['page']:<28}{row['rps']:>10.0f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.2f}{row['queries']:>9}"
+        )
+    s = results["statistics"]
+    print(
+        f"statistics: {s['attempts']} graded attempts, {s['items']} items seeded in {s['seed_seconds']:.1f} s"
+    )
+    for row in s["pages"]:
+        print(
+            f"{row['page']:<28}{row['rps']:>10.1f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.4f}{row['queries']:>9}"
+            f"  first {row['first_ms']:.0f} ms"
         )
     return 0
 

@@ -48,6 +48,13 @@ def db_upgrade(revision: str) -> None:
 
     url = get_db().url
     upgrade(url, revision)
+    if revision == "head":
+        from lms.domain.checklist import ensure_default_checklist
+
+        session = db_session()
+        if ensure_default_checklist(session):
+            click.echo("Added the default QC checklist.")
+        session.commit()
     click.echo(
         f"Database at {get_db().engine.url.render_as_string(hide_password=True)} is at revision {revision}."
     )
@@ -280,6 +287,15 @@ def content_sync() -> None:
     click.echo(f"Loaded {tree.summary()}.")
     for line in report.lines():
         click.echo(f"  {line}")
+    if report.revisions:
+        from flask import current_app
+
+        from lms.db import utcnow
+        from lms.domain.refreshers import assign_refreshers
+
+        run = assign_refreshers(session, utcnow(), current_app.config["LMS"].refresher_due_days)
+        session.commit()
+        click.echo(f"  refreshers: {run.assigned} assigned for {run.revisions} revision(s)")
 
 
 def _import_questions(kind: str, file: Path, quiz_slug: str) -> None:
@@ -361,25 +377,14 @@ def jobs_group() -> None:
 @jobs_group.command("run")
 @with_appcontext
 def jobs_run() -> None:
-    """Close quiz attempts whose time ran out; promote agents whose days live now complete a tier."""
-    from sqlalchemy import select
+    """Close timed-out attempts, promote agents, assign refreshers for major revisions, send reminders."""
+    from flask import current_app
 
     from lms.db import utcnow
-    from lms.domain.attempts import close_overdue_attempts
-    from lms.domain.tiers import maybe_promote
-    from lms.models import Certificate, User
+    from lms.jobs import run_jobs
 
-    session = db_session()
-    now = utcnow()
-    closed = close_overdue_attempts(session, now)
-    session.commit()
-    promoted = 0
-    for user_id in session.scalars(select(Certificate.user_id).where(Certificate.revoked_at.is_(None))).all():
-        user = session.get(User, user_id)
-        if user is not None and user.active and maybe_promote(session, user, now) is not None:
-            promoted += 1
-        session.commit()
-    click.echo(f"Closed {closed} overdue attempt(s). Promoted {promoted} agent(s).")
+    report = run_jobs(db_session(), current_app.config["LMS"], utcnow())
+    click.echo(report.line())
 
 
 @click.group("kpi")

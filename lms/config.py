@@ -14,6 +14,7 @@ ENVIRONMENT: dict[str, str] = {
     "LMS_SECRET_KEY": "key that signs session cookies; default generated once into instance/",
     "LMS_REDIS_URL": "Redis for rate-limit storage shared by all workers; default in-process memory",
     "LMS_SMTP_URL": "smtp://user:password@host:port for email notices; unset = in-app only",
+    "LMS_REFRESHER_DUE_DAYS": "days a learner has to finish a refresher after a course's major revision (14)",
     "LMS_MAIL_FROM": "sender address of email notices; default academy@localhost",
     "LMS_HTTPS": "1 when served over https: marks cookies Secure and sends HSTS",
     "LMS_PROXY_FIX": "number of reverse proxies in front (trust their X-Forwarded-* headers)",
@@ -36,6 +37,7 @@ class Config:
     redis_url: str = ""
     smtp_url: str = ""
     mail_from: str = "academy@localhost"
+    refresher_due_days: int = 14
     https: bool = False
     proxy_fix: int = 0
     login_rate_ip: str = "30 per 5 minutes"
@@ -58,6 +60,7 @@ class Config:
             redis_url=env.get("LMS_REDIS_URL", ""),
             smtp_url=env.get("LMS_SMTP_URL", ""),
             mail_from=env.get("LMS_MAIL_FROM", "academy@localhost"),
+            refresher_due_days=int(env.get("LMS_REFRESHER_DUE_DAYS") or 14),
             https=env.get("LMS_HTTPS", "") in {"1", "true", "yes"},
             proxy_fix=int(env.get("LMS_PROXY_FIX") or 0),
             login_rate_ip=env.get("LMS_LOGIN_RATE_IP") or cls.login_rate_ip,

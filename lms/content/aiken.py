@@ -120,7 +120,9 @@ def export_aiken(questions: list[QuestionSpec]) -> tuple[str, list[str]]:
         lines += [f"{chr(65 + i)}. {c['text'].strip()}" for i, c in enumerate(choices)]
         lines.append(f"ANSWER: {chr(65 + right)}")
         back, _problems = parse_aiken("\n".join(lines))
-        if len(back) != 1 or [c["text"] for c in back[0].body["choices"]] != [c["text"].strip() for c in choices]:
+        if len(back) != 1 or [c["text"] for c in back[0].body["choices"]] != [
+            c["text"].strip() for c in choices
+        ]:
             left_out.append(f"{q.id}: its text would read back differently in Aiken (skipped)")
             continue
         if lost:

@@ -280,12 +280,14 @@ def save_response(
 
 
 def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None:
-    """A pass may complete the go-live requirements."""
+    """A pass may complete the go-live requirements, a tier, and assignments of this quiz."""
     if attempt.passed:
+        from lms.domain.assignments import close_for_attempt
         from lms.domain.golive import maybe_issue_go_live
         from lms.domain.tiers import maybe_promote
 
         session.flush()
+        close_for_attempt(session, attempt, now)
         maybe_issue_go_live(session, attempt.user, now)
         if any(g.startswith("tier:") for g in attempt.quiz.gates):
             maybe_promote(session, attempt.user, now)

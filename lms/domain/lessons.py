@@ -72,13 +72,20 @@ def visible_lesson(session: Session, course_slug: str, lesson_slug: str) -> Less
 
 
 def done_lesson_ids(session: Session, user: User, lesson_ids: list[int]) -> set[int]:
-    """Which of these lessons the user has marked done (one query)."""
+    """Which of these lessons the user has marked done (one query); a lesson read before an open
+    assignment of its course was given counts as not done, so the refresher asks for it again."""
     if not lesson_ids:
         return set()
+    from lms.domain.assignments import read_since_assigned
+
     return set(
         session.scalars(
-            select(LessonCompletion.lesson_id).where(
-                LessonCompletion.user_id == user.id, LessonCompletion.lesson_id.in_(lesson_ids)
+            select(LessonCompletion.lesson_id)
+            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+            .where(
+                LessonCompletion.user_id == user.id,
+                LessonCompletion.lesson_id.in_(lesson_ids),
+                read_since_assigned(user.id),
             )
         )
     )
@@ -92,13 +99,22 @@ def course_progress(session: Session, user: User, course: Course) -> CourseProgr
 
 
 def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
-    """Record the lesson as done (with the course version); doing it again changes nothing."""
+    """Record the lesson as done (with the course version); doing it again changes nothing, unless an
+    open assignment of the course came after the first reading: then it is read again, and may close it."""
+    from lms.domain.assignments import close_for_course, open_course_assignment
+
     existing = session.scalars(
         select(LessonCompletion).where(
             LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
         )
     ).one_or_none()
     if existing is not None:
+        assignment = open_course_assignment(session, user.id, lesson.course_id)
+        if assignment is not None and existing.done_at < assignment.assigned_at:
+            now = utcnow()
+            existing.done_at, existing.course_version = now, lesson.course.version
+            session.flush()
+            close_for_course(session, user, lesson.course_id, now)
         return existing
     completion = LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version=lesson.course.version)
     try:
@@ -114,4 +130,5 @@ def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
     from lms.domain.golive import maybe_issue_go_live
 
     maybe_issue_go_live(session, user, completion.done_at or utcnow())
+    close_for_course(session, user, lesson.course_id, completion.done_at or utcnow())
     return completion

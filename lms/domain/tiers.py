@@ -15,6 +15,7 @@ from lms.domain.curriculum import get_programme
 from lms.domain.errors import N_, DomainError
 from lms.domain.golive import certificate_of
 from lms.domain.kpi_scores import kpi_average
+from lms.domain.spot_checks import AVERAGE_DAYS, spot_check_average
 from lms.models import Attempt, Quiz, Role, TierAward, User
 from lms.models.learning import GRADED
 
@@ -66,11 +67,6 @@ def current_tier(session: Session, user: User) -> str | None:
     cert = certificate_of(session, user)
     tiers = _tiers(session)
     return tiers[0]["slug"] if cert is not None and cert.valid and tiers else None
-
-
-def spot_check_average(session: Session, user: User) -> float | None:
-    """The agent's QC spot-check average; None until QC spot checks are recorded (the QC module)."""
-    return None
 
 
 def next_tier_requirements(
@@ -139,7 +135,7 @@ def next_tier_requirements(
             )
         )
     if nxt.get("spot_check_min"):
-        average_qc = spot_check_average(session, user)
+        average_qc, checks = spot_check_average(session, user, today)
         reqs.append(
             TierRequirement(
                 "spot_checks",
@@ -147,10 +143,15 @@ def next_tier_requirements(
                 average_qc,
                 nxt["spot_check_min"],
                 average_qc is not None and average_qc >= nxt["spot_check_min"],
-                N_("%(current)s / %(target)s needed")
+                N_("%(current)s / %(target)s needed, %(count)s checks in the last %(days)s days")
                 if average_qc is not None
-                else N_("no spot checks recorded yet"),
-                {"current": _n(average_qc), "target": _n(nxt["spot_check_min"])},
+                else N_("no spot checks in the last %(days)s days"),
+                {
+                    "current": _n(average_qc),
+                    "target": _n(nxt["spot_check_min"]),
+                    "count": checks,
+                    "days": AVERAGE_DAYS,
+                },
             )
         )
     return nxt, reqs

@@ -1,5 +1,6 @@
 """The models, one module per area; importing this package registers them all."""
 
+from lms.models.assignments import Assignment, Notification
 from lms.models.audit import AuditEvent
 from lms.models.certification import Certificate, GoLiveSignoff
 from lms.models.content import (
@@ -16,8 +17,14 @@ from lms.models.content import (
 from lms.models.kpi import KpiRecord, KpiScheme, TierAward
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
+from lms.models.qc import ChecklistItem, SpotCheck, SpotCheckResult
 
 __all__ = [
+    "Assignment",
+    "ChecklistItem",
+    "Notification",
+    "SpotCheck",
+    "SpotCheckResult",
     "KpiRecord",
     "KpiScheme",
     "Certificate",

@@ -27,7 +27,11 @@ def init_web(app: Flask) -> None:
     from lms.web.api import openapi as _api_openapi  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import quizzes as _api_quizzes  # noqa: F401 - adds its routes to api_bp
     from lms.web.api.views import bp as api_bp
+    from lms.web.assignments import bp as assignments_bp
+    from lms.web.assignments import learner_bp as my_assignments_bp
+    from lms.web.assignments.context import init_app as init_assignment_context
     from lms.web.auth.views import bp as auth_bp
+    from lms.web.authoring import bp as authoring_bp
     from lms.web.certificates.views import bp as certificates_bp
     from lms.web.cohorts.views import bp as cohorts_bp
     from lms.web.curriculum.views import bp as curriculum_bp
@@ -38,6 +42,9 @@ def init_web(app: Flask) -> None:
     from lms.web.kpi.views import bp as kpi_bp
     from lms.web.learn.quiz_views import bp as quiz_bp
     from lms.web.learn.views import bp as learn_bp
+    from lms.web.qc import bp as qc_bp
+    from lms.web.qc.checklist_views import bp as qc_checklist_bp
+    from lms.web.statistics.views import bp as statistics_bp
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -58,6 +65,13 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(quiz_bp, url_prefix="/learn")
     app.register_blueprint(curriculum_bp, url_prefix="/author/curriculum")
     app.register_blueprint(grading_bp, url_prefix="/author/grading")
+    app.register_blueprint(statistics_bp, url_prefix="/author/statistics")
     app.register_blueprint(cohorts_bp, url_prefix="/author/cohorts")
+    app.register_blueprint(authoring_bp, url_prefix="/author")
     app.register_blueprint(certificates_bp)
     app.register_blueprint(kpi_bp)
+    app.register_blueprint(qc_bp, url_prefix="/qc")
+    app.register_blueprint(qc_checklist_bp, url_prefix="/qc")
+    app.register_blueprint(assignments_bp, url_prefix="/assignments")
+    app.register_blueprint(my_assignments_bp, url_prefix="/learn")
+    init_assignment_context(app)

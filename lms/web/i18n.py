@@ -60,6 +60,13 @@ def title_for(thing: object) -> str:
     return str(chinese) if chinese and str(get_locale()) == "zh_Hans" else title
 
 
+def label_for(thing: object) -> str:
+    """A checklist item's text in the reader's language (label_zh when Chinese and written)."""
+    label = str(getattr(thing, "label", ""))
+    chinese = getattr(thing, "label_zh", None)
+    return str(chinese) if chinese and str(get_locale()) == "zh_Hans" else label
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the language switcher."""
     babel.init_app(app, locale_selector=select_locale)
@@ -71,4 +78,5 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         get_locale=get_locale,
         title_for=title_for,
+        label_for=label_for,
     )

@@ -20,4 +20,16 @@
       options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
   });
+  var palette = ["#0f6b5c", "#c0562f", "#3f6fb5", "#8a5cc2", "#b8860b", "#2f8f3f", "#a33d6b", "#5b6770"];
+  document.querySelectorAll("canvas[data-lines]").forEach(function (canvas) {
+    var data = JSON.parse(canvas.getAttribute("data-lines"));
+    new window.Chart(canvas, {
+      type: "line",
+      data: { labels: data.labels, datasets: data.series.map(function (s, i) {
+        return { label: s.label, data: s.data, spanGaps: true, tension: 0.2,
+          borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length] };
+      }) },
+      options: { animation: false, scales: { y: { min: 0, max: 100 } } }
+    });
+  });
 })();

@@ -11,7 +11,9 @@ from lms.content.questions import get_type
 from lms.content.specs import QuestionSpec
 
 MOODLE = Path(__file__).resolve().parents[3] / "shared" / "interop" / "moodle-gift"
-needs_moodle_files = pytest.mark.skipif(not MOODLE.is_dir(), reason="shared/interop/moodle-gift is not beside the checkout")
+needs_moodle_files = pytest.mark.skipif(
+    not MOODLE.is_dir(), reason="shared/interop/moodle-gift is not beside the checkout"
+)
 
 
 def load(text: str) -> list[QuestionSpec]:
@@ -35,7 +37,8 @@ def moodle(name: str) -> list[QuestionSpec]:
 
 @needs_moodle_files
 @pytest.mark.parametrize(
-    ("name", "count"), [("examples.txt", 43), ("questions.gift.txt", 9), ("questions_in_category.gift.txt", 4)]
+    ("name", "count"),
+    [("examples.txt", 43), ("questions.gift.txt", 9), ("questions_in_category.gift.txt", 4)],
 )
 def test_moodle_files_import_without_error(name: str, count: int) -> None:
     assert len(moodle(name)) == count
@@ -49,7 +52,10 @@ def test_moodle_fixture_questions_keep_their_meaning() -> None:
     ]  # fmt: skip
     assert by_title["Q8"].text == "How are you?"
     activities = by_title["Moodle activities"]
-    assert activities.body["format"] == "html" and activities.text == "Match the <b>activity</b> to the description."
+    assert (
+        activities.body["format"] == "html"
+        and activities.text == "Match the <b>activity</b> to the description."
+    )
     assert [p["right"] for p in activities.body["pairs"]] == ["Forum", "Choice", "Database", "Wiki"]
     assert activities.body["pairs"][1]["left"].startswith("A teacher asks")  # its [moodle] marker is read
     assert activities.body["distractors"] == ["Chat"]
@@ -80,7 +86,10 @@ def test_moodle_fixture_questions_keep_their_meaning() -> None:
         "title": "Q1",
     }
     assert q1.explanation == "This is, of course, a Hitchiker's Guide to the Galaxy reference."
-    assert [q.id for q in moodle("questions.gift.txt") if q.body.get("title") == "2-08 TSL"] == ["2-08-tsl", "2-08-tsl-2"]
+    assert [q.id for q in moodle("questions.gift.txt") if q.body.get("title") == "2-08 TSL"] == [
+        "2-08-tsl",
+        "2-08-tsl-2",
+    ]
 
 
 @needs_moodle_files
@@ -107,10 +116,16 @@ def test_moodle_examples_cover_the_whole_format() -> None:
     }  # fmt: skip
     by_title = {q.body["title"]: q for q in examples if "title" in q.body}
     assert by_title["Grant's Tomb"].text == "Grant is _____ in Grant's tomb."
-    assert by_title["Grant's Tomb"].body["choices"][1] == {"text": "entombed", "weight": 100, "feedback": "Right answer!"}
+    assert by_title["Grant's Tomb"].body["choices"][1] == {
+        "text": "entombed",
+        "weight": 100,
+        "feedback": "Right answer!",
+    }
     control = by_title["GIFT Control Characters"]
     assert [c["text"] for c in control.body["choices"]] == ["~", "=", "#", "{", "}", "\\"]
-    assert control.body["choices"][5]["feedback"].startswith("Correct! \\ (backslash) is not a control character.")
+    assert control.body["choices"][5]["feedback"].startswith(
+        "Correct! \\ (backslash) is not a control character."
+    )
     assert control.text == "Which of the following is NOT a control character for the GIFT import format?"
     missing_short = by_title["Jesus' hometown (Short answer ex.)"]
     assert missing_short.type == "short" and missing_short.text == "Jesus Christ was from _____."
@@ -148,7 +163,12 @@ def test_moodle_files_export_natively_and_import_the_same(name: str) -> None:
 def test_single_and_multiple_weights_negative_and_decimal() -> None:
     single = one("Pick {=right#Yes ~%50%half#Close ~%-25%bad ~wrong}")
     assert single.type == "single"
-    assert [(c["text"], c["weight"]) for c in single.body["choices"]] == [("right", 100), ("half", 50), ("bad", -25), ("wrong", 0)]
+    assert [(c["text"], c["weight"]) for c in single.body["choices"]] == [
+        ("right", 100),
+        ("half", 50),
+        ("bad", -25),
+        ("wrong", 0),
+    ]
     multiple = one("Pick all {~%33.33333%a ~%33.33333%b ~%33.33334%c ~%-100%d}")
     assert multiple.type == "multiple" and multiple.body["choices"][0]["weight"] == 33.33333
     assert get_type("multiple").grade(multiple.body, 1, {"choices": [0, 1, 2]}).score == 1
@@ -181,7 +201,10 @@ def test_short_answers_wildcards_and_feedback_for_the_rest() -> None:
     }
     assert one("Capital of France? {Paris}").body == {"answers": [{"text": "Paris", "weight": 100}]}
     wildcard = one("Which colour? {=*ellow* =red}")
-    assert wildcard.body["pattern"] == ".*ellow.*" and get_type("short").grade(wildcard.body, 1, {"text": "Yellowish"}).score == 1
+    assert (
+        wildcard.body["pattern"] == ".*ellow.*"
+        and get_type("short").grade(wildcard.body, 1, {"text": "Yellowish"}).score == 1
+    )
     literal = one("Multiply? {=3 \\* 4}")
     assert literal.body["answers"] == [{"text": "3 * 4", "weight": 100}]
     questions, problems = parse_gift("Which? {=%50%ye*}")
@@ -247,7 +270,8 @@ def test_categories_titles_ids_and_tags() -> None:
 
 
 @pytest.mark.parametrize(
-    ("marker", "fmt"), [("[html]", "html"), ("[plain]", "plain"), ("[moodle]", "moodle"), ("[markdown]", None), ("", None)]
+    ("marker", "fmt"),
+    [("[html]", "html"), ("[plain]", "plain"), ("[moodle]", "moodle"), ("[markdown]", None), ("", None)],
 )
 def test_text_formats(marker: str, fmt: str | None) -> None:
     question = one(f"{marker}Is **this** bold?{{T}}")
@@ -288,7 +312,10 @@ def test_a_title_that_never_ends_is_text_as_in_moodle() -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("Just a description without answers.", "a description (text without an answer block {…}) is not representable"),
+        (
+            "Just a description without answers.",
+            "a description (text without an answer block {…}) is not representable",
+        ),
         ("::t:: Unclosed {=a ~b", "braces do not match"),
         ("::t:: Backwards } {=a}", "braces do not match"),
         ("::t:: Two {=a} blocks {=b}", "a second answer block"),
@@ -317,7 +344,9 @@ def test_problems_are_reported_by_line_and_nothing_imports(source: str, message:
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:
-    questions, problems = parse_gift("A description.\n\n::ok:: Fine {T}\n\n::t:: Pick {~a ~b}\n\n::u:: Number {#x}\n")
+    questions, problems = parse_gift(
+        "A description.\n\n::ok:: Fine {T}\n\n::t:: Pick {~a ~b}\n\n::u:: Number {#x}\n"
+    )
     assert questions == [] and sorted({line for line, _ in problems}) == [1, 5, 7]
 
 
@@ -325,35 +354,107 @@ def test_every_problem_is_reported_not_just_the_first() -> None:
 
 
 def spec(qid: str, qtype: str, text: str, body: dict, **kwargs) -> QuestionSpec:  # type: ignore[no-untyped-def,type-arg]
-    return QuestionSpec(qid, qtype, text, kwargs.get("points", 1.0), kwargs.get("tags", ()), kwargs.get("explanation", ""), body)
+    return QuestionSpec(
+        qid,
+        qtype,
+        text,
+        kwargs.get("points", 1.0),
+        kwargs.get("tags", ()),
+        kwargs.get("explanation", ""),
+        body,
+    )
 
 
 @pytest.mark.parametrize(
     ("question", "gift"),
     [
         (
-            spec("state", "single", "After payment?", {"choices": [{"text": "Paid", "weight": 100, "feedback": "Yes"}, {"text": "Unpaid", "weight": 0}, {"text": "Half", "weight": 50}]}),
+            spec(
+                "state",
+                "single",
+                "After payment?",
+                {
+                    "choices": [
+                        {"text": "Paid", "weight": 100, "feedback": "Yes"},
+                        {"text": "Unpaid", "weight": 0},
+                        {"text": "Half", "weight": 50},
+                    ]
+                },
+            ),
             "// [id:state]\n::state::After payment?{\n\t=Paid#Yes\n\t~Unpaid\n\t~%50%Half\n}",
         ),
         (
-            spec("ex", "multiple", "Excluded?", {"choices": [{"text": "Custom", "weight": 50}, {"text": "Fresh", "weight": 50}, {"text": "Tote", "weight": -100}]}, tags=("returns",)),
+            spec(
+                "ex",
+                "multiple",
+                "Excluded?",
+                {
+                    "choices": [
+                        {"text": "Custom", "weight": 50},
+                        {"text": "Fresh", "weight": 50},
+                        {"text": "Tote", "weight": -100},
+                    ]
+                },
+                tags=("returns",),
+            ),
             "// [id:ex]\n// [tag:returns]\n::ex::Excluded?{\n\t~%50%Custom\n\t~%50%Fresh\n\t~%-100%Tote\n}",
         ),
-        (spec("tf", "truefalse", "Seven days?", {"answer": False, "feedback_true": "No", "feedback_false": "Yes"}), "// [id:tf]\n::tf::Seven days?{FALSE#No#Yes}"),
         (
-            spec("win", "short", "Window?", {"answers": [{"text": "72 hours", "weight": 100}, {"text": "3*24", "weight": 50}], "other_feedback": "72"}),
+            spec(
+                "tf",
+                "truefalse",
+                "Seven days?",
+                {"answer": False, "feedback_true": "No", "feedback_false": "Yes"},
+            ),
+            "// [id:tf]\n::tf::Seven days?{FALSE#No#Yes}",
+        ),
+        (
+            spec(
+                "win",
+                "short",
+                "Window?",
+                {
+                    "answers": [{"text": "72 hours", "weight": 100}, {"text": "3*24", "weight": 50}],
+                    "other_feedback": "72",
+                },
+            ),
             "// [id:win]\n::win::Window?{\n\t=72 hours\n\t=%50%3\\*24\n\t=%0%*#72\n}",
         ),
         (
-            spec("fee", "numeric", "Fee?", {"answers": [{"value": 12, "tolerance": 0, "weight": 100}, {"min": 9.5, "max": 10.5, "weight": 50}]}, explanation="SF costs 12."),
+            spec(
+                "fee",
+                "numeric",
+                "Fee?",
+                {
+                    "answers": [
+                        {"value": 12, "tolerance": 0, "weight": 100},
+                        {"min": 9.5, "max": 10.5, "weight": 50},
+                    ]
+                },
+                explanation="SF costs 12.",
+            ),
             "// [id:fee]\n::fee::Fee?{\n#\n\t=12:0\n\t=%50%9.5..10.5\n\t####SF costs 12.\n}",
         ),
         (
-            spec("care", "matching", "Care?", {"pairs": [{"left": "Leather", "right": "Balm"}, {"left": "Nylon", "right": "Cloth"}], "distractors": ["Bleach"]}),
+            spec(
+                "care",
+                "matching",
+                "Care?",
+                {
+                    "pairs": [{"left": "Leather", "right": "Balm"}, {"left": "Nylon", "right": "Cloth"}],
+                    "distractors": ["Bleach"],
+                },
+            ),
             "// [id:care]\n::care::Care?{\n\t=Leather -> Balm\n\t=Nylon -> Cloth\n\t= -> Bleach\n}",
         ),
-        (spec("gap", "cloze", "Within {{1}} hours.", {"gaps": [{"answers": ["72", "七十二"]}]}), "// [id:gap]\n::gap::Within {\n\t=72\n\t=七十二\n} hours."),
-        (spec("why", "essay", "Why?", {"format": "html", "title": "Why not"}), "// [id:why]\n::Why not::[html]Why?{}"),
+        (
+            spec("gap", "cloze", "Within {{1}} hours.", {"gaps": [{"answers": ["72", "七十二"]}]}),
+            "// [id:gap]\n::gap::Within {\n\t=72\n\t=七十二\n} hours.",
+        ),
+        (
+            spec("why", "essay", "Why?", {"format": "html", "title": "Why not"}),
+            "// [id:why]\n::Why not::[html]Why?{}",
+        ),
     ],
 )
 def test_representable_questions_export_as_moodle_writes_them(question: QuestionSpec, gift: str) -> None:
@@ -368,7 +469,12 @@ def test_what_gift_cannot_say_travels_in_an_lms_comment_beside_a_moodle_stand_in
         "cheaper",
         "reply",
         "Reply.",
-        {"customer": "能便宜点吗？", "target_seconds": 20, "key_points": [{"points": 2, "phrases": ["头层"]}], "forbidden": []},
+        {
+            "customer": "能便宜点吗？",
+            "target_seconds": 20,
+            "key_points": [{"points": 2, "phrases": ["头层"]}],
+            "forbidden": [],
+        },
         points=2.0,
     )
     pattern = spec("p", "short", "Hours?", {"answers": [{"text": "72", "weight": 100}], "pattern": r"72\s*h"})
@@ -389,13 +495,20 @@ def test_export_writes_settings_and_categories() -> None:
         spec("b", "truefalse", "B?", {"answer": True, "category": "orders"}),
         spec("c", "truefalse", "C?", {"answer": False}),
     ]
-    text = export_gift(questions, {"title": "Rules", "pass_percent": 80, "shuffle": True, "gates": ["go-live"], "course": None})
-    assert text.startswith("// @title: Rules\n// @pass_percent: 80\n// @shuffle: true\n// @gates: go-live\n\n$CATEGORY: orders\n")
+    text = export_gift(
+        questions,
+        {"title": "Rules", "pass_percent": 80, "shuffle": True, "gates": ["go-live"], "course": None},
+    )
+    assert text.startswith(
+        "// @title: Rules\n// @pass_percent: 80\n// @shuffle: true\n// @gates: go-live\n\n$CATEGORY: orders\n"
+    )
     assert text.count("$CATEGORY:") == 2  # and one that leaves the category again
     assert load(text) == questions
 
 
 def test_an_earlier_export_with_body_extra_still_imports() -> None:
-    question = one('// @lms: {"points": 3, "body_extra": {"rubric": "3: kind and firm."}}\n::asked::Answer the buyer.{}')
+    question = one(
+        '// @lms: {"points": 3, "body_extra": {"rubric": "3: kind and firm."}}\n::asked::Answer the buyer.{}'
+    )
     assert question.type == "essay" and question.body == {"rubric": "3: kind and firm."}
     assert question.points == 3

@@ -144,7 +144,11 @@ def test_a_clean_tree_reads_into_typed_specs(tmp_path: Path) -> None:
     assert [lesson.file for lesson in course.lessons] == ["01-standard.md", "02-handover.md"]
     assert course.lessons[0].body.startswith("# The standard") and len(course.hash) == 64
     quiz = tree.quizzes["house-rules-check"]
-    assert quiz.pass_percent == 70 and quiz.gates == ("go-live", "tier:advanced") and quiz.source_format == "toml"
+    assert (
+        quiz.pass_percent == 70
+        and quiz.gates == ("go-live", "tier:advanced")
+        and quiz.source_format == "toml"
+    )
     assert [q.id for q in quiz.questions] == ["first-reply", "greeting"]
     assert [q.line for q in quiz.questions] == [6, 13]
     greeting = quiz.questions[1]
@@ -164,11 +168,21 @@ def test_a_clean_tree_reads_into_typed_specs(tmp_path: Path) -> None:
 
 def test_hashes_follow_content_not_position(tmp_path: Path) -> None:
     first = check(make_tree(tmp_path / "a"))[0]
-    moved = check(make_tree(tmp_path / "b", {"quizzes/house-rules-check.toml": QUIZ.replace("gates", "\n\ngates")}))[0]
-    assert first.quizzes["house-rules-check"].questions[0].line != moved.quizzes["house-rules-check"].questions[0].line
+    moved = check(
+        make_tree(tmp_path / "b", {"quizzes/house-rules-check.toml": QUIZ.replace("gates", "\n\ngates")})
+    )[0]
+    assert (
+        first.quizzes["house-rules-check"].questions[0].line
+        != moved.quizzes["house-rules-check"].questions[0].line
+    )
     assert first.quizzes["house-rules-check"].hash == moved.quizzes["house-rules-check"].hash
-    changed = check(make_tree(tmp_path / "c", {"quizzes/house-rules-check.toml": QUIZ.replace("Seconds?", "Secs?")}))[0]
-    assert changed.quizzes["house-rules-check"].questions[0].hash != first.quizzes["house-rules-check"].questions[0].hash
+    changed = check(
+        make_tree(tmp_path / "c", {"quizzes/house-rules-check.toml": QUIZ.replace("Seconds?", "Secs?")})
+    )[0]
+    assert (
+        changed.quizzes["house-rules-check"].questions[0].hash
+        != first.quizzes["house-rules-check"].questions[0].hash
+    )
 
 
 def test_problem_prints_as_path_line_message() -> None:
@@ -177,8 +191,12 @@ def test_problem_prints_as_path_line_message() -> None:
 
 def test_toml_syntax_errors_have_their_line_and_other_files_still_report(tmp_path: Path) -> None:
     make_tree(
-        tmp_path, {"quizzes/house-rules-check.toml": QUIZ + '\n[[questions]]\nid = "broken\n',
-        "courses/house-rules/faq.toml": FAQ.replace('kind = "reply"', 'kind = "chat"')})
+        tmp_path,
+        {
+            "quizzes/house-rules-check.toml": QUIZ + '\n[[questions]]\nid = "broken\n',
+            "courses/house-rules/faq.toml": FAQ.replace('kind = "reply"', 'kind = "chat"'),
+        },
+    )
     problems = found(tmp_path)
     assert problems[0] == "courses/house-rules/faq.toml:3: `kind` must be one of reply, operation (is 'chat')"
     assert problems[1].startswith("quizzes/house-rules-check.toml:24: not valid TOML")
@@ -265,7 +283,9 @@ pairs = [ { left = "a", right = "1" } ]
 
 
 def test_missing_keys_point_at_their_table(tmp_path: Path) -> None:
-    make_tree(tmp_path, {"quizzes/bare.toml": 'pass_percent = 120\n[[questions]]\nid = "a"\ntype = "single"\n'})
+    make_tree(
+        tmp_path, {"quizzes/bare.toml": 'pass_percent = 120\n[[questions]]\nid = "a"\ntype = "single"\n'}
+    )
     assert [p for p in found(tmp_path) if p.startswith("quizzes/bare")] == [
         "quizzes/bare.toml:1: `pass_percent` must be between 0 and 100 (is 120)",
         "quizzes/bare.toml:1: missing `title`",
@@ -275,15 +295,21 @@ def test_missing_keys_point_at_their_table(tmp_path: Path) -> None:
 
 
 def test_course_problems(tmp_path: Path) -> None:
-    course = COURSE.replace('version = "1.2"', "version = 1.2\nlevel = 3").replace("02-handover.md", "09-nowhere.md")
+    course = COURSE.replace('version = "1.2"', "version = 1.2\nlevel = 3").replace(
+        "02-handover.md", "09-nowhere.md"
+    )
     course += '\n[[lessons]]\nfile = "01-standard.md"\ntitle = "Again"\nday = 0\n'
     make_tree(
-        tmp_path, {"courses/house-rules/course.toml": course,
-        "courses/house-rules/01-standard.md": "# The standard\n\n![a bag](images/bag.jpg)\n"})
+        tmp_path,
+        {
+            "courses/house-rules/course.toml": course,
+            "courses/house-rules/01-standard.md": "# The standard\n\n![a bag](images/bag.jpg)\n",
+        },
+    )
     assert [p for p in found(tmp_path) if p.startswith("courses/house-rules/")] == [
         "courses/house-rules/01-standard.md:3: the image images/bag.jpg does not exist",
         "courses/house-rules/02-handover.md:1: 02-handover.md is not listed in course.toml: learners never see it",
-        "courses/house-rules/course.toml:3: `version` must be text like \"1.0\" (MAJOR.MINOR), is 1.2",
+        'courses/house-rules/course.toml:3: `version` must be text like "1.0" (MAJOR.MINOR), is 1.2',
         "courses/house-rules/course.toml:4: unknown key `level`",
         "courses/house-rules/course.toml:14: lesson file 09-nowhere.md does not exist",
         "courses/house-rules/course.toml:20: lesson file 01-standard.md is listed twice (lessons 1 and 3)",
@@ -294,7 +320,9 @@ def test_course_problems(tmp_path: Path) -> None:
 def test_a_folder_without_course_toml_and_a_stray_file(tmp_path: Path) -> None:
     make_tree(tmp_path, {"courses/drafts/notes.md": "ideas", "courses/extra.toml": "x = 1\n"})
     assert "courses/drafts:1: a course folder needs a course.toml" in found(tmp_path)
-    assert "courses/extra.toml:1: unknown file: courses/ holds program.toml and course folders" in found(tmp_path)
+    assert "courses/extra.toml:1: unknown file: courses/ holds program.toml and course folders" in found(
+        tmp_path
+    )
 
 
 def test_references_across_files(tmp_path: Path) -> None:
@@ -305,7 +333,9 @@ def test_references_across_files(tmp_path: Path) -> None:
         .replace('exam = "house-rules-check"', 'exam = "tier-exam"')
         + '\n[[courses]]\ncourse = "phantom"\nfirst_day = 1\nlast_day = 1\n'
     )
-    quiz = QUIZ.replace('course = "house-rules"', 'course = "elsewhere"').replace('gates = ["go-live", "tier:advanced"]', 'gates = ["tier:platinum"]')
+    quiz = QUIZ.replace('course = "house-rules"', 'course = "elsewhere"').replace(
+        'gates = ["go-live", "tier:advanced"]', 'gates = ["tier:platinum"]'
+    )
     make_tree(tmp_path, {"courses/program.toml": programme, "quizzes/house-rules-check.toml": quiz})
     assert found(tmp_path) == [
         "courses/program.toml:10: the programme schedules unknown quiz 'ghost-check'",
@@ -320,7 +350,9 @@ def test_references_across_files(tmp_path: Path) -> None:
 
 
 def test_days_out_of_range_and_lessons_outside_their_course(tmp_path: Path) -> None:
-    programme = PROGRAMME.replace("first_day = 1\nlast_day = 3", "first_day = 3\nlast_day = 9").replace("\nday = 3\n", "\nday = 0\n")
+    programme = PROGRAMME.replace("first_day = 1\nlast_day = 3", "first_day = 3\nlast_day = 9").replace(
+        "\nday = 3\n", "\nday = 0\n"
+    )
     make_tree(tmp_path, {"courses/program.toml": programme})
     assert found(tmp_path) == [
         "courses/house-rules/course.toml:9: lesson 01-standard.md is on day 2, outside the course's days 3–3 in the programme",
@@ -330,7 +362,9 @@ def test_days_out_of_range_and_lessons_outside_their_course(tmp_path: Path) -> N
 
 
 def test_a_quiz_due_before_its_course_starts(tmp_path: Path) -> None:
-    programme = PROGRAMME.replace("days = 3", "days = 5").replace("first_day = 1\nlast_day = 3", "first_day = 2\nlast_day = 3")
+    programme = PROGRAMME.replace("days = 3", "days = 5").replace(
+        "first_day = 1\nlast_day = 3", "first_day = 2\nlast_day = 3"
+    )
     programme = programme.replace("day = 3\n\n[go_live]", "day = 1\n\n[go_live]")
     make_tree(tmp_path, {"courses/program.toml": programme})
     assert found(tmp_path) == [
@@ -339,11 +373,15 @@ def test_a_quiz_due_before_its_course_starts(tmp_path: Path) -> None:
 
 
 def test_tier_ladder_rules(tmp_path: Path) -> None:
-    programme = PROGRAMME.replace('name = "Ordinary agent"', 'name = "Ordinary agent"\nkpi_min = 10\ncolour = "grey"') + (
+    programme = PROGRAMME.replace(
+        'name = "Ordinary agent"', 'name = "Ordinary agent"\nkpi_min = 10\ncolour = "grey"'
+    ) + (
         '\n[[tiers]]\nslug = "elite"\nname = "Elite"\nexam = "house-rules-check"\nexam_pass_percent = 70\nkpi_min = 80\n'
         '\n[[tiers]]\nslug = "elite"\nname = "Again"\n'
     )
-    quiz = QUIZ.replace('gates = ["go-live", "tier:advanced"]', 'gates = ["go-live", "tier:advanced", "tier:elite"]')
+    quiz = QUIZ.replace(
+        'gates = ["go-live", "tier:advanced"]', 'gates = ["go-live", "tier:advanced", "tier:elite"]'
+    )
     make_tree(tmp_path, {"courses/program.toml": programme, "quizzes/house-rules-check.toml": quiz})
     assert found(tmp_path) == [
         "courses/program.toml:21: the first tier is where every agent starts: it takes no requirements (has kpi_min)",
@@ -369,7 +407,10 @@ def test_draw_pools_too_small_or_competing(tmp_path: Path) -> None:
 
 
 def test_faq_and_product_problems(tmp_path: Path) -> None:
-    faq = FAQ + '\n[[entries]]\nid = "ship-when"\nkind = "reply"\nquestion = "?"\nanswer = "!"\nphrasings = []\n'
+    faq = (
+        FAQ
+        + '\n[[entries]]\nid = "ship-when"\nkind = "reply"\nquestion = "?"\nanswer = "!"\nphrasings = []\n'
+    )
     products = PRODUCTS + '\n[[products]]\nsku = "bg cb"\nname = "x"\nprice = -1\nweight_g = "heavy"\n'
     make_tree(tmp_path, {"courses/house-rules/faq.toml": faq, "courses/house-rules/products.toml": products})
     assert found(tmp_path) == [
@@ -383,10 +424,19 @@ def test_faq_and_product_problems(tmp_path: Path) -> None:
 
 def test_ids_must_be_unique_across_files(tmp_path: Path) -> None:
     make_tree(
-        tmp_path, {"courses/value-talk/course.toml": COURSE.replace("02-handover.md", "01-standard.md").split("[[lessons]]\nfile = \"01-standard.md\"\ntitle = \"Handover\"")[0],
-        "courses/value-talk/01-standard.md": "# x\n\ntext\n",
-        "courses/value-talk/faq.toml": FAQ})
-    assert "courses/value-talk/faq.toml:2: FAQ id 'ship-when' is already used in courses/house-rules/faq.toml" in found(tmp_path)
+        tmp_path,
+        {
+            "courses/value-talk/course.toml": COURSE.replace("02-handover.md", "01-standard.md").split(
+                '[[lessons]]\nfile = "01-standard.md"\ntitle = "Handover"'
+            )[0],
+            "courses/value-talk/01-standard.md": "# x\n\ntext\n",
+            "courses/value-talk/faq.toml": FAQ,
+        },
+    )
+    assert (
+        "courses/value-talk/faq.toml:2: FAQ id 'ship-when' is already used in courses/house-rules/faq.toml"
+        in found(tmp_path)
+    )
 
 
 def test_gift_quiz_settings_and_problems(tmp_path: Path) -> None:
@@ -401,11 +451,16 @@ def test_gift_quiz_settings_and_problems(tmp_path: Path) -> None:
 
 def test_one_quiz_one_file(tmp_path: Path) -> None:
     make_tree(tmp_path, {"quizzes/house-rules-check.gift": GIFT})
-    assert "quizzes/house-rules-check.toml:1: quiz 'house-rules-check' is also in quizzes/house-rules-check.gift: one file per quiz" in found(tmp_path)
+    assert (
+        "quizzes/house-rules-check.toml:1: quiz 'house-rules-check' is also in quizzes/house-rules-check.gift: one file per quiz"
+        in found(tmp_path)
+    )
 
 
 def test_check_can_be_limited_to_paths(tmp_path: Path) -> None:
-    make_tree(tmp_path, {"quizzes/house-rules-check.toml": QUIZ.replace("pass_percent = 70", "pass_percent = 700")})
+    make_tree(
+        tmp_path, {"quizzes/house-rules-check.toml": QUIZ.replace("pass_percent = 70", "pass_percent = 700")}
+    )
     assert check(tmp_path, [tmp_path / "courses"])[1] == []
     assert len(check(tmp_path, [str(tmp_path / "quizzes" / "house-rules-check.toml")])[1]) == 1
     assert len(check(tmp_path, ["quizzes"])[1]) == 1  # relative to the content root
@@ -420,5 +475,5 @@ def test_bom_and_crlf_are_normal_input(tmp_path: Path, variant: str) -> None:
 
 def test_not_utf8_is_reported_with_its_line(tmp_path: Path) -> None:
     make_tree(tmp_path)
-    (tmp_path / "quizzes" / "house-rules-check.toml").write_bytes(QUIZ.encode("utf-8") + b'\n# caf\xe9\n')
+    (tmp_path / "quizzes" / "house-rules-check.toml").write_bytes(QUIZ.encode("utf-8") + b"\n# caf\xe9\n")
     assert found(tmp_path)[0] == "quizzes/house-rules-check.toml:23: not UTF-8 text"

@@ -32,9 +32,23 @@ SAMPLES: dict[str, dict[str, Any]] = {
         ]
     },
     "truefalse": {"answer": False, "feedback_true": "SECRET", "feedback_false": "SECRET"},
-    "short": {"answers": [{"text": "SECRET one", "weight": 100, "feedback": "SECRET"}], "pattern": "SECRET", "other_feedback": "SECRET"},
-    "numeric": {"answers": [{"value": 20, "tolerance": 1, "weight": 100, "feedback": "SECRET"}], "other_feedback": "SECRET"},
-    "matching": {"pairs": [{"left": "L1", "right": "R1"}, {"left": "L2", "right": "R2"}, {"left": "L3", "right": "R3"}], "distractors": ["R4"]},
+    "short": {
+        "answers": [{"text": "SECRET one", "weight": 100, "feedback": "SECRET"}],
+        "pattern": "SECRET",
+        "other_feedback": "SECRET",
+    },
+    "numeric": {
+        "answers": [{"value": 20, "tolerance": 1, "weight": 100, "feedback": "SECRET"}],
+        "other_feedback": "SECRET",
+    },
+    "matching": {
+        "pairs": [
+            {"left": "L1", "right": "R1"},
+            {"left": "L2", "right": "R2"},
+            {"left": "L3", "right": "R3"},
+        ],
+        "distractors": ["R4"],
+    },
     "ordering": {"items": ["first", "second", "third", "fourth"]},
     "cloze": {"gaps": [{"answers": ["SECRET72"]}, {"answers": ["SECRET7", "SECRETseven"]}]},
     "essay": {"rubric": "SECRET rubric"},
@@ -79,7 +93,9 @@ def test_a_new_type_is_one_class(monkeypatch: pytest.MonkeyPatch) -> None:
         def check_response(self, body: dict[str, Any], response: Any) -> None:
             base.response_object(response, {"stars"}, '{"stars": n}')
 
-        def grade(self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None) -> base.Grade:
+        def grade(
+            self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        ) -> base.Grade:
             return base.Grade(points, points)
 
         def key_response(self, body: dict[str, Any]) -> Any:
@@ -105,7 +121,9 @@ def test_public_view_never_holds_a_key(name: str) -> None:
         assert "SECRET" not in shown and "weight" not in shown and "feedback" not in shown
         if name == "matching":
             # The pairing itself is the key: rights never come in left order.
-            assert [r["index"] for r in view["rights"]][: len(view["lefts"])] != [left["index"] for left in view["lefts"]]
+            assert [r["index"] for r in view["rights"]][: len(view["lefts"])] != [
+                left["index"] for left in view["lefts"]
+            ]
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -145,20 +163,31 @@ def responses(name: str, body: dict[str, Any]) -> st.SearchStrategy[Any]:
         case "single":
             return st.builds(lambda i: {"choice": i}, st.integers(0, len(body["choices"]) - 1))
         case "multiple":
-            return st.builds(lambda c: {"choices": c}, st.lists(st.integers(0, len(body["choices"]) - 1), unique=True))
+            return st.builds(
+                lambda c: {"choices": c}, st.lists(st.integers(0, len(body["choices"]) - 1), unique=True)
+            )
         case "truefalse":
             return st.builds(lambda v: {"value": v}, st.booleans())
         case "numeric":
-            return st.builds(lambda v: {"value": v}, st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**6), 10**6))
+            return st.builds(
+                lambda v: {"value": v},
+                st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**6), 10**6),
+            )
         case "matching":
             n, m = len(body["pairs"]), len(body["pairs"]) + len(body.get("distractors", []))
-            return st.lists(st.integers(0, m - 1), unique=True, max_size=n).map(lambda rs: {"pairs": {str(i): r for i, r in enumerate(rs)}})
+            return st.lists(st.integers(0, m - 1), unique=True, max_size=n).map(
+                lambda rs: {"pairs": {str(i): r for i, r in enumerate(rs)}}
+            )
         case "ordering":
             return st.permutations(range(len(body["items"]))).map(lambda o: {"order": list(o)})
         case "cloze":
-            return st.lists(words, min_size=len(body["gaps"]), max_size=len(body["gaps"])).map(lambda g: {"gaps": g})
+            return st.lists(words, min_size=len(body["gaps"]), max_size=len(body["gaps"])).map(
+                lambda g: {"gaps": g}
+            )
         case _:
-            return st.builds(lambda t: {"text": t}, words | st.sampled_from(["头层 保修", "SECRET头层 SECRET最好", ""]))
+            return st.builds(
+                lambda t: {"text": t}, words | st.sampled_from(["头层 保修", "SECRET头层 SECRET最好", ""])
+            )
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))

@@ -53,11 +53,31 @@ def test_single_parses_clean_and_keeps_the_body_as_written() -> None:
         ({"choices": [{"text": "a", "weight": 100}]}, "give at least two choices", ("choices",)),
         ({}, "missing `choices`", ()),
         ({"choices": "a, b"}, "`choices` must be a list of tables", ("choices",)),
-        ({"choices": [{"text": "a", "weight": 100}, {"text": "a", "weight": 0}]}, "have the same text", ("choices", 1)),
-        ({"choices": [{"text": "a", "weight": 100}, {"text": "b", "weight": 150}]}, "between -100 and 100", ("choices", 1)),
-        ({"choices": [{"text": "a", "weight": 100}, {"text": "b", "weight": "x"}]}, "must be a number", ("choices", 1)),
-        ({"choices": [{"text": "a", "weight": 100}, {"text": "b", "right": True}]}, "unknown key `right`", ("choices", 1)),
-        ({"choices": [{"text": "a", "weight": 100}, {"weight": 0}]}, "choice 2 needs a `text`", ("choices", 1)),
+        (
+            {"choices": [{"text": "a", "weight": 100}, {"text": "a", "weight": 0}]},
+            "have the same text",
+            ("choices", 1),
+        ),
+        (
+            {"choices": [{"text": "a", "weight": 100}, {"text": "b", "weight": 150}]},
+            "between -100 and 100",
+            ("choices", 1),
+        ),
+        (
+            {"choices": [{"text": "a", "weight": 100}, {"text": "b", "weight": "x"}]},
+            "must be a number",
+            ("choices", 1),
+        ),
+        (
+            {"choices": [{"text": "a", "weight": 100}, {"text": "b", "right": True}]},
+            "unknown key `right`",
+            ("choices", 1),
+        ),
+        (
+            {"choices": [{"text": "a", "weight": 100}, {"weight": 0}]},
+            "choice 2 needs a `text`",
+            ("choices", 1),
+        ),
         ({"choices": [{"text": "a", "weight": 100}, "b"]}, "must be a table", ("choices", 1)),
     ],
 )
@@ -72,9 +92,13 @@ def test_single_public_view_has_no_key_and_keeps_file_positions() -> None:
     assert set(view) == {"options"}
     assert all(set(o) == {"index", "text"} for o in view["options"])
     assert sorted(o["index"] for o in view["options"]) == [0, 1, 2, 3]
-    assert {o["index"]: o["text"] for o in view["options"]} == {i: c["text"] for i, c in enumerate(SINGLE["choices"])}
+    assert {o["index"]: o["text"] for o in view["options"]} == {
+        i: c["text"] for i, c in enumerate(SINGLE["choices"])
+    }
     assert [o["index"] for o in t.public(SINGLE, None)["options"]] == [0, 1, 2, 3]  # no shuffle asked
-    orders = {tuple(o["index"] for o in t.public(SINGLE, random.Random(seed))["options"]) for seed in range(20)}
+    orders = {
+        tuple(o["index"] for o in t.public(SINGLE, random.Random(seed))["options"]) for seed in range(20)
+    }
     assert len(orders) > 1  # shuffling does shuffle
     assert t.public(SINGLE, random.Random(7)) == t.public(SINGLE, random.Random(7))  # and is reproducible
 
@@ -96,7 +120,18 @@ def test_single_feedback_and_review() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [{"choice": 4}, {"choice": -1}, {"choice": "0"}, {"choice": True}, {"choice": 1.0}, {"choices": [0]}, {"choice": 0, "x": 1}, [0], None, 0],
+    [
+        {"choice": 4},
+        {"choice": -1},
+        {"choice": "0"},
+        {"choice": True},
+        {"choice": 1.0},
+        {"choices": [0]},
+        {"choice": 0, "x": 1},
+        [0],
+        None,
+        0,
+    ],
 )
 def test_single_rejects_foreign_shapes(bad: Any) -> None:
     with pytest.raises(ResponseError) as err:
@@ -124,7 +159,16 @@ def test_multiple_weights_must_add_up_to_100() -> None:
 
 @pytest.mark.parametrize(
     ("chosen", "score"),
-    [([0, 1], 1.0), ([0], 0.5), ([1, 0], 1.0), ([0, 2], 0.0), ([0, 1, 2], 0.5), ([2], 0.0), ([], 0.0), ([3], 0.0)],
+    [
+        ([0, 1], 1.0),
+        ([0], 0.5),
+        ([1, 0], 1.0),
+        ([0, 2], 0.0),
+        ([0, 1, 2], 0.5),
+        ([2], 0.0),
+        ([], 0.0),
+        ([3], 0.0),
+    ],
 )
 def test_multiple_partial_credit_never_below_zero(chosen: list[int], score: float) -> None:
     assert get_type("multiple").grade(MULTIPLE, 1, {"choices": chosen}).score == score

@@ -29,7 +29,13 @@ NUMERIC = {
 
 @pytest.mark.parametrize(
     ("value", "score", "feedback"),
-    [(1822, 1, []), (1822.0, 1, []), (1823.5, 0.5, ["Close."]), (1824, 0.5, ["Close."]), (1900, 0, ["Way off"])],
+    [
+        (1822, 1, []),
+        (1822.0, 1, []),
+        (1823.5, 0.5, ["Close."]),
+        (1824, 0.5, ["Close."]),
+        (1900, 0, ["Way off"]),
+    ],
 )
 def test_numeric_tolerance_and_weights(value: float, score: float, feedback: list[str]) -> None:
     grade = get_type("numeric").grade(NUMERIC, 1, {"value": value})
@@ -64,7 +70,9 @@ def test_numeric_problems(answer: dict[str, Any], message: str) -> None:
     assert all(at[:2] == ("answers", 0) or at == ("answers",) for _, at in found)
 
 
-@pytest.mark.parametrize("bad", [{"value": "72"}, {"value": True}, {"value": float("nan")}, {"value": float("inf")}, {"v": 1}])
+@pytest.mark.parametrize(
+    "bad", [{"value": "72"}, {"value": True}, {"value": float("nan")}, {"value": float("inf")}, {"v": 1}]
+)
 def test_numeric_rejects_non_numbers(bad: Any) -> None:
     with pytest.raises(ResponseError):
         get_type("numeric").check_response(NUMERIC, bad)
@@ -111,7 +119,10 @@ def test_matching_public_view_hides_the_pairing() -> None:
     [
         ({"pairs": [{"left": "a", "right": "1"}]}, "give at least two pairs"),
         ({"pairs": [{"left": "a", "right": "1"}, {"left": "b", "right": "1"}]}, "appears twice"),
-        ({"pairs": [{"left": "a", "right": "1"}, {"left": "b", "right": "2"}], "distractors": ["1"]}, "appears twice"),
+        (
+            {"pairs": [{"left": "a", "right": "1"}, {"left": "b", "right": "2"}], "distractors": ["1"]},
+            "appears twice",
+        ),
         ({"pairs": [{"left": "a", "right": "1"}, {"left": "a", "right": "2"}]}, "have the same left text"),
         ({"pairs": [{"left": "a", "right": "1"}, {"left": "b"}]}, "pair 2 needs texts `left` and `right`"),
     ],
@@ -139,7 +150,14 @@ def test_matching_rejects_foreign_and_repeated_positions(bad: Any) -> None:
 
 # -- ordering -------------------------------------------------------------------------------------
 
-ORDERING = {"items": ["Awaiting payment", "Paid, awaiting shipment", "Shipped, awaiting confirmation", "Trade successful"]}
+ORDERING = {
+    "items": [
+        "Awaiting payment",
+        "Paid, awaiting shipment",
+        "Shipped, awaiting confirmation",
+        "Trade successful",
+    ]
+}
 
 
 @pytest.mark.parametrize(
@@ -165,7 +183,9 @@ def test_ordering_is_always_shown_mixed() -> None:
         assert sorted(shown) == [0, 1, 2, 3] and shown != [0, 1, 2, 3]
 
 
-@pytest.mark.parametrize("bad", [{"order": [0, 1, 2]}, {"order": [0, 0, 1, 2]}, {"order": [0, 1, 2, 4]}, {"order": "0123"}])
+@pytest.mark.parametrize(
+    "bad", [{"order": [0, 1, 2]}, {"order": [0, 0, 1, 2]}, {"order": [0, 1, 2, 4]}, {"order": "0123"}]
+)
 def test_ordering_needs_every_item_once(bad: Any) -> None:
     with pytest.raises(ResponseError):
         get_type("ordering").check_response(ORDERING, bad)
@@ -173,4 +193,6 @@ def test_ordering_needs_every_item_once(bad: Any) -> None:
 
 def test_ordering_problems() -> None:
     assert any("at least 3 items" in m for m, _ in problems("ordering", {"items": ["a", "b"]}))
-    assert any("items 1 and 3 have the same text" in m for m, _ in problems("ordering", {"items": ["a", "b", "a"]}))
+    assert any(
+        "items 1 and 3 have the same text" in m for m, _ in problems("ordering", {"items": ["a", "b", "a"]})
+    )

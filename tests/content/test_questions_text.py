@@ -49,7 +49,10 @@ def test_short_answers_are_normalised(typed: str, score: float, feedback: list[s
 def test_short_pattern_gives_full_credit() -> None:
     body = {"answers": [{"text": "72", "weight": 100}], "pattern": r"(72|七十二)\s*(h|hours?|小时)"}
     t = get_type("short")
-    assert [t.grade(body, 1, {"text": s}).score for s in ["72 小时", "72H", "72 hours.", "７２ hours", "172 hours"]] == [
+    assert [
+        t.grade(body, 1, {"text": s}).score
+        for s in ["72 小时", "72H", "72 hours.", "７２ hours", "172 hours"]
+    ] == [
         1,
         1,
         1,
@@ -63,7 +66,10 @@ def test_short_pattern_gives_full_credit() -> None:
     ("raw", "message"),
     [
         ({"answers": [{"text": "x", "weight": 50}]}, "no answer has weight 100"),
-        ({"answers": [{"text": "x"}], "pattern": "([unclosed"}, "`pattern` is not a valid regular expression"),
+        (
+            {"answers": [{"text": "x"}], "pattern": "([unclosed"},
+            "`pattern` is not a valid regular expression",
+        ),
         ({"answers": [{"text": "Yes"}, {"text": "yes."}]}, "answers 1 and 2 are the same once normalised"),
         ({"answers": [{"text": "  "}]}, "answer 1 needs a `text`"),
         ({}, "missing `answers`"),

@@ -63,7 +63,7 @@ def test_unknown_paths_fall_back_to_the_nearest_known_place() -> None:
 
 
 def test_crlf_free_multiline_literal_strings_and_escaped_quotes() -> None:
-    text = "a = '''x\n''' \nb = \"say \\\"hi\\\"\"\nc = \"\"\"one \"\"quoted\"\" line\n\"\"\"\nd = 1\n"
+    text = 'a = \'\'\'x\n\'\'\' \nb = "say \\"hi\\""\nc = """one ""quoted"" line\n"""\nd = 1\n'
     tomllib.loads(text)
     s = TomlSource(text)
     assert (s.line("a"), s.line("b"), s.line("c"), s.line("d")) == (1, 3, 4, 6)

@@ -17,7 +17,7 @@ from lms.domain.content_sync import sync_content
 from lms.domain.demo import create_demo
 from lms.domain.errors import DomainError
 from lms.domain.kpi_import import apply_kpi_import, parse_kpi_csv
-from lms.models import Attempt, Certificate, Programme, Quiz, TierAward, User
+from lms.models import Attempt, Certificate, Quiz, SpotCheck, TierAward, User
 from tests.concurrency import run_in_parallel
 from tests.domain.test_kpi_import import SAMPLE
 from tests.factories import UserFactory
@@ -65,12 +65,26 @@ def _pass_exam(db: Session, user: User, slug: str, percent: float) -> None:
     db.commit()
 
 
-def _no_spot_checks_needed_for_advanced(db: Session) -> None:
-    programme = db.scalars(select(Programme)).one()
-    spec = dict(programme.spec)
-    spec["tiers"] = [dict(t, spot_check_min=0) if t["slug"] == "advanced" else t for t in spec["tiers"]]
-    programme.spec = spec
+def _spot_checked(db: Session, agent: User, *percents: float) -> None:
+    """QC spot checks of the agent in the last weeks, with these scores."""
+    for n, percent in enumerate(percents):
+        db.add(
+            SpotCheck(
+                agent_id=agent.id,
+                checked_on=NOW.date() - dt.timedelta(days=7 * (n + 1)),
+                channel="chat",
+                transcript="顾客：在吗？\n客服：在的亲，有什么可以帮您？",
+                score=percent,
+                max_score=100,
+                percent=percent,
+            )
+        )
     db.commit()
+
+
+def _qc_passed(db: Session, agents: dict[str, User]) -> None:
+    _spot_checked(db, agents["wangfang"], 90, 85)
+    _spot_checked(db, agents["chenjing"], 95)
 
 
 def test_the_next_tier_panel_numbers(db: Session, agents: dict[str, User]) -> None:
@@ -83,13 +97,17 @@ def test_the_next_tier_panel_numbers(db: Session, agents: dict[str, User]) -> No
     assert by_key["days_live"].met and by_key["days_live"].current == 40
     assert not by_key["exam"].met and by_key["exam"].current is None
     assert not by_key["kpi"].met  # no KPI months yet
-    assert not by_key["spot_checks"].met  # QC spot checks are not recorded yet
+    assert not by_key["spot_checks"].met and by_key["spot_checks"].current is None  # never checked
+    _spot_checked(db, wangfang, 70, 80)
+    _nxt, reqs = tiers.next_tier_requirements(db, wangfang, NOW.date())
+    spot = next(r for r in reqs if r.key == "spot_checks")
+    assert (spot.current, spot.target, spot.met, spot.params["count"]) == (75.0, 80, False, 2)
 
 
 def test_the_sample_kpi_file_promotes_exactly_the_agents_who_earned_it(
     db: Session, agents: dict[str, User]
 ) -> None:
-    _no_spot_checks_needed_for_advanced(db)
+    _qc_passed(db, agents)
     _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
     _pass_exam(db, agents["chenjing"], "tier-advanced-exam", 95)
     apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
@@ -98,13 +116,14 @@ def test_the_sample_kpi_file_promotes_exactly_the_agents_who_earned_it(
     assert tiers.current_tier(db, agents["chenjing"]) == "ordinary"  # KPI below 80 in both months
     award = db.scalars(select(TierAward)).one()
     assert award.evidence["kpi"]["current"] >= 80 and award.evidence["exam"]["current"] == 92
+    assert award.evidence["spot_checks"] == {"current": 87.5, "target": 80}
     _nxt, reqs = tiers.next_tier_requirements(db, agents["chenjing"], NOW.date())
     kpi = next(r for r in reqs if r.key == "kpi")
     assert kpi.current is not None and kpi.current < 80 and kpi.params["months"] == 2
 
 
 def test_racing_events_promote_once(app: Flask, db: Session, agents: dict[str, User]) -> None:
-    _no_spot_checks_needed_for_advanced(db)
+    _qc_passed(db, agents)
     _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
     preview = parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date())
     from lms.models import KpiRecord
@@ -122,7 +141,7 @@ def test_racing_events_promote_once(app: Flask, db: Session, agents: dict[str, U
 
 
 def test_only_an_admin_demotes_with_a_reason(db: Session, agents: dict[str, User]) -> None:
-    _no_spot_checks_needed_for_advanced(db)
+    _qc_passed(db, agents)
     _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
     apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
     db.commit()
@@ -148,13 +167,13 @@ def test_the_learner_home_shows_the_next_tier_panel(app: Flask, db: Session, age
     client.post("/login", data={"username": "wangfang", "password": "correct-horse-battery"})
     page = client.get("/learn/").get_data(as_text=True)
     assert "Your tier" in page and "Ordinary agent" in page and "Next: Advanced agent" in page
-    assert "KPI 95.3 / 80 needed, last 2 months" in page and "no spot checks recorded yet" in page
+    assert "KPI 95.3 / 80 needed, last 2 months" in page and "no spot checks in the last 90 days" in page
 
 
 def test_staff_see_the_ladder_badges_and_an_admin_demotes(
     app: Flask, db: Session, agents: dict[str, User]
 ) -> None:
-    _no_spot_checks_needed_for_advanced(db)
+    _qc_passed(db, agents)
     _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
     apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
     admin = UserFactory(username="boss", roles=["admin"])
@@ -171,3 +190,31 @@ def test_staff_see_the_ladder_badges_and_an_admin_demotes(
     client.post(f"/admin/users/{agents['wangfang'].id}/demote", data={"reason": "Quarrelled with a customer"})
     assert tiers.current_tier(db, agents["wangfang"]) == "ordinary"
     assert admin.id
+
+
+def test_a_spot_check_that_completes_the_requirements_promotes(db: Session, agents: dict[str, User]) -> None:
+    from lms.domain.checklist import active_items, ensure_default_checklist
+    from lms.domain.spot_checks import ItemOutcome, record_spot_check
+
+    ensure_default_checklist(db)
+    _pass_exam(db, agents["wangfang"], "tier-advanced-exam", 92)
+    _spot_checked(db, agents["wangfang"], 60)
+    apply_kpi_import(db, parse_kpi_csv(db, SAMPLE.read_bytes(), NOW.date()))
+    db.commit()
+    assert tiers.current_tier(db, agents["wangfang"]) == "ordinary"  # QC average 60 < 80
+    qc = UserFactory(roles=["qc"])
+    db.flush()
+    record_spot_check(
+        db,
+        qc,
+        agents["wangfang"],
+        store_id=None,
+        checked_on=dt.date.today(),
+        channel="chat",
+        transcript="顾客：能便宜点吗？\n客服：亲，这款是头层牛皮，我给您讲讲它为什么值这个价～",
+        outcomes={i.id: ItemOutcome("pass") for i in active_items(db)},
+        comment="Textbook value talk",
+        today=dt.date.today(),
+    )
+    db.commit()
+    assert tiers.current_tier(db, agents["wangfang"]) == "advanced"  # (60 + 100) / 2 = 80

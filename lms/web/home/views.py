@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
 from lms.db import db_session, utcnow
+from lms.domain.assignments import open_assignments
 from lms.domain.golive import certificate_of, go_live_requirements
 from lms.domain.programme import calendar_for, load_schedule, today_view
 from lms.domain.tiers import current_tier, next_tier_requirements, tier_names
@@ -43,6 +44,8 @@ def learner() -> str:
     next_tier, tier_requirements = next_tier_requirements(session, user, today)
     return render_template(
         "home/learner.html",
+        open_work=open_assignments(session, user),
+        today_date=today,
         user=user,
         cohort=user.cohort,
         today=view,

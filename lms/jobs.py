@@ -1,0 +1,54 @@
+"""`lms jobs run`: the periodic work (cron every few minutes), each step committed on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.config import Config
+from lms.domain.attempts import close_overdue_attempts
+from lms.domain.refreshers import assign_refreshers
+from lms.domain.reminders import ReminderRun, create_reminders, send_pending_emails
+from lms.domain.tiers import maybe_promote
+from lms.models import Certificate, User
+
+
+@dataclass
+class JobsReport:
+    closed: int
+    promoted: int
+    refresher_assignments: int
+    reminders: ReminderRun
+
+    def line(self) -> str:
+        r = self.reminders
+        return (
+            f"Closed {self.closed} overdue attempt(s). Promoted {self.promoted} agent(s). "
+            f"Assigned {self.refresher_assignments} refresher(s). "
+            f"Reminders: {r.due_soon} due soon, {r.overdue} overdue; "
+            f"emails sent {r.emailed}, failed {r.email_failures}."
+        )
+
+
+def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
+    """Close timed-out attempts, promote, assign refreshers, remind. A failing email blocks nothing."""
+    closed = close_overdue_attempts(session, now)
+    session.commit()
+    promoted = 0
+    for user_id in session.scalars(select(Certificate.user_id).where(Certificate.revoked_at.is_(None))).all():
+        user = session.get(User, user_id)
+        if user is not None and user.active and maybe_promote(session, user, now) is not None:
+            promoted += 1
+        session.commit()
+    refreshers = assign_refreshers(session, now, config.refresher_due_days)
+    session.commit()
+    reminders = create_reminders(session, now.date(), mail_enabled=bool(config.smtp_url))
+    session.commit()
+    if config.smtp_url:
+        from lms.mail import SmtpSender
+
+        send_pending_emails(session, SmtpSender(config.smtp_url, config.mail_from), now, reminders)
+    return JobsReport(closed, promoted, refreshers.assigned, reminders)

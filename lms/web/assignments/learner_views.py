@@ -1,0 +1,43 @@
+"""Learner side: my assignments (due soonest first) and my notices."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from lms.access import signed_in
+from lms.db import db_session, utcnow
+from lms.domain.assignments import open_assignments, recently_closed
+from lms.domain.reminders import mark_read, notices_for
+from lms.web.identity import me
+
+bp = Blueprint("my_assignments", __name__)
+
+
+@bp.get("/assignments")
+@signed_in
+def mine() -> str:
+    """Open work with due dates (overdue flagged), what was finished lately, and the notices."""
+    session = db_session()
+    user = me()
+    return render_template(
+        "assignments/mine.html",
+        open_work=open_assignments(session, user),
+        closed=recently_closed(session, user),
+        notices=notices_for(session, user),
+        today=utcnow().date(),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/notices/read")
+@signed_in
+def read_notices() -> Response:
+    """Mark every notice read."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    mark_read(session, me(), utcnow())
+    session.commit()
+    return redirect(url_for("my_assignments.mine"))

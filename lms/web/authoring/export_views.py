@@ -1,0 +1,48 @@
+"""Downloading a course or a quiz from the database as the files the loader reads, zipped."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, url_for
+from werkzeug.wrappers import Response
+
+from lms.db import db_session
+from lms.domain.content_export import SLUG, Export, export_course, export_quiz
+from lms.domain.errors import DomainError, NotFound
+from lms.web.authoring import authors, bp
+from lms.web.forms import translate_error
+
+
+def _zip(export: Export, name: str) -> Response:
+    return Response(
+        export.as_zip(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}.zip"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.get("/export/courses/<slug>.zip")
+@authors
+def export_course_zip(slug: str) -> Response:
+    """courses/<slug>/ (course.toml, lessons, pictures) and its quizzes, to unpack at the content root."""
+    if not SLUG.match(slug):
+        abort(404)
+    assets = current_app.config["LMS"].content_dir / "courses" / slug
+    try:
+        export = export_course(db_session(), slug, assets=assets)
+    except NotFound:
+        abort(404)
+    except DomainError as err:
+        flash(translate_error(err), "error")
+        return redirect(url_for("curriculum.course", slug=slug))
+    return _zip(export, f"course-{slug}")
+
+
+@bp.get("/export/quizzes/<slug>.zip")
+@authors
+def export_quiz_zip(slug: str) -> Response:
+    """quizzes/<slug>.toml (or .gift), to unpack at the content root."""
+    try:
+        export = export_quiz(db_session(), slug)
+    except NotFound:
+        abort(404)
+    return _zip(export, f"quiz-{slug}")

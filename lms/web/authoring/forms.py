@@ -1,0 +1,37 @@
+"""The question upload form and its confirmation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField, RadioField
+from wtforms.validators import DataRequired
+
+#: The largest question file accepted (bytes).
+MAX_UPLOAD = 1024 * 1024
+
+
+class QuestionUploadForm(FlaskForm):
+    """A GIFT or Aiken file to check before anything is imported."""
+
+    file = FileField(
+        _l("Question file"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["gift", "txt"], _l("Choose a .gift or .txt file.")),
+        ],
+        description=_l("A .gift or .txt file of at most 1 MB, saved as UTF-8 (with or without BOM)."),
+    )
+    format = RadioField(
+        _l("Format"),
+        choices=[("gift", _l("GIFT (Moodle)")), ("aiken", _l("Aiken (single choice)"))],
+        default="gift",
+        validators=[DataRequired()],
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    """The checked file, carried back signed, to import."""
+
+    payload = HiddenField(validators=[DataRequired()])
