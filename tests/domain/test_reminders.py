@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import socket
 from collections.abc import Iterator
 
@@ -27,7 +29,8 @@ class Inbox:
         self.messages: list[tuple[list[str], str]] = []
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.rcpt_tos, message["Subject"] + "\n" + message.get_content()))
         return "250 OK"
 
 
@@ -114,7 +117,9 @@ def test_emails_go_out_once_in_the_readers_language(db: Session, work, smtp, app
     assert report.reminders.emailed == 2 and report.reminders.email_failures == 0
     assert sorted(to[0] for to, _body in inbox.messages) == ["late@example.com", "soon@example.com"]
     chinese = next(body for to, body in inbox.messages if to == ["soon@example.com"])
-    assert "House rules refresher" in chinese
+    assert "提醒：“House rules refresher”将于2026-11-25截止。" in chinese and "您好" in chinese
+    english = next(body for to, body in inbox.messages if to == ["late@example.com"])
+    assert "Overdue: “House rules refresher” was due on 2026-11-21." in english
     assert all(status == "sent" for _u, _k, status in _reminders(db))
 
 
