@@ -14,7 +14,7 @@ from lms.config import PROJECT_ROOT
 from lms.content.loader import check
 from lms.domain.checklist import active_items, ensure_default_checklist
 from lms.domain.content_sync import sync_content
-from lms.models import Assignment, ChecklistItem, SpotCheck, User
+from lms.models import Assignment, Certificate, ChecklistItem, SpotCheck, User
 from tests.factories import UserFactory
 
 
@@ -196,3 +196,69 @@ def test_bulk_assign_to_a_cohort(client: FlaskClient, login_as, loaded: User, db
     assert len(db.scalars(select(Assignment)).all()) == 3
     team = client.get("/assignments/").get_data(as_text=True)
     assert "Weekly bad-case meeting" in team
+
+
+def _many_checks(db: Session, n: int) -> None:
+    from lms.domain.spot_checks import ItemOutcome, record_spot_check
+
+    qc = UserFactory(roles=("qc",))
+    db.flush()
+    items = active_items(db)
+    for k in range(n):
+        agent = UserFactory()
+        db.add(Certificate(user_id=agent.id, kind="go-live", code=f"live-{agent.id}"))
+        db.flush()
+        record_spot_check(
+            db,
+            qc,
+            agent,
+            store_id=None,
+            checked_on=dt.date.today() - dt.timedelta(days=k % 40),
+            channel="chat",
+            transcript="顾客：在吗？",
+            outcomes={i.id: ItemOutcome("fail" if i.position == k % 7 else "pass", "missed") for i in items},
+            comment="",
+            today=dt.date.today(),
+        )
+    db.commit()
+
+
+@pytest.mark.parametrize("path", ["/qc/", "/assignments/"])
+def test_staff_pages_run_a_bounded_number_of_queries(
+    client: FlaskClient, login_as, loaded, db: Session, count_queries, path: str
+) -> None:
+    login_as("qc")
+    _many_checks(db, 2)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    _many_checks(db, 25)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count and few.count <= 15, many.statements
+
+
+def test_the_learner_assignment_page_is_bounded(
+    client: FlaskClient, login_as, loaded, db: Session, count_queries
+) -> None:
+    from lms.db import utcnow
+    from lms.domain.assignments import assign
+    from lms.models import Course, Quiz
+
+    learner = login_as("learner")
+    qc = UserFactory(roles=("qc",))
+    db.commit()
+    courses, quizzes = db.scalars(select(Course)).all(), db.scalars(select(Quiz)).all()
+    works = [courses[0], quizzes[0], *courses[1:], *quizzes[1:8]]
+    for work in works[:2]:  # one course and one quiz: each kind's loader runs once from the start
+        kind = {"course": work} if isinstance(work, Course) else {"quiz": work}
+        assign(db, qc, [learner.id], due_on=dt.date.today(), reason="r", source="qc", now=utcnow(), **kind)
+    db.commit()
+    with count_queries() as few:
+        assert client.get("/learn/assignments").status_code == 200
+    for work in works[2:12]:
+        kind = {"course": work} if isinstance(work, Course) else {"quiz": work}
+        assign(db, qc, [learner.id], due_on=dt.date.today(), reason="r", source="qc", now=utcnow(), **kind)
+    db.commit()
+    with count_queries() as many:
+        assert client.get("/learn/assignments").status_code == 200
+    assert many.count == few.count, many.statements
