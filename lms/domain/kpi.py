@@ -9,12 +9,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lms.domain.errors import N_
+
 METRICS = ("conversion_rate", "avg_response_seconds", "satisfaction", "invite_rate", "push_completion")
 
 DEFAULT_METRICS: list[dict[str, Any]] = [
     {
         "key": "conversion_rate",
-        "label": "Conversion rate",
+        "label": N_("Conversion rate"),
         "weight": 50,
         "higher_is_better": True,
         "target": 40,
@@ -22,7 +24,7 @@ DEFAULT_METRICS: list[dict[str, Any]] = [
     },
     {
         "key": "avg_response_seconds",
-        "label": "Average response time",
+        "label": N_("Average response time"),
         "weight": 20,
         "higher_is_better": False,
         "target": 15,
@@ -30,7 +32,7 @@ DEFAULT_METRICS: list[dict[str, Any]] = [
     },
     {
         "key": "satisfaction",
-        "label": "Satisfaction",
+        "label": N_("Satisfaction"),
         "weight": 15,
         "higher_is_better": True,
         "target": 98,
@@ -38,7 +40,7 @@ DEFAULT_METRICS: list[dict[str, Any]] = [
     },
     {
         "key": "invite_rate",
-        "label": "Rating-invitation rate",
+        "label": N_("Rating-invitation rate"),
         "weight": 10,
         "higher_is_better": True,
         "target": 90,
@@ -46,7 +48,7 @@ DEFAULT_METRICS: list[dict[str, Any]] = [
     },
     {
         "key": "push_completion",
-        "label": "Product-push completion",
+        "label": N_("Product-push completion"),
         "weight": 5,
         "higher_is_better": True,
         "target": 100,

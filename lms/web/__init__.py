@@ -35,9 +35,11 @@ def init_web(app: Flask) -> None:
     from lms.web.certificates.views import bp as certificates_bp
     from lms.web.cohorts.views import bp as cohorts_bp
     from lms.web.curriculum.views import bp as curriculum_bp
+    from lms.web.editing import bp as editing_bp
     from lms.web.grading.views import bp as grading_bp
     from lms.web.health import bp as health_bp
     from lms.web.home.views import bp as home_bp
+    from lms.web.kpi import scheme_views as _scheme_views  # noqa: F401 - adds its routes to kpi_bp
     from lms.web.kpi import tiers_views as _tiers_views  # noqa: F401 - adds its routes to kpi_bp
     from lms.web.kpi.views import bp as kpi_bp
     from lms.web.learn.quiz_views import bp as quiz_bp
@@ -67,6 +69,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(grading_bp, url_prefix="/author/grading")
     app.register_blueprint(statistics_bp, url_prefix="/author/statistics")
     app.register_blueprint(cohorts_bp, url_prefix="/author/cohorts")
+    app.register_blueprint(editing_bp, url_prefix="/author/edit")
     app.register_blueprint(authoring_bp, url_prefix="/author")
     app.register_blueprint(certificates_bp)
     app.register_blueprint(kpi_bp)
