@@ -32,7 +32,7 @@ from lms.domain.content_export import course_spec
 from lms.domain.errors import N_, Conflict, DomainError
 from lms.domain.programme import load_schedule
 from lms.domain.refreshers import RefresherRun, assign_refreshers
-from lms.models import Course, CourseRevision, Lesson, User
+from lms.models import Course, CourseRevision, Lesson, Role, User
 
 MAX_TITLE = 200
 MAX_SUMMARY = 10_000
@@ -402,3 +402,31 @@ def move_lesson(session: Session, editor: User, course: Course, lesson: Lesson, 
     )
     session.flush()
     return True
+
+
+COURSE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+def create_course(session: Session, editor: User, *, slug: str, title: str, topics: Sequence[str]) -> Course:
+    """A new, unpublished course at version 1.0 (add lessons, then publish)."""
+    if not editor.has_role(Role.TRAINER, Role.ADMIN):
+        raise DomainError(N_("Only trainers and administrators edit courses."))
+    slug = (slug or "").strip()
+    if not COURSE_SLUG.match(slug):
+        raise DomainError(N_("A course's short name is lowercase letters, digits and dashes."), "slug")
+    if session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
+        raise Conflict(N_("A course called %(slug)s exists already."), "slug", slug=slug)
+    course = Course(
+        slug=slug,
+        title=_title(title),
+        topics=_topics(topics),
+        published=False,
+        refresher_on_major=True,
+        version_major=1,
+        version_minor=0,
+    )
+    session.add(course)
+    session.flush()
+    course.content_hash = course_spec(course).hash
+    audit.record(session, "course.create", actor=editor, target=course, after={"slug": slug})
+    return course

@@ -46,6 +46,7 @@ def init_web(app: Flask) -> None:
     from lms.web.learn.views import bp as learn_bp
     from lms.web.qc import bp as qc_bp
     from lms.web.qc.checklist_views import bp as qc_checklist_bp
+    from lms.web.quiz_editing import bp as quiz_editing_bp
     from lms.web.statistics.views import bp as statistics_bp
 
     csrf.init_app(app)
@@ -70,6 +71,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(statistics_bp, url_prefix="/author/statistics")
     app.register_blueprint(cohorts_bp, url_prefix="/author/cohorts")
     app.register_blueprint(editing_bp, url_prefix="/author/edit")
+    app.register_blueprint(quiz_editing_bp, url_prefix="/author/quizzes")
     app.register_blueprint(authoring_bp, url_prefix="/author")
     app.register_blueprint(certificates_bp)
     app.register_blueprint(kpi_bp)

@@ -6,6 +6,7 @@ import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -251,3 +252,33 @@ def as_learner(slug: str, lesson: str) -> str:
     )
     live = course.published and found.active
     return render_template("editing/as_learner.html", lesson=found, course=course, html=html, live=live)
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@editors
+def new_course() -> Response | tuple[str, int]:
+    """Start a course: a short name (its folder in courses/), a title, its topics; unpublished."""
+    session = db_session()
+    form = FlaskForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            course = editing.create_course(
+                session,
+                me(),
+                slug=request.form.get("slug", ""),
+                title=request.form.get("title", ""),
+                topics=request.form.get("topics", "").replace("，", ",").split(","),
+            )
+        except DomainError as err:
+            session.rollback()
+            errors[err.field or "form"] = translate_error(err)
+        else:
+            session.commit()
+            flash(_("Course created. Add its lessons, then publish it."), "success")
+            return redirect(url_for("editing.course", slug=course.slug))
+    return render_template("editing/new_course.html", form=form, errors=errors, values=request.form), (
+        422 if errors else 200
+    )

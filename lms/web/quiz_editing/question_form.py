@@ -1,0 +1,136 @@
+"""The question editor's fields <-> a question table as the quiz files write it.
+
+Lists (choices, answers, pairs, gaps, key points…) are rows of inputs; empty rows are ignored, so the
+form always offers a few blank rows for more. Alternatives inside one row (accepted spellings, phrases)
+are separated by `|`. Numbers that do not read as numbers are passed through as text, so the file
+format's own checks report them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+#: Rows shown beyond the filled ones.
+BLANK_ROWS = 3
+MAX_ROWS = 40
+
+#: Each list the types hold: its key, its row fields and which are numbers / lists.
+ROWS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "single": [("choices", ("text", "weight", "feedback"))],
+    "multiple": [("choices", ("text", "weight", "feedback"))],
+    "short": [("answers", ("text", "weight"))],
+    "numeric": [("answers", ("value", "tolerance", "weight"))],
+    "matching": [("pairs", ("left", "right"))],
+    "cloze": [("gaps", ("answers",))],
+    "reply": [("key_points", ("points", "phrases")), ("forbidden", ("penalty", "phrases"))],
+}
+NUMBERS = {"weight", "value", "tolerance", "points", "penalty", "target_seconds"}
+ALTERNATIVES = {"phrases", "answers"}
+#: Single fields of each type (text areas or lines).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "truefalse": ("feedback_true", "feedback_false"),
+    "short": ("other_feedback",),
+    "numeric": ("other_feedback",),
+    "essay": ("rubric",),
+    "reply": ("customer", "target_seconds", "model_answer"),
+}
+#: Fields written one item per line.
+LINES: dict[str, tuple[str, ...]] = {"matching": ("distractors",), "ordering": ("items",)}
+
+
+def _number(text: str) -> Any:
+    text = text.strip().replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def form_to_raw(qtype: str, form: Mapping[str, str], key: str | None) -> dict[str, Any]:
+    """A question table from the editor's fields (what a `[[questions]]` table would hold)."""
+    raw: dict[str, Any] = {"id": key if key is not None else form.get("id", "").strip(), "type": qtype}
+    raw["text"] = form.get("text", "").strip()
+    if form.get("points", "").strip():
+        raw["points"] = _number(form["points"])
+    tags = [t.strip() for t in form.get("tags", "").replace("，", ",").split(",") if t.strip()]
+    if tags:
+        raw["tags"] = tags
+    if form.get("explanation", "").strip():
+        raw["explanation"] = form["explanation"].strip()
+    for name in FIELDS.get(qtype, ()):
+        value = form.get(name, "").strip()
+        if value:
+            raw[name] = _number(value) if name in NUMBERS else value
+    for name in LINES.get(qtype, ()):
+        lines = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
+        if lines or name == "items":
+            raw[name] = lines
+    if qtype == "truefalse":
+        raw["answer"] = form.get("answer") == "true"
+    for list_key, columns in ROWS.get(qtype, []):
+        rows = []
+        for i in range(MAX_ROWS):
+            cells = {c: form.get(f"{list_key}-{i}-{c}", "").strip() for c in columns}
+            if not any(cells.values()):
+                continue
+            row: dict[str, Any] = {}
+            for column, value in cells.items():
+                if column in ALTERNATIVES:
+                    row[column] = [p.strip() for p in value.split("|") if p.strip()]
+                elif column in NUMBERS:
+                    if value:
+                        row[column] = _number(value)
+                elif value or column in ("text", "left", "right"):
+                    row[column] = value
+            rows.append(row)
+        if rows or list_key != "forbidden":
+            raw[list_key] = rows
+    return raw
+
+
+def body_to_form(
+    qtype: str, text: str, points: float, tags: list[str], explanation: str, body: dict[str, Any]
+) -> dict[str, str]:
+    """The editor's fields for a saved version."""
+    values: dict[str, str] = {
+        "text": text,
+        "points": f"{points:g}",
+        "tags": ", ".join(tags),
+        "explanation": explanation,
+    }
+    for name in FIELDS.get(qtype, ()):
+        if body.get(name) is not None:
+            values[name] = str(body[name])
+    for name in LINES.get(qtype, ()):
+        values[name] = "\n".join(str(x) for x in body.get(name, []))
+    if qtype == "truefalse":
+        values["answer"] = "true" if body.get("answer") else "false"
+    for list_key, columns in ROWS.get(qtype, []):
+        for i, row in enumerate(body.get(list_key, [])):
+            for column in columns:
+                value = row.get(column)
+                if value is None:
+                    continue
+                values[f"{list_key}-{i}-{column}"] = (
+                    " | ".join(value)
+                    if isinstance(value, list)
+                    else f"{value:g}"
+                    if isinstance(value, float)
+                    else str(value)
+                )
+    return values
+
+
+def row_count(qtype: str, values: Mapping[str, str]) -> dict[str, int]:
+    """How many rows to show per list: the filled ones and a few blank."""
+    counts = {}
+    for list_key, _columns in ROWS.get(qtype, []):
+        filled = [
+            int(k.split("-")[-2])
+            for k in values
+            if k.startswith(f"{list_key}-") and k.split("-")[-2].isdigit() and values[k]
+        ]
+        counts[list_key] = min(MAX_ROWS, (max(filled) + 1 if filled else 0) + BLANK_ROWS)
+    return counts

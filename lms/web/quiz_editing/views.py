@@ -1,0 +1,272 @@
+"""Quiz editing pages: new quiz, settings, the question bank, the question editor and "try it"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from lms.access import roles_required
+from lms.content.questions import REGISTRY
+from lms.content.quizzes import GRADING, REVIEW
+from lms.db import db_session
+from lms.domain import quiz_editing as editing
+from lms.domain.errors import Conflict, DomainError
+from lms.markdown import render_inline
+from lms.models import Course, Question, Quiz, Role
+from lms.web.forms import translate_error
+from lms.web.identity import me
+from lms.web.learn.answers import response_from_form
+from lms.web.learn.quiz_views import render_question_text
+from lms.web.quiz_editing.question_form import body_to_form, form_to_raw, row_count
+
+bp = Blueprint("quiz_editing", __name__)
+authors = roles_required(Role.TRAINER, Role.ADMIN)
+#: Question types in the order the editor offers them.
+TYPES = (
+    "single",
+    "multiple",
+    "truefalse",
+    "short",
+    "numeric",
+    "matching",
+    "ordering",
+    "cloze",
+    "essay",
+    "reply",
+)
+
+
+def _quiz(slug: str) -> Quiz:
+    quiz = (
+        db_session()
+        .scalars(
+            select(Quiz)
+            .where(Quiz.slug == slug)
+            .options(selectinload(Quiz.questions).selectinload(Question.current_version))
+        )
+        .one_or_none()
+    )
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@authors
+def new_quiz() -> Response | tuple[str, int]:
+    """Start a quiz: a short name, a title and (optionally) its course; unpublished until ready."""
+    session = db_session()
+    form = FlaskForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            quiz = editing.create_quiz(
+                session,
+                me(),
+                slug=request.form.get("slug", ""),
+                title=request.form.get("title", ""),
+                course_id=request.form.get("course", type=int),
+            )
+        except DomainError as err:
+            session.rollback()
+            errors[err.field or "form"] = translate_error(err)
+        else:
+            session.commit()
+            flash(_("Quiz created. Add its questions, then publish it."), "success")
+            return redirect(url_for("quiz_editing.edit_quiz", slug=quiz.slug))
+    courses = session.scalars(select(Course).order_by(Course.title)).all()
+    return render_template(
+        "quiz_editing/new_quiz.html", form=form, errors=errors, values=request.form, courses=courses
+    ), (422 if errors else 200)
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+@authors
+def edit_quiz(slug: str) -> Response | tuple[str, int]:
+    """Settings (each with its help text) and the quiz's questions."""
+    session = db_session()
+    quiz = _quiz(slug)
+    form = FlaskForm()
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            editing.update_quiz_settings(
+                session, me(), quiz, request.form.to_dict(), expected=request.form.get("expected", "")
+            )
+        except Conflict as err:
+            session.rollback()
+            errors["form"], status = translate_error(err), 409
+        except DomainError as err:
+            session.rollback()
+            errors[err.field or "form"], status = translate_error(err), 422
+        else:
+            session.commit()
+            flash(_("Quiz settings saved."), "success")
+            return redirect(url_for("quiz_editing.edit_quiz", slug=slug))
+    return render_template(
+        "quiz_editing/quiz.html",
+        quiz=quiz,
+        form=form,
+        errors=errors,
+        values=request.form if request.method == "POST" else None,
+        grading=GRADING,
+        review=REVIEW,
+        types=TYPES,
+    ), status
+
+
+@bp.get("/bank")
+@authors
+def bank() -> str:
+    """Every active question, searchable by text or id and by tag."""
+    text, tag = request.args.get("q", ""), request.args.get("tag", "")
+    found = editing.question_bank(db_session(), text=text, tag=tag)
+    return render_template("quiz_editing/bank.html", questions=found, q=text, tag=tag)
+
+
+def _render_editor(
+    quiz: Quiz,
+    qtype: str,
+    question: Question | None,
+    values: dict[str, str],
+    problems: list[tuple[str, str]],
+    status: int,
+    *,
+    trial: dict[str, Any] | None = None,
+    conflict: str | None = None,
+) -> tuple[str, int]:
+    version = question.current_version if question is not None else None
+    tryout = None
+    if version is not None:
+        display = editing.public_view(version.body, version.type)
+        tryout = {
+            "display": display,
+            "text": render_question_text(version.text, version.type, 0, 0, (trial or {}).get("response")),
+            "saved": (trial or {}).get("response") or {},
+        }
+    return render_template(
+        "quiz_editing/question.html",
+        quiz=quiz,
+        qtype=qtype,
+        question=question,
+        version=version,
+        values=values,
+        rows=row_count(qtype, values),
+        problems=problems,
+        conflict=conflict,
+        form=FlaskForm(),
+        tryout=tryout,
+        trial=trial,
+        render_inline=render_inline,
+        used=editing.attempts_using(db_session(), question) if question is not None and question.id else 0,
+    ), status
+
+
+@bp.route("/<slug>/questions/new", methods=["GET", "POST"])
+@authors
+def new_question(slug: str) -> Response | tuple[str, int]:
+    """Write a new question of the chosen type."""
+    quiz = _quiz(slug)
+    qtype = request.values.get("type", "")
+    if qtype not in REGISTRY:
+        abort(404)
+    if request.method == "GET":
+        return _render_editor(quiz, qtype, None, {}, [], 200)
+    return _save(quiz, qtype, None)
+
+
+@bp.route("/<slug>/questions/<key>", methods=["GET", "POST"])
+@authors
+def edit_question(slug: str, key: str) -> Response | tuple[str, int]:
+    """Edit a question: saving makes a new version; attempts keep the version they were given."""
+    quiz = _quiz(slug)
+    question = next((q for q in quiz.questions if q.key == key), None)
+    if question is None or question.current_version is None:
+        abort(404)
+    version = question.current_version
+    if request.method == "GET":
+        values = body_to_form(
+            version.type, version.text, version.points, version.tags, version.explanation, version.body
+        )
+        return _render_editor(quiz, version.type, question, values, [], 200)
+    return _save(quiz, version.type, question)
+
+
+def _save(quiz: Quiz, qtype: str, question: Question | None) -> Response | tuple[str, int]:
+    session = db_session()
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    values = request.form.to_dict()
+    raw = form_to_raw(qtype, request.form, question.key if question is not None else None)
+    expected = request.form.get("expected_version", type=int)
+    try:
+        saved, checked = editing.save_question(
+            session, me(), quiz, raw, question=question, expected_version_id=expected
+        )
+    except Conflict as err:
+        session.rollback()
+        return _render_editor(quiz, qtype, question, values, [], 409, conflict=translate_error(err))
+    except DomainError as err:
+        session.rollback()
+        return _render_editor(quiz, qtype, question, values, [(err.field or "", translate_error(err))], 422)
+    if not checked.ok:
+        session.rollback()
+        return _render_editor(quiz, qtype, question, values, checked.problems, 422)
+    session.commit()
+    flash(_("Question saved."), "success")
+    return redirect(url_for("quiz_editing.edit_question", slug=quiz.slug, key=saved.key))
+
+
+@bp.post("/<slug>/questions/<key>/try")
+@authors
+def try_question(slug: str, key: str) -> tuple[str, int]:
+    """Grade a sample answer against the saved key, as an attempt would; nothing is stored."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    quiz = _quiz(slug)
+    question = next((q for q in quiz.questions if q.key == key), None)
+    if question is None or question.current_version is None:
+        abort(404)
+    version = question.current_version
+    values = body_to_form(
+        version.type, version.text, version.points, version.tags, version.explanation, version.body
+    )
+    display = editing.public_view(version.body, version.type)
+    response = response_from_form(version.type, request.form, display)
+    trial: dict[str, Any] = {"response": response}
+    if response is None:
+        trial["error"] = _("Give an answer to try.")
+    else:
+        try:
+            trial["grade"] = editing.try_question(version.body, version.type, version.points, response)
+        except editing.ResponseError as err:
+            trial["error"] = err.message
+    return _render_editor(quiz, version.type, question, values, [], 200, trial=trial)
+
+
+@bp.post("/<slug>/questions/<key>/retire")
+@authors
+def retire(slug: str, key: str) -> Response:
+    """Take the question out of the quiz (attempts that used it keep it)."""
+    session = db_session()
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    quiz = _quiz(slug)
+    question = next((q for q in quiz.questions if q.key == key), None)
+    if question is None:
+        abort(404)
+    editing.retire_question(session, me(), question)
+    session.commit()
+    flash(_("Question removed from the quiz."), "success")
+    return redirect(url_for("quiz_editing.edit_quiz", slug=slug))

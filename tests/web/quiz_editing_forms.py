@@ -1,0 +1,86 @@
+"""One realistic question of every type, as the editor's form fields (shared by the page and browser tests)."""
+
+from __future__ import annotations
+
+QUESTIONS: dict[str, dict[str, str]] = {
+    "single": {
+        "id": "signed-means",
+        "text": "The buyer signed for the parcel. What does the signature confirm?",
+        "tags": "disputes",
+        "choices-0-text": "That the parcel looked intact on the outside",
+        "choices-0-weight": "100",
+        "choices-0-feedback": "Right: superficial conformity only.",
+        "choices-1-text": "That the bag inside is flawless",
+        "choices-1-weight": "0",
+        "choices-1-feedback": "No: hidden defects can still be claimed.",
+    },
+    "multiple": {
+        "id": "never-write-words",
+        "text": "Which of these may an agent never write? Choose all that apply.",
+        "tags": "advertising-law",
+        "choices-0-text": "全网最低价",
+        "choices-0-weight": "50",
+        "choices-1-text": "加我微信",
+        "choices-1-weight": "50",
+        "choices-2-text": "我帮您查一下",
+        "choices-2-weight": "-100",
+    },
+    "truefalse": {
+        "id": "argue-if-right",
+        "text": "An agent may argue with a customer when the agent is right about the facts.",
+        "answer": "false",
+        "feedback_true": "No: a quarrel is a firing offence whoever is right.",
+        "feedback_false": "Right: never argue.",
+    },
+    "short": {
+        "id": "rating-invite-name",
+        "text": "What is the rating invitation called in Chinese (two characters)?",
+        "answers-0-text": "邀评",
+        "answers-0-weight": "100",
+    },
+    "numeric": {
+        "id": "first-reply",
+        "text": "Our maximum first response time, in seconds?",
+        "answers-0-value": "20",
+        "answers-0-tolerance": "0",
+        "answers-0-weight": "100",
+    },
+    "matching": {
+        "id": "shift-times",
+        "text": "Match each shift with its hours.",
+        "pairs-0-left": "Day shift",
+        "pairs-0-right": "08:30–17:30",
+        "pairs-1-left": "Night shift",
+        "pairs-1-right": "17:30–00:30",
+        "distractors": "09:00–18:00",
+    },
+    "ordering": {
+        "id": "handover-order",
+        "text": "Put the handover steps in order.",
+        "items": "Set your status to away\nTransfer each open chat with one line of context\nTell the customer who continues",
+    },
+    "cloze": {
+        "id": "ship-cutoff",
+        "text": "Orders paid before {{1}}:00 ship the same day.",
+        "gaps-0-answers": "16 | 4",
+    },
+    "essay": {
+        "id": "hardest-quality",
+        "text": "Which of the four qualities will be hardest for you at the desk, and why?",
+        "points": "4",
+        "rubric": "1 point each: names a quality, a real situation, a concrete plan, clear writing.",
+    },
+    "reply": {
+        "id": "ships-today",
+        "text": "Reply to the shopper. It is 15:05 and the order is paid.",
+        "customer": "今天能发货吗？",
+        "target_seconds": "20",
+        "key_points-0-points": "2",
+        "key_points-0-phrases": "今天 | today",
+        "key_points-1-points": "1",
+        "key_points-1-phrases": "16点 | 4 pm",
+        "forbidden-0-penalty": "2",
+        "forbidden-0-phrases": "最快 | fastest",
+        "model_answer": "亲，16点前付款当天发货，您的订单今天就发出哦。",
+    },
+}
