@@ -50,3 +50,37 @@
   }
   tick();
 })();
+
+// Lesson drafts: what is typed is kept in this browser until the lesson is saved.
+(function () {
+  "use strict";
+  var area = document.querySelector("textarea[data-autosave]");
+  if (!area || !window.localStorage) { return; }
+  var key = "lms-draft:" + area.getAttribute("data-autosave");
+  var version = area.getAttribute("data-autosave-version") || "";
+  var notice = document.querySelector(".draft-notice");
+  var stored = null;
+  try { stored = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
+  if (stored && stored.text !== area.value && notice) {
+    notice.hidden = false;
+    notice.querySelector("[data-draft-restore]").addEventListener("click", function () {
+      area.value = stored.text;
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+      notice.hidden = true;
+    });
+    notice.querySelector("[data-draft-discard]").addEventListener("click", function () {
+      window.localStorage.removeItem(key);
+      notice.hidden = true;
+    });
+  }
+  var timer = null;
+  area.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      window.localStorage.setItem(key, JSON.stringify({ text: area.value, version: version, at: Date.now() }));
+    }, 800);
+  });
+  if (area.form) {
+    area.form.addEventListener("submit", function () { window.localStorage.removeItem(key); });
+  }
+})();

@@ -181,3 +181,42 @@ def test_csrf_is_required(database_url: str, tmp_path: Path, db: Session, course
     assert client.post(f"{COURSE}/lessons/02-steps/move/up").status_code == 400
     assert client.post(LESSON, data={**form, "csrf_token": csrf}).status_code == 302
     app.extensions["lms.db"].engine.dispose()
+
+
+def test_a_picture_is_uploaded_and_previewed(client, login_as, app, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import re
+    from pathlib import Path
+
+    app.config["LMS"].content_dir = tmp_path  # never write into the checkout
+
+    from tests.domain.test_course_files import picture
+    from tests.factories import CourseFactory, LessonFactory
+
+    course = CourseFactory(slug="returns-pictures", published=False)
+    LessonFactory(course=course, slug="01-label")
+    db.commit()
+    login_as("trainer")
+    page = client.get("/author/edit/courses/returns-pictures/lessons/01-label").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    import io
+
+    sent = client.post(
+        "/author/edit/courses/returns-pictures/lessons/01-label/images",
+        data={"csrf_token": token, "image": (io.BytesIO(picture()), "label.png")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    page = client.get("/author/edit/courses/returns-pictures/lessons/01-label").get_data(as_text=True)
+    assert "![description](images/label.png)" in page
+    shown = client.get("/author/edit/courses/returns-pictures/files/images/label.png")
+    assert shown.status_code == 200 and shown.mimetype == "image/png"
+    shown.close()
+    stored = Path(app.config["LMS"].content_dir) / "courses" / "returns-pictures" / "images" / "label.png"
+    assert stored.is_file()
+    bad = client.post(
+        "/author/edit/courses/returns-pictures/lessons/01-label/images",
+        data={"csrf_token": token, "image": (io.BytesIO(b"<svg/>"), "x.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "not a picture" in bad.get_data(as_text=True)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
+from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from lms.db import db_session
+from lms.domain import audit
 from lms.domain import course_editing as editing
-from lms.domain.errors import Conflict, DomainError
+from lms.domain.course_files import course_images, save_image
+from lms.domain.errors import N_, Conflict, DomainError
 from lms.markdown import render_markdown
 from lms.models import Course, Lesson
 from lms.web.editing import bp, editors
@@ -173,7 +178,7 @@ def move(slug: str, lesson: str, direction: str) -> Response:
 def _lesson_page(lesson: Lesson, form: LessonForm, status: int = 200) -> tuple[str, int]:
     html = render_markdown(
         form.body.data or "",
-        image_base=url_for("learn.course_file", slug=lesson.course.slug, path=""),
+        image_base=url_for("editing.course_file", slug=lesson.course.slug, path=""),
         drop_title=True,
     )
     page = render_template(
@@ -182,6 +187,8 @@ def _lesson_page(lesson: Lesson, form: LessonForm, status: int = 200) -> tuple[s
         course=lesson.course,
         form=form,
         preview=html,
+        images=course_images(Path(current_app.config["LMS"].content_dir), lesson.course.slug),
+        upload_form=FlaskForm(),
         days=editing.programme_days(db_session()),
         conflict=status == 409,
     )
@@ -237,7 +244,9 @@ def preview(slug: str) -> str:
     body = request.form.get("body", "")
     if len(body) > editing.MAX_BODY:
         return render_template("editing/_preview.html", html=None, too_long=editing.MAX_BODY)
-    html = render_markdown(body, image_base=url_for("learn.course_file", slug=slug, path=""), drop_title=True)
+    html = render_markdown(
+        body, image_base=url_for("editing.course_file", slug=slug, path=""), drop_title=True
+    )
     return render_template("editing/_preview.html", html=html, too_long=None)
 
 
@@ -248,7 +257,7 @@ def as_learner(slug: str, lesson: str) -> str:
     course = _course(slug)
     found = _lesson(course, lesson)
     html = render_markdown(
-        found.body, image_base=url_for("learn.course_file", slug=slug, path=""), drop_title=True
+        found.body, image_base=url_for("editing.course_file", slug=slug, path=""), drop_title=True
     )
     live = course.published and found.active
     return render_template("editing/as_learner.html", lesson=found, course=course, html=html, live=live)
@@ -282,3 +291,45 @@ def new_course() -> Response | tuple[str, int]:
     return render_template("editing/new_course.html", form=form, errors=errors, values=request.form), (
         422 if errors else 200
     )
+
+
+@bp.post("/courses/<slug>/lessons/<lesson>/images")
+@editors
+def upload_image(slug: str, lesson: str) -> Response:
+    """A picture for the course (PNG, JPEG, GIF or WebP, at most 2 MB); shows the Markdown to paste."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    course = _course(slug)
+    _lesson(course, lesson)
+    upload = request.files.get("image")
+    try:
+        if upload is None or not upload.filename:
+            raise DomainError(N_("Choose a picture to upload."), "image")
+        path = save_image(
+            Path(current_app.config["LMS"].content_dir), course.slug, upload.filename, upload.read()
+        )
+    except DomainError as err:
+        flash(translate_error(err), "error")
+    else:
+        audit.record(db_session(), "course.image", actor=me(), target=course, after={"path": path})
+        db_session().commit()
+        flash(
+            _("Picture uploaded. Put it in the lesson with: %(md)s", md=f"![{_('description')}]({path})"),
+            "success",
+        )
+    return redirect(url_for("editing.lesson", slug=slug, lesson=lesson))
+
+
+@bp.get("/courses/<slug>/files/<path:path>")
+@editors
+def course_file(slug: str, path: str) -> Response:
+    """A course picture for the editor's preview (drafts included; learners use their own route)."""
+    _course(slug)
+    root = Path(current_app.config["LMS"].content_dir) / "courses" / slug
+    full = safe_join(str(root), path)
+    if full is None or not Path(full).is_file():
+        abort(404)
+    kind, _encoding = mimetypes.guess_type(full)
+    if kind not in {"image/png", "image/jpeg", "image/gif", "image/webp"}:
+        abort(404)
+    return send_file(full, mimetype=kind, max_age=300)
