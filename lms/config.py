@@ -16,6 +16,7 @@ ENVIRONMENT: dict[str, str] = {
     "LMS_SMTP_URL": "smtp://user:password@host:port for email notices; unset = in-app only",
     "LMS_REFRESHER_DUE_DAYS": "days a learner has to finish a refresher after a course's major revision (14)",
     "LMS_MAIL_FROM": "sender address of email notices; default academy@localhost",
+    "LMS_BASE_URL": "the site's address for links in emails, e.g. https://academy.example.com",
     "LMS_HTTPS": "1 when served over https: marks cookies Secure and sends HSTS",
     "LMS_PROXY_FIX": "number of reverse proxies in front (trust their X-Forwarded-* headers)",
     "LMS_LOGIN_RATE_IP": "login attempts allowed per client address; default '30 per 5 minutes'",
@@ -37,6 +38,7 @@ class Config:
     redis_url: str = ""
     smtp_url: str = ""
     mail_from: str = "academy@localhost"
+    base_url: str = "http://127.0.0.1:5000"
     refresher_due_days: int = 14
     https: bool = False
     proxy_fix: int = 0
@@ -60,6 +62,7 @@ class Config:
             redis_url=env.get("LMS_REDIS_URL", ""),
             smtp_url=env.get("LMS_SMTP_URL", ""),
             mail_from=env.get("LMS_MAIL_FROM", "academy@localhost"),
+            base_url=env.get("LMS_BASE_URL") or cls.base_url,
             refresher_due_days=int(env.get("LMS_REFRESHER_DUE_DAYS") or 14),
             https=env.get("LMS_HTTPS", "") in {"1", "true", "yes"},
             proxy_fix=int(env.get("LMS_PROXY_FIX") or 0),

@@ -50,5 +50,7 @@ def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
     if config.smtp_url:
         from lms.mail import SmtpSender
 
-        send_pending_emails(session, SmtpSender(config.smtp_url, config.mail_from), now, reminders)
+        send_pending_emails(
+            session, SmtpSender(config.smtp_url, config.mail_from, config.base_url), now, reminders
+        )
     return JobsReport(closed, promoted, refreshers.assigned, reminders)

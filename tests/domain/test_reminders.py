@@ -110,7 +110,11 @@ def test_in_app_only_without_mail_and_once_each(db: Session, work, app: Flask) -
 
 def test_emails_go_out_once_in_the_readers_language(db: Session, work, smtp, app: Flask) -> None:
     inbox, port = smtp
-    config = Config(smtp_url=f"smtp://127.0.0.1:{port}", mail_from="academy@xingzhe.example")
+    config = Config(
+        smtp_url=f"smtp://127.0.0.1:{port}",
+        mail_from="academy@xingzhe.example",
+        base_url="https://academy.xingzhe.example",
+    )
     with app.test_request_context():
         report = run_jobs(db, config, MONDAY)
         run_jobs(db, config, MONDAY + dt.timedelta(minutes=5))
@@ -120,6 +124,7 @@ def test_emails_go_out_once_in_the_readers_language(db: Session, work, smtp, app
     assert "提醒：“House rules refresher”将于2026-11-25截止。" in chinese and "您好" in chinese
     english = next(body for to, body in inbox.messages if to == ["late@example.com"])
     assert "Overdue: “House rules refresher” was due on 2026-11-21." in english
+    assert "https://academy.xingzhe.example/learn/" in english
     assert all(status == "sent" for _u, _k, status in _reminders(db))
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from lms.db import db_session
@@ -21,6 +19,7 @@ from lms.domain.course_files import course_images, save_image
 from lms.domain.errors import N_, Conflict, DomainError
 from lms.markdown import render_markdown
 from lms.models import Course, Lesson
+from lms.web.course_files import send_course_image
 from lms.web.editing import bp, editors
 from lms.web.editing.forms import BumpForm, CourseForm, LessonForm, NewLessonForm
 from lms.web.forms import apply_domain_error, translate_error
@@ -325,11 +324,4 @@ def upload_image(slug: str, lesson: str) -> Response:
 def course_file(slug: str, path: str) -> Response:
     """A course picture for the editor's preview (drafts included; learners use their own route)."""
     _course(slug)
-    root = Path(current_app.config["LMS"].content_dir) / "courses" / slug
-    full = safe_join(str(root), path)
-    if full is None or not Path(full).is_file():
-        abort(404)
-    kind, _encoding = mimetypes.guess_type(full)
-    if kind not in {"image/png", "image/jpeg", "image/gif", "image/webp"}:
-        abort(404)
-    return send_file(full, mimetype=kind, max_age=300)
+    return send_course_image(slug, path, max_age=300)

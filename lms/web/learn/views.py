@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from lms.access import signed_in
@@ -17,11 +13,10 @@ from lms.domain import lessons as lesson_rules
 from lms.domain.errors import NotFound
 from lms.domain.programme import load_schedule, may_open_day
 from lms.markdown import render_markdown
+from lms.web.course_files import send_course_image
 from lms.web.identity import me
 
 bp = Blueprint("learn", __name__)
-
-IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 @bp.get("/courses/<slug>")
@@ -102,11 +97,4 @@ def course_file(slug: str, path: str) -> Response:
         lesson_rules.visible_course(session, slug)
     except NotFound:
         abort(404)
-    root = Path(current_app.config["LMS"].content_dir) / "courses" / slug
-    full = safe_join(str(root), path)
-    if full is None or not Path(full).is_file():
-        abort(404)
-    kind, _encoding = mimetypes.guess_type(full)
-    if kind not in IMAGE_TYPES:
-        abort(404)
-    return send_file(full, mimetype=kind, max_age=3600)
+    return send_course_image(slug, path, max_age=3600)
