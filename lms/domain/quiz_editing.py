@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from lms.content.problems import Problems
 from lms.content.questions import REGISTRY
 from lms.content.questions.base import Grade, ResponseError
-from lms.content.quizzes import GRADING, REVIEW, SLUG, parse_question
+from lms.content.quizzes import GATE, GRADING, REVIEW, SLUG, check_draw, parse_question
 from lms.content.specs import QuestionSpec
+from lms.content.tables import TableReader
 from lms.domain import audit
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
 from lms.domain.question_import import add_version
@@ -190,6 +192,49 @@ def create_quiz(session: Session, editor: User, *, slug: str, title: str, course
     return quiz
 
 
+class _NoLines:
+    """Browser forms have no lines: every problem is about the form as a whole."""
+
+    def line(self, *path: str | int) -> int:
+        return 1
+
+
+def check_gates_and_draw(
+    quiz: Quiz, gates: list[str], pools: list[dict[str, Any]]
+) -> tuple[list[str], list[dict[str, Any]] | None]:
+    """Gates (go-live, tier:<slug>) and draw pools, checked by the file format's own rules against the
+    quiz's active questions (each pool needs enough questions carrying all its tags)."""
+    for gate in gates:
+        if not GATE.match(gate):
+            raise DomainError(N_("Unknown gate %(gate)s."), "gates", gate=gate)
+    table: dict[str, Any] = {"gates": gates}
+    if pools:
+        table["draw"] = pools
+    problems = Problems()
+    reader = TableReader(table, "quiz", problems, _NoLines())
+    questions = [
+        QuestionSpec(
+            q.key,
+            q.current_version.type,
+            q.current_version.text,
+            q.current_version.points,
+            tuple(q.current_version.tags),
+            "",
+            {},
+        )
+        for q in quiz.questions
+        if q.active and q.current_version is not None
+    ]
+    draw = check_draw(reader, questions)
+    if problems:
+        raise DomainError(
+            N_("The draw pools cannot be filled: %(problems)s"),
+            "draw",
+            problems="; ".join(p.message for p in problems.sorted()),
+        )
+    return list(dict.fromkeys(gates)), (list(draw) if draw else None)
+
+
 def update_quiz_settings(
     session: Session, editor: User, quiz: Quiz, form: dict[str, Any], *, expected: str
 ) -> Quiz:
@@ -211,6 +256,12 @@ def update_quiz_settings(
         raise DomainError(N_("Choose how attempts are graded."), "grading")
     if form.get("review") not in REVIEW:
         raise DomainError(N_("Choose what learners see after an attempt."), "review")
+    course_id = form.get("course") or None
+    if course_id is not None:
+        if not str(course_id).isdigit() or session.get(Course, int(course_id)) is None:
+            raise DomainError(N_("Choose one of the courses."), "course")
+        course_id = int(course_id)
+    gates, draw = check_gates_and_draw(quiz, list(form.get("gates") or []), list(form.get("draw") or []))
     before = {"title": quiz.title, "pass_percent": quiz.pass_percent, "published": quiz.published}
     quiz.title, quiz.title_zh = title, (str(form.get("title_zh", "")).strip() or None)
     quiz.description = str(form.get("description", "")).strip()[:5000]
@@ -219,6 +270,7 @@ def update_quiz_settings(
     quiz.grading, quiz.review = form["grading"], form["review"]
     quiz.shuffle = bool(form.get("shuffle"))
     quiz.published = bool(form.get("published"))
+    quiz.course_id, quiz.gates, quiz.draw = course_id, gates, draw
     quiz.updated_at = dt.datetime.now(dt.UTC)
     session.flush()
     audit.record(

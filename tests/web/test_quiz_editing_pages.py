@@ -179,3 +179,38 @@ def test_learners_and_qc_cannot_author(client: FlaskClient, login_as, role: str)
     login_as(role)
     for path in ("/author/quizzes/new", "/author/quizzes/bank", "/author/edit/courses/x"):
         assert client.get(path).status_code == 403
+
+
+def test_gates_and_draw_pools_are_checked_like_the_files(client: FlaskClient, quiz: str, db: Session) -> None:
+    _add(client, quiz, "single", QUESTIONS["single"])  # tagged disputes
+    _add(client, quiz, "multiple", QUESTIONS["multiple"])  # tagged advertising-law
+    page = client.get(f"/author/quizzes/{quiz}").get_data(as_text=True)
+    assert 'value="go-live"' in page
+    data = {
+        "csrf_token": _csrf(page),
+        "expected": re.search(r'name="expected" value="([^"]+)"', page).group(1),
+        "title": "Returns drill",
+        "pass_percent": "80",
+        "max_attempts": "0",
+        "cooldown_minutes": "0",
+        "time_limit_minutes": "0",
+        "grading": "highest",
+        "review": "after_submit",
+        "gates": "go-live",
+        "draw-0-tags": "disputes",
+        "draw-0-count": "3",
+    }
+    too_many = client.post(f"/author/quizzes/{quiz}", data=data)
+    assert too_many.status_code == 422, re.findall(
+        r"class=\"(?:error|flash flash-error)\"[^>]*>([^<]*)", too_many.get_data(as_text=True)
+    )
+    assert "asks for 3 questions but only 1" in too_many.get_data(as_text=True)
+    fine = client.post(
+        f"/author/quizzes/{quiz}",
+        data=dict(data, **{"draw-0-count": "1", "draw-1-tags": "advertising-law", "draw-1-count": "1"}),
+    )
+    assert fine.status_code == 302
+    db.rollback()
+    saved = db.scalars(select(Quiz).where(Quiz.slug == quiz)).one()
+    assert saved.gates == ["go-live"]
+    assert saved.draw == [{"tags": ["disputes"], "count": 1}, {"tags": ["advertising-law"], "count": 1}]

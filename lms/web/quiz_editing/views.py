@@ -17,6 +17,7 @@ from lms.content.quizzes import GRADING, REVIEW
 from lms.db import db_session
 from lms.domain import quiz_editing as editing
 from lms.domain.errors import Conflict, DomainError
+from lms.domain.tiers import tier_names
 from lms.markdown import render_inline
 from lms.models import Course, Question, Quiz, Role
 from lms.web.forms import translate_error
@@ -27,6 +28,7 @@ from lms.web.quiz_editing.question_form import body_to_form, form_to_raw, row_co
 
 bp = Blueprint("quiz_editing", __name__)
 authors = roles_required(Role.TRAINER, Role.ADMIN)
+MAX_POOLS = 12
 #: Question types in the order the editor offers them.
 TYPES = (
     "single",
@@ -88,6 +90,24 @@ def new_quiz() -> Response | tuple[str, int]:
     ), (422 if errors else 200)
 
 
+def _settings_form() -> dict[str, Any]:
+    """The settings form with its lists: gates ticked, draw pools as rows of tags and a count."""
+    data: dict[str, Any] = request.form.to_dict()
+    data["gates"] = request.form.getlist("gates")
+    pools = []
+    for i in range(MAX_POOLS):
+        tags = [
+            t.strip()
+            for t in request.form.get(f"draw-{i}-tags", "").replace("，", ",").split(",")
+            if t.strip()
+        ]
+        count = request.form.get(f"draw-{i}-count", "").strip()
+        if tags or count:
+            pools.append({"tags": tags, "count": int(count) if count.isdigit() else count})
+    data["draw"] = pools
+    return data
+
+
 @bp.route("/<slug>", methods=["GET", "POST"])
 @authors
 def edit_quiz(slug: str) -> Response | tuple[str, int]:
@@ -102,7 +122,7 @@ def edit_quiz(slug: str) -> Response | tuple[str, int]:
             abort(400)
         try:
             editing.update_quiz_settings(
-                session, me(), quiz, request.form.to_dict(), expected=request.form.get("expected", "")
+                session, me(), quiz, _settings_form(), expected=request.form.get("expected", "")
             )
         except Conflict as err:
             session.rollback()
@@ -123,6 +143,9 @@ def edit_quiz(slug: str) -> Response | tuple[str, int]:
         grading=GRADING,
         review=REVIEW,
         types=TYPES,
+        gate_options=["go-live", *(f"tier:{slug}" for slug in list(tier_names(session))[1:])],
+        courses=session.scalars(select(Course).order_by(Course.title)).all(),
+        pools=(quiz.draw or []) + [{}, {}],
     ), status
 
 
