@@ -127,6 +127,22 @@ def retire_question(session: Session, editor: User, question: Question) -> None:
     audit.record(session, "question.retire", actor=editor, target=question)
 
 
+def move_question(session: Session, editor: User, quiz: Quiz, question: Question, direction: str) -> bool:
+    """Swap the question with its neighbour among the quiz's active questions; False at either end."""
+    _require_editor(editor)
+    active = sorted((q for q in quiz.questions if q.active), key=lambda q: (q.position, q.id))
+    for n, q in enumerate(active):
+        q.position = n  # close any gaps first, so a swap always moves it
+    index = active.index(question)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(active):
+        return False
+    active[index].position, active[other].position = other, index
+    session.flush()
+    audit.record(session, "question.move", actor=editor, target=question, after={"position": other})
+    return True
+
+
 def attempts_using(session: Session, question: Question) -> int:
     """How many attempts were given any version of this question."""
     from lms.models import AttemptItem

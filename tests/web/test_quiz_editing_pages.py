@@ -214,3 +214,18 @@ def test_gates_and_draw_pools_are_checked_like_the_files(client: FlaskClient, qu
     saved = db.scalars(select(Quiz).where(Quiz.slug == quiz)).one()
     assert saved.gates == ["go-live"]
     assert saved.draw == [{"tags": ["disputes"], "count": 1}, {"tags": ["advertising-law"], "count": 1}]
+
+
+def test_questions_are_reordered(client: FlaskClient, quiz: str, db: Session) -> None:
+    for qtype in ("single", "numeric", "essay"):
+        _add(client, quiz, qtype, QUESTIONS[qtype])
+    page = client.get(f"/author/quizzes/{quiz}").get_data(as_text=True)
+    client.post(f"/author/quizzes/{quiz}/questions/hardest-quality/move/up", data={"csrf_token": _csrf(page)})
+    client.post(
+        f"/author/quizzes/{quiz}/questions/signed-means/move/up", data={"csrf_token": _csrf(page)}
+    )  # top: no-op
+    db.rollback()
+    order = db.scalars(
+        select(Question.key).join(Quiz).where(Quiz.slug == quiz).order_by(Question.position)
+    ).all()
+    assert order == ["signed-means", "hardest-quality", "first-reply"]

@@ -293,3 +293,19 @@ def retire(slug: str, key: str) -> Response:
     session.commit()
     flash(_("Question removed from the quiz."), "success")
     return redirect(url_for("quiz_editing.edit_quiz", slug=slug))
+
+
+@bp.post("/<slug>/questions/<key>/move/<any(up, down):direction>")
+@authors
+def move(slug: str, key: str, direction: str) -> Response:
+    """Move a question one place up or down in the quiz."""
+    session = db_session()
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    quiz = _quiz(slug)
+    question = next((q for q in quiz.questions if q.key == key and q.active), None)
+    if question is None:
+        abort(404)
+    editing.move_question(session, me(), quiz, question, direction)
+    session.commit()
+    return redirect(url_for("quiz_editing.edit_quiz", slug=slug) + "#questions")
