@@ -404,6 +404,20 @@ def move_lesson(session: Session, editor: User, course: Course, lesson: Lesson, 
     return True
 
 
+def set_lesson_active(session: Session, editor: User, course: Course, lesson: Lesson, active: bool) -> None:
+    """Take a lesson out of the course (kept, with learners' completions) or put it back at the end."""
+    if not editor.has_role(Role.TRAINER, Role.ADMIN):
+        raise DomainError(N_("Only trainers and administrators edit courses."))
+    if lesson.active == active:
+        return
+    lesson.active = active
+    if active:
+        lesson.position = max((le.position for le in _active(course) if le is not lesson), default=-1) + 1
+    _rehash(session, course)
+    audit.record(session, "lesson.restore" if active else "lesson.remove", actor=editor, target=lesson)
+    session.flush()
+
+
 COURSE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 

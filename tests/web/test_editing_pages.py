@@ -220,3 +220,34 @@ def test_a_picture_is_uploaded_and_previewed(client, login_as, app, db, tmp_path
         follow_redirects=True,
     )
     assert "not a picture" in bad.get_data(as_text=True)
+
+
+def test_a_lesson_is_removed_and_put_back(client, login_as, db) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from sqlalchemy import select
+
+    from lms.models import Lesson
+    from tests.factories import CourseFactory, LessonFactory
+
+    course = CourseFactory(slug="returns-remove")
+    for n in range(3):
+        LessonFactory(course=course, slug=f"0{n}-part", position=n)
+    db.commit()
+    login_as("trainer")
+    page = client.get("/author/edit/courses/returns-remove").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    assert (
+        client.post(
+            "/author/edit/courses/returns-remove/lessons/00-part/remove", data={"csrf_token": token}
+        ).status_code
+        == 302
+    )
+    db.rollback()
+    assert db.scalars(select(Lesson.active).where(Lesson.slug == "00-part")).one() is False
+    page = client.get("/author/edit/courses/returns-remove").get_data(as_text=True)
+    assert "Removed lessons" in page
+    client.post("/author/edit/courses/returns-remove/lessons/00-part/restore", data={"csrf_token": token})
+    db.rollback()
+    restored = db.scalars(select(Lesson).where(Lesson.slug == "00-part")).one()
+    assert restored.active and restored.position == 3  # back at the end

@@ -73,6 +73,7 @@ def _course_page(
         bump=bump,
         new=new or NewLessonForm(formdata=None),
         lessons=lessons,
+        removed=[le for le in course.lessons if not le.active],
         move_form=NewLessonForm(formdata=None),  # only its CSRF token is used
     )
     return page, status
@@ -325,3 +326,22 @@ def course_file(slug: str, path: str) -> Response:
     """A course picture for the editor's preview (drafts included; learners use their own route)."""
     _course(slug)
     return send_course_image(slug, path, max_age=300)
+
+
+@bp.post("/courses/<slug>/lessons/<lesson>/<any(remove, restore):action>")
+@editors
+def remove_or_restore(slug: str, lesson: str, action: str) -> Response:
+    """Take a lesson out of the course (learners' completions are kept) or bring it back."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    found = _course(slug)
+    editing.set_lesson_active(session, me(), found, _lesson(found, lesson), action == "restore")
+    session.commit()
+    flash(
+        _("The lesson is back in the course.")
+        if action == "restore"
+        else _("The lesson is out of the course."),
+        "success",
+    )
+    return redirect(url_for("editing.course", slug=slug) + "#lessons")
