@@ -319,6 +319,18 @@ def question_bank(session: Session, *, text: str = "", tag: str = "", limit: int
     return list(session.scalars(stmt))
 
 
+def quiz_with_questions(session: Session, slug: str) -> Quiz:
+    """A quiz with its questions and their current versions (two queries), or NotFound."""
+    found = session.scalars(
+        select(Quiz)
+        .where(Quiz.slug == slug)
+        .options(selectinload(Quiz.questions).selectinload(Question.current_version))
+    ).one_or_none()
+    if found is None:
+        raise NotFound(N_("No such quiz."))
+    return found
+
+
 def get_question(session: Session, quiz: Quiz, key: str) -> Question:
     found = session.scalars(
         select(Question)

@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from lms import create_app
-from tests.conftest import _empty_tables, make_config
+from tests.conftest import TEST_PASSWORD, _empty_tables, make_config
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -102,3 +102,11 @@ def page(browser: object, live_server: str) -> Iterator[object]:
     pg.csp_errors = errors  # type: ignore[attr-defined]
     yield pg
     context.close()
+
+
+def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form, as a person would."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import UserFactory, bind
 from tests.web.quiz_editing_forms import QUESTIONS
 
@@ -33,13 +33,6 @@ def people(live_app: Flask) -> None:
     UserFactory(username="lina", display_name="李娜 Li Na")
     session.commit()
     session.close()
-
-
-def _login(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "correct-horse-battery")
-    page.click("main button[type=submit]")
 
 
 def _write_question(page, slug: str, qtype: str, fields: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
@@ -84,7 +77,7 @@ def _answer_everything(page) -> None:  # type: ignore[no-untyped-def]
 def test_trainer_builds_publishes_learner_takes_trainer_grades(  # type: ignore[no-untyped-def]
     page, browser, live_server: str, people
 ) -> None:
-    _login(page, "chenjie")
+    sign_in(page, "chenjie")
     page.goto("/author/edit/courses/new")
     page.fill("#slug", "returns-refresher")
     page.fill("#title", "Returns refresher")
@@ -132,7 +125,7 @@ def test_trainer_builds_publishes_learner_takes_trainer_grades(  # type: ignore[
         base_url=live_server, locale="en-US", viewport={"width": 1366, "height": 800}
     )
     learner = learner_context.new_page()
-    _login(learner, "lina")
+    sign_in(learner, "lina")
     learner.goto("/learn/courses/returns-refresher")
     assert "The return flow, step by step" in learner.inner_text("main")
     learner.goto("/learn/quizzes/returns-refresher-check")

@@ -12,7 +12,7 @@ from lms.content.loader import check
 from lms.domain.checklist import ensure_default_checklist
 from lms.domain.content_sync import sync_content
 from lms.models import Assignment
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import UserFactory, bind
 
 pytestmark = pytest.mark.e2e
@@ -36,15 +36,8 @@ def team(live_app: Flask) -> None:
     session.close()
 
 
-def _login(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "correct-horse-battery")
-    page.click("main button[type=submit]")
-
-
 def test_spot_check_to_closed_refresher(page, browser, live_server: str, live_app: Flask, team) -> None:  # type: ignore[no-untyped-def]
-    _login(page, "qclead")
+    sign_in(page, "qclead")
     page.goto("/qc/spot-checks/new")
     page.select_option("#agent", label="王芳 Wang Fang (wangfang)")
     page.fill("#transcript", TRANSCRIPT)
@@ -67,7 +60,7 @@ def test_spot_check_to_closed_refresher(page, browser, live_server: str, live_ap
 
     agent = browser.new_context(base_url=live_server, locale="en-US", viewport={"width": 1366, "height": 800})
     learner = agent.new_page()
-    _login(learner, "wangfang")
+    sign_in(learner, "wangfang")
     learner.wait_for_url("**/learn/")
     assert "House rules: how we serve at Xingzhe" in learner.inner_text(".assignments-panel")
     assert learner.inner_text(".nav-count") == "1"

@@ -16,9 +16,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from lms.content.aiken import parse_aiken
@@ -27,9 +25,10 @@ from lms.content.quizzes import gift_settings
 from lms.content.specs import QuestionSpec
 from lms.db import db_session
 from lms.domain import audit
-from lms.domain.errors import DomainError
+from lms.domain.errors import DomainError, NotFound
 from lms.domain.question_import import import_questions
-from lms.models import Question, Quiz
+from lms.domain.quiz_editing import quiz_with_questions
+from lms.models import Quiz
 from lms.web.authoring import authors, bp
 from lms.web.authoring.forms import MAX_UPLOAD, ConfirmImportForm, QuestionUploadForm
 from lms.web.forms import translate_error
@@ -50,18 +49,10 @@ class Planned:
 
 
 def _quiz(slug: str) -> Quiz:
-    found = (
-        db_session()
-        .scalars(
-            select(Quiz)
-            .where(Quiz.slug == slug)
-            .options(selectinload(Quiz.questions).selectinload(Question.current_version))
-        )
-        .one_or_none()
-    )
-    if found is None:
+    try:
+        return quiz_with_questions(db_session(), slug)
+    except NotFound:
         abort(404)
-    return found
 
 
 def _plan(quiz: Quiz, questions: list[QuestionSpec]) -> list[Planned]:

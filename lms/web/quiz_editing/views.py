@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from lms.access import roles_required
@@ -16,7 +15,7 @@ from lms.content.questions import REGISTRY
 from lms.content.quizzes import GRADING, REVIEW
 from lms.db import db_session
 from lms.domain import quiz_editing as editing
-from lms.domain.errors import Conflict, DomainError
+from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.tiers import tier_names
 from lms.markdown import render_inline
 from lms.models import Course, Question, Quiz, Role
@@ -45,18 +44,10 @@ TYPES = (
 
 
 def _quiz(slug: str) -> Quiz:
-    quiz = (
-        db_session()
-        .scalars(
-            select(Quiz)
-            .where(Quiz.slug == slug)
-            .options(selectinload(Quiz.questions).selectinload(Question.current_version))
-        )
-        .one_or_none()
-    )
-    if quiz is None:
+    try:
+        return editing.quiz_with_questions(db_session(), slug)
+    except NotFound:
         abort(404)
-    return quiz
 
 
 @bp.route("/new", methods=["GET", "POST"])
