@@ -12,6 +12,7 @@ from sqlalchemy import event
 from lms import create_app
 from lms.config import PROJECT_ROOT, Config
 from lms.content.loader import check
+from lms.content.specs import ContentTree
 from lms.domain import accounts
 from lms.domain.content_sync import sync_content
 from lms.migrations.alembic import upgrade
@@ -25,6 +26,27 @@ PAGES = [
     ("lesson reader", "/learn/courses/warehouse-week/lessons/03-leather", True),
     ("quiz page", "/learn/quizzes/warehouse-week-check", True),
 ]
+
+
+def bench_app(username: str, role: Role, prefix: str) -> tuple[Flask, Path, ContentTree]:
+    """A migrated SQLite app in a temporary folder with the curriculum loaded and one user."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    upgrade(url)
+    app = create_app(
+        Config(
+            database_url=url, secret_key="bench", instance_path=tmp, csrf=False, extra={"ratelimit": False}
+        )
+    )
+    session = app.extensions["lms.db"].session()
+    tree, _problems = check(PROJECT_ROOT)
+    sync_content(session, tree)
+    accounts.create_user(
+        session, accounts.UserData(username, f"Bench {role}", roles=[role], password=PASSWORD)
+    )
+    session.commit()
+    session.close()
+    return app, tmp, tree
 
 
 def _bare_ceiling(seconds: float) -> float:
@@ -48,23 +70,8 @@ def _rps(client, path: str, seconds: float) -> float:  # type: ignore[no-untyped
 
 def bench_pages(seconds: float = 2.0) -> list[dict[str, object]]:
     """Requests per second for the learner's main pages against the bare-Flask ceiling."""
-    tmp = Path(tempfile.mkdtemp(prefix="lms-bench-"))
-    url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    upgrade(url)
-    app = create_app(
-        Config(
-            database_url=url, secret_key="bench", instance_path=tmp, csrf=False, extra={"ratelimit": False}
-        )
-    )
+    app, _tmp, _tree = bench_app("bench", Role.LEARNER, "lms-bench-")
     database = app.extensions["lms.db"]
-    session = database.session()
-    tree, _problems = check(PROJECT_ROOT)
-    sync_content(session, tree)
-    accounts.create_user(
-        session, accounts.UserData("bench", "Bench Learner", roles=[Role.LEARNER], password=PASSWORD)
-    )
-    session.commit()
-    session.close()
     ceiling = _bare_ceiling(seconds)
     rows = []
     for name, path, needs_login in PAGES:

@@ -6,24 +6,16 @@ import datetime as dt
 import math
 import random
 import shutil
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from bench.grading import sample_response
-from bench.pages import PASSWORD, _bare_ceiling, _rps
-from lms import create_app
-from lms.config import PROJECT_ROOT, Config
-from lms.content.loader import check
+from bench.pages import PASSWORD, _bare_ceiling, _rps, bench_app
 from lms.content.questions import get_type
 from lms.content.specs import QuestionSpec
-from lms.domain import accounts
-from lms.domain.content_sync import sync_content
-from lms.migrations.alembic import upgrade
 from lms.models import Attempt, AttemptItem, Question, Quiz, Role, User
 
 QUIZ = "warehouse-week-check"
@@ -118,22 +110,9 @@ def seed_attempts(session: Session, quiz: Quiz, specs: list[QuestionSpec], attem
 
 def bench_statistics(attempts: int = 50_000, seconds: float = 2.0) -> dict[str, Any]:
     """Seed `attempts` graded attempts on SQLite; time the statistics pages against bare Flask."""
-    tmp = Path(tempfile.mkdtemp(prefix="lms-bench-stats-"))
-    url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    upgrade(url)
-    app = create_app(
-        Config(
-            database_url=url, secret_key="bench", instance_path=tmp, csrf=False, extra={"ratelimit": False}
-        )
-    )
+    app, tmp, tree = bench_app("trainer", Role.TRAINER, "lms-bench-stats-")
     database = app.extensions["lms.db"]
     session = database.session()
-    tree, _problems = check(PROJECT_ROOT)
-    sync_content(session, tree)
-    accounts.create_user(
-        session, accounts.UserData("trainer", "Bench Trainer", roles=[Role.TRAINER], password=PASSWORD)
-    )
-    session.commit()
     quiz = session.scalars(select(Quiz).where(Quiz.slug == QUIZ)).one()
     started = time.perf_counter()
     seed_attempts(session, quiz, list(tree.quizzes[QUIZ].questions), attempts)

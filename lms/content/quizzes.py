@@ -16,25 +16,24 @@ from lms.content.specs import QuestionSpec, QuizSpec
 from lms.content.tables import TableReader
 from lms.content.toml_source import TomlSource
 
-QUIZ_KEYS = frozenset(
-    {
-        "title",
-        "title_zh",
-        "course",
-        "description",
-        "pass_percent",
-        "max_attempts",
-        "cooldown_minutes",
-        "time_limit_minutes",
-        "grading",
-        "shuffle",
-        "review",
-        "gates",
-        "draw",
-        "published",
-        "questions",
-    }
+#: A quiz file's settings, in the order a file lists them (the exporter writes them in this order).
+QUIZ_SETTINGS = (
+    "title",
+    "title_zh",
+    "course",
+    "description",
+    "pass_percent",
+    "max_attempts",
+    "cooldown_minutes",
+    "time_limit_minutes",
+    "grading",
+    "shuffle",
+    "review",
+    "gates",
+    "draw",
+    "published",
 )
+QUIZ_KEYS = frozenset({*QUIZ_SETTINGS, "questions"})
 COMMON_QUESTION_KEYS = frozenset({"id", "type", "text", "points", "tags", "explanation"}) | META_KEYS
 GRADING = ("highest", "last", "first", "mean")
 REVIEW = ("after_submit", "after_pass", "score_only", "never")

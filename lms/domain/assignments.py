@@ -70,6 +70,12 @@ def _learners(session: Session) -> Select[tuple[int]]:
     )
 
 
+def _id(value: str | int | None) -> int:
+    """An id from a form (0, which matches nothing, when it is not a usable one)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) <= 10 and int(text) < 2**31 else 0
+
+
 def audience_ids(
     session: Session, kind: str, value: str | int | None, *, course: Course | None = None
 ) -> list[int]:
@@ -77,12 +83,12 @@ def audience_ids(
     or everyone who learned a course on an older major version."""
     base = _learners(session)
     if kind == "agent":
-        ids = session.scalars(base.where(User.id == int(value or 0))).all()
+        ids = session.scalars(base.where(User.id == _id(value))).all()
     elif kind == "cohort":
-        ids = session.scalars(base.where(User.cohort_id == int(value or 0))).all()
+        ids = session.scalars(base.where(User.cohort_id == _id(value))).all()
     elif kind == "store":
         ids = session.scalars(
-            base.join(UserStore, UserStore.user_id == User.id).where(UserStore.store_id == int(value or 0))
+            base.join(UserStore, UserStore.user_id == User.id).where(UserStore.store_id == _id(value))
         ).all()
     elif kind in ("live", "tier"):
         ids = session.scalars(

@@ -27,29 +27,13 @@ from lms.content.courses import IMAGE
 from lms.content.gift import export_gift
 from lms.content.questions import REGISTRY
 from lms.content.questions.base import number_of
+from lms.content.quizzes import QUIZ_SETTINGS
 from lms.content.specs import CourseSpec, LessonSpec, QuestionSpec, QuizSpec
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.models import Course, Question, Quiz
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
-#: Quiz settings in the order a file lists them (GIFT writes them as `// @key: value` lines).
-QUIZ_SETTINGS = (
-    "title",
-    "title_zh",
-    "course",
-    "description",
-    "pass_percent",
-    "max_attempts",
-    "cooldown_minutes",
-    "time_limit_minutes",
-    "grading",
-    "shuffle",
-    "review",
-    "gates",
-    "draw",
-    "published",
-)
 
 
 @dataclass

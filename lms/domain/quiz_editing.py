@@ -274,7 +274,11 @@ def update_quiz_settings(
         raise DomainError(N_("Choose what learners see after an attempt."), "review")
     course_id = form.get("course") or None
     if course_id is not None:
-        if not str(course_id).isdigit() or session.get(Course, int(course_id)) is None:
+        if (
+            not str(course_id).isdigit()
+            or int(course_id) >= 2**31
+            or session.get(Course, int(course_id)) is None
+        ):
             raise DomainError(N_("Choose one of the courses."), "course")
         course_id = int(course_id)
     gates, draw = check_gates_and_draw(quiz, list(form.get("gates") or []), list(form.get("draw") or []))

@@ -10,10 +10,8 @@ from lms.content.gift import export_gift, parse_gift, to_gift
 from lms.content.questions import get_type
 from lms.content.specs import QuestionSpec
 
-MOODLE = Path(__file__).resolve().parents[3] / "shared" / "interop" / "moodle-gift"
-needs_moodle_files = pytest.mark.skipif(
-    not MOODLE.is_dir(), reason="shared/interop/moodle-gift is not beside the checkout"
-)
+#: Moodle's own GIFT files (its format examples and import fixtures), kept with the tests.
+MOODLE = Path(__file__).resolve().parents[1] / "data" / "moodle-gift"
 
 
 def load(text: str) -> list[QuestionSpec]:
@@ -35,7 +33,6 @@ def moodle(name: str) -> list[QuestionSpec]:
 # -- Moodle's own files ---------------------------------------------------------------------------
 
 
-@needs_moodle_files
 @pytest.mark.parametrize(
     ("name", "count"),
     [("examples.txt", 43), ("questions.gift.txt", 9), ("questions_in_category.gift.txt", 4)],
@@ -44,7 +41,6 @@ def test_moodle_files_import_without_error(name: str, count: int) -> None:
     assert len(moodle(name)) == count
 
 
-@needs_moodle_files
 def test_moodle_fixture_questions_keep_their_meaning() -> None:
     by_title = {q.body.get("title", q.id): q for q in moodle("questions.gift.txt")}
     assert [q.type for q in by_title.values()] == [
@@ -92,7 +88,6 @@ def test_moodle_fixture_questions_keep_their_meaning() -> None:
     ]
 
 
-@needs_moodle_files
 def test_moodle_category_file_keeps_category_formats_and_escapes() -> None:
     questions = moodle("questions_in_category.gift.txt")
     assert {q.body["category"] for q in questions} == {"$course$/Default for New Features"}
@@ -107,7 +102,6 @@ def test_moodle_category_file_keeps_category_formats_and_escapes() -> None:
     assert acronym.type == "truefalse" and 'style="font-style: italic;"' in acronym.text
 
 
-@needs_moodle_files
 def test_moodle_examples_cover_the_whole_format() -> None:
     examples = moodle("examples.txt")
     types = [q.type for q in examples]
@@ -146,7 +140,6 @@ def test_moodle_examples_cover_the_whole_format() -> None:
     ]
 
 
-@needs_moodle_files
 @pytest.mark.parametrize("name", ["examples.txt", "questions.gift.txt", "questions_in_category.gift.txt"])
 def test_moodle_files_export_natively_and_import_the_same(name: str) -> None:
     questions = moodle(name)

@@ -229,3 +229,50 @@ def test_questions_are_reordered(client: FlaskClient, quiz: str, db: Session) ->
         select(Question.key).join(Quiz).where(Quiz.slug == quiz).order_by(Question.position)
     ).all()
     assert order == ["signed-means", "hardest-quality", "first-reply"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"choices-0-weight": "nan"},
+        {"choices-0-weight": "inf"},
+        {"points": "1e400"},
+        {"text": ""},
+        {"id": "Not A Slug!"},
+        {"choices-1-text": "", "choices-1-weight": "", "choices-1-feedback": ""},  # one choice left
+    ],
+)
+def test_hostile_question_input_is_refused_in_place(
+    client: FlaskClient, quiz: str, db: Session, change
+) -> None:
+    response = _add(client, quiz, "single", dict(QUESTIONS["single"], **change))
+    assert response.status_code == 422, change
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    db.rollback()
+    assert db.scalars(select(Question)).all() == []
+
+
+def test_huge_or_malformed_ids_are_not_found_not_errors(
+    client: FlaskClient, app, db: Session, quiz: str
+) -> None:
+    page = client.get("/author/quizzes/new").get_data(as_text=True)
+    made = client.post(
+        "/author/quizzes/new",
+        data={"csrf_token": _csrf(page), "slug": "big-id", "title": "Big id", "course": "99999999999999"},
+    )
+    assert made.status_code == 302  # an unusable course id is "no course"
+    from lms.domain.checklist import ensure_default_checklist
+
+    ensure_default_checklist(db)
+    qc_user = UserFactory(roles=("qc",))
+    db.commit()
+    client = app.test_client()
+    client.post("/login", data={"username": qc_user.username, "password": "correct-horse-battery"})
+    assert client.get("/qc/?days=999999999999").status_code == 200
+    assert client.get("/qc/?days=-5").status_code == 200
+    form = client.get("/qc/spot-checks/new?agent=99999999999").get_data(as_text=True)
+    response = client.post(
+        "/qc/spot-checks/new",
+        data={"csrf_token": _csrf(form), "agent": "99999999999", "store": "abc", "checked_on": "2026-11-20"},
+    )
+    assert response.status_code == 422 and "Choose an active agent." in response.get_data(as_text=True)

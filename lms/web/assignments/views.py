@@ -16,7 +16,7 @@ from lms.domain import assignments as assigning
 from lms.domain.errors import N_, DomainError
 from lms.domain.tiers import tier_names
 from lms.models import Cohort, Course, Quiz, Role, Store
-from lms.web.forms import translate_error
+from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 from lms.web.qc.views import DEFAULT_DUE_DAYS, _agents, parse_date
 
@@ -28,7 +28,7 @@ def _work(raw: str) -> tuple[Course | None, Quiz | None]:
     """'course:12' or 'quiz:7' -> the model (or a DomainError naming the field)."""
     kind, _sep, ident = raw.partition(":")
     session = db_session()
-    number = int(ident) if ident.isdigit() and len(ident) < 10 else 0
+    number = form_int({"id": ident}, "id") or 0
     course = session.get(Course, number) if kind == "course" else None
     quiz = session.get(Quiz, number) if kind == "quiz" else None
     if course is None and quiz is None:

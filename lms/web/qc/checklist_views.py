@@ -12,7 +12,7 @@ from lms.db import db_session
 from lms.domain.checklist import all_items, parse_topics, save_item
 from lms.domain.errors import N_, DomainError
 from lms.models import ChecklistItem, Role
-from lms.web.forms import translate_error
+from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 
 bp = Blueprint("qc_checklist", __name__)
@@ -32,12 +32,12 @@ def save() -> Response:
     session = db_session()
     if not FlaskForm().validate_on_submit():
         abort(400)
-    item_id = request.form.get("id", type=int)
+    item_id = form_int(request.form, "id") if request.form.get("id") else None
     item = session.get(ChecklistItem, item_id) if item_id else None
-    if item_id and item is None:
+    if request.form.get("id") and item is None:
         abort(404)
     try:
-        points = request.form.get("points", type=int)
+        points = form_int(request.form, "points", low=1, high=100)
         if points is None:
             raise DomainError(N_("Points must be between 1 and 100."), "points")
         save_item(
@@ -48,7 +48,7 @@ def save() -> Response:
             label_zh=request.form.get("label_zh", ""),
             points=points,
             topics=parse_topics(request.form.get("topics", "")),
-            position=request.form.get("position", type=int) or 0,
+            position=form_int(request.form, "position", high=10_000) or 0,
             active=request.form.get("active") == "1",
         )
     except DomainError as err:

@@ -23,7 +23,7 @@ from lms.domain.spot_checks import (
     suggestions_for,
 )
 from lms.models import Course, Quiz, Role, Store, User, UserRole
-from lms.web.forms import translate_error
+from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 from lms.web.qc.dashboard import dashboard_context
 
@@ -56,10 +56,8 @@ def _agents() -> list[User]:
 @assigners
 def dashboard() -> str:
     """Scores over time, which topics fail most this month, who has not been checked lately."""
-    days = request.args.get("days", default=30, type=int) or 30
-    return render_template(
-        "qc/dashboard.html", **dashboard_context(db_session(), utcnow().date(), max(1, days))
-    )
+    days = form_int(request.args, "days", low=1, high=3650) or 30
+    return render_template("qc/dashboard.html", **dashboard_context(db_session(), utcnow().date(), days))
 
 
 @bp.route("/spot-checks/new", methods=["GET", "POST"])
@@ -75,10 +73,10 @@ def new_spot_check() -> Response | tuple[str, int]:
         if not form.validate_on_submit():
             abort(400)
         try:
-            agent = session.get(User, request.form.get("agent", type=int) or 0)
+            agent = session.get(User, form_int(request.form, "agent") or 0)
             if agent is None:
                 raise DomainError(N_("Choose an active agent."), "agent")
-            store_id = request.form.get("store", type=int) or None
+            store_id = form_int(request.form, "store") or None
             outcomes = {
                 item.id: ItemOutcome(
                     request.form.get(f"item-{item.id}", ""), request.form.get(f"note-{item.id}", "")
@@ -115,7 +113,7 @@ def new_spot_check() -> Response | tuple[str, int]:
         values=values,
         errors=errors,
         today=utcnow().date(),
-        preselected=request.args.get("agent", type=int),
+        preselected=form_int(request.args, "agent"),
     ), (422 if errors else 200)
 
 
@@ -156,7 +154,7 @@ def assign_suggestion(check_id: int) -> Response:
         check = get_spot_check(session, check_id)
     except DomainError:
         abort(404)
-    kind, work_id = request.form.get("kind"), request.form.get("work", type=int) or 0
+    kind, work_id = request.form.get("kind"), form_int(request.form, "work") or 0
     course = session.get(Course, work_id) if kind == "course" else None
     quiz = session.get(Quiz, work_id) if kind == "quiz" else None
     if course is None and quiz is None:

@@ -19,7 +19,7 @@ from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.tiers import tier_names
 from lms.markdown import render_inline
 from lms.models import Course, Question, Quiz, Role
-from lms.web.forms import translate_error
+from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 from lms.web.learn.answers import response_from_form
 from lms.web.learn.quiz_views import render_question_text
@@ -66,7 +66,7 @@ def new_quiz() -> Response | tuple[str, int]:
                 me(),
                 slug=request.form.get("slug", ""),
                 title=request.form.get("title", ""),
-                course_id=request.form.get("course", type=int),
+                course_id=form_int(request.form, "course"),
             )
         except DomainError as err:
             session.rollback()
@@ -223,7 +223,7 @@ def _save(quiz: Quiz, qtype: str, question: Question | None) -> Response | tuple
         abort(400)
     values = request.form.to_dict()
     raw = form_to_raw(qtype, request.form, question.key if question is not None else None)
-    expected = request.form.get("expected_version", type=int)
+    expected = form_int(request.form, "expected_version")
     try:
         saved, checked = editing.save_question(
             session, me(), quiz, raw, question=question, expected_version_id=expected
