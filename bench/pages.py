@@ -13,8 +13,8 @@ from lms import create_app
 from lms.config import PROJECT_ROOT, Config
 from lms.content.loader import check
 from lms.content.specs import ContentTree
-from lms.domain import accounts
-from lms.domain.content_sync import sync_content
+from lms.domain.accounts import people
+from lms.domain.curriculum.sync import sync_content
 from lms.migrations.alembic import upgrade
 from lms.models import Role
 
@@ -41,8 +41,8 @@ def bench_app(username: str, role: Role, prefix: str) -> tuple[Flask, Path, Cont
     session = app.extensions["lms.db"].session()
     tree, _problems = check(PROJECT_ROOT)
     sync_content(session, tree)
-    accounts.create_user(
-        session, accounts.UserData(username, f"Bench {role}", roles=[role], password=PASSWORD)
+    people.create_user(
+        session, people.UserData(username, f"Bench {role}", roles=[role], password=PASSWORD)
     )
     session.commit()
     session.close()

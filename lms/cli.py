@@ -49,7 +49,7 @@ def db_upgrade(revision: str) -> None:
     url = get_db().url
     upgrade(url, revision)
     if revision == "head":
-        from lms.domain.checklist import ensure_default_checklist
+        from lms.domain.qc.checklist import ensure_default_checklist
 
         session = db_session()
         if ensure_default_checklist(session):
@@ -79,17 +79,17 @@ def db_downgrade(revision: str) -> None:
 @with_appcontext
 def init_command(admin_name: str, display_name: str | None, email: str | None, password_stdin: bool) -> None:
     """Create the first administrator."""
-    from lms.domain import accounts
+    from lms.domain.accounts import people
     from lms.models import Role
 
     session = db_session()
-    if accounts.find_user(session, admin_name) is not None:
+    if people.find_user(session, admin_name) is not None:
         raise click.ClickException(f"user {admin_name!r} exists already")
     password = _read_password(password_stdin)
     try:
-        user = accounts.create_user(
+        user = people.create_user(
             session,
-            accounts.UserData(
+            people.UserData(
                 username=admin_name,
                 display_name=display_name or admin_name,
                 email=email,
@@ -108,7 +108,7 @@ def init_command(admin_name: str, display_name: str | None, email: str | None, p
 @with_appcontext
 def demo_command() -> None:
     """Create the demo store, staff and a cohort of new hires (safe to run again)."""
-    from lms.domain.demo import create_demo
+    from lms.domain.accounts.demo import create_demo
 
     session = db_session()
     result = create_demo(session, Path(current_app.instance_path))
@@ -166,18 +166,18 @@ def users_add(
     password_stdin: bool,
 ) -> None:
     """Create one user."""
-    from lms.domain import accounts
+    from lms.domain.accounts import people
 
     session = db_session()
     password = _read_password(password_stdin) if password_stdin else None
     try:
-        user = accounts.create_user(
+        user = people.create_user(
             session,
-            accounts.UserData(
+            people.UserData(
                 username=username,
                 display_name=display_name or username,
                 email=email,
-                roles=accounts.parse_roles(roles),
+                roles=people.parse_roles(roles),
                 cohort=cohort,
                 stores=list(stores),
                 password=password,
@@ -202,7 +202,7 @@ def users_import(file: Path) -> None:
     UTF-8 (with or without BOM) or GBK. Every bad row is reported; nothing is written if any row
     is bad. Each new user gets a random password, printed once.
     """
-    from lms.domain.user_import import import_users, parse_users_csv
+    from lms.domain.accounts.user_import import import_users, parse_users_csv
 
     session = db_session()
     rows, problems = parse_users_csv(session, file.read_bytes())
@@ -229,10 +229,10 @@ def tokens_group() -> None:
 @with_appcontext
 def tokens_create(username: str, name: str, scope: str) -> None:
     """Create a token for USERNAME; it is printed once, alone on the last line."""
-    from lms.domain import accounts, tokens
+    from lms.domain.accounts import people, tokens
 
     session = db_session()
-    user = accounts.find_user(session, username)
+    user = people.find_user(session, username)
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     try:
@@ -274,7 +274,7 @@ def content_check(paths: tuple[str, ...]) -> None:
 def content_sync() -> None:
     """Validate, then load the curriculum into the database in one transaction (idempotent)."""
     from lms.content.loader import check
-    from lms.domain.content_sync import sync_content
+    from lms.domain.curriculum.sync import sync_content
 
     tree, problems = check(_content_root())
     for problem in problems:
@@ -291,7 +291,7 @@ def content_sync() -> None:
         from flask import current_app
 
         from lms.db import utcnow
-        from lms.domain.refreshers import assign_refreshers
+        from lms.domain.assignments.refreshers import assign_refreshers
 
         run = assign_refreshers(session, utcnow(), current_app.config["LMS"].refresher_due_days)
         session.commit()
@@ -301,7 +301,7 @@ def content_sync() -> None:
 def _import_questions(kind: str, file: Path, quiz_slug: str) -> None:
     from lms.content.aiken import parse_aiken
     from lms.content.gift import parse_gift
-    from lms.domain.question_import import import_questions
+    from lms.domain.authoring.question_import import import_questions
 
     try:
         text = file.read_bytes().decode("utf-8-sig")
@@ -350,7 +350,7 @@ def content_import_aiken(file: Path, quiz_slug: str) -> None:
 def content_export_gift(quiz_slug: str, output: Path | None) -> None:
     """Export a quiz's questions as GIFT (to standard output, or -o FILE)."""
     from lms.content.gift import export_gift
-    from lms.domain.question_import import quiz_questions
+    from lms.domain.authoring.question_import import quiz_questions
 
     try:
         quiz, questions = quiz_questions(db_session(), quiz_slug)
@@ -400,8 +400,8 @@ def kpi_import(file: Path) -> None:
     invite_rate, push_completion); any problem → exit 1 and nothing written. A month replaces itself.
     """
     from lms.db import utcnow
-    from lms.domain.kpi_import import apply_kpi_import, parse_kpi_csv
-    from lms.domain.kpi_scores import month_scores
+    from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
+    from lms.domain.kpi.scores import month_scores
 
     session = db_session()
     preview = parse_kpi_csv(session, file.read_bytes(), utcnow().date())

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.config import Config
-from lms.domain.attempts import close_overdue_attempts
-from lms.domain.refreshers import assign_refreshers
-from lms.domain.reminders import ReminderRun, create_reminders, send_pending_emails
-from lms.domain.tiers import maybe_promote
+from lms.domain.assignments.refreshers import assign_refreshers
+from lms.domain.assignments.reminders import ReminderRun, create_reminders, send_pending_emails
+from lms.domain.learning.attempts import close_overdue_attempts
+from lms.domain.tiers.ladder import maybe_promote
 from lms.models import Certificate, User
 
 

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask_babel import force_locale, gettext
 
-from lms.domain.reminders import NOTICE_TEXT
+from lms.domain.assignments.reminders import NOTICE_TEXT
 from lms.models import Notification, User
 
 TIMEOUT_SECONDS = 10

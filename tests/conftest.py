@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lms import create_app
 from lms.config import Config
 from lms.db import Base, Database
-from lms.domain import passwords
+from lms.domain.accounts import passwords
 from lms.migrations.alembic import upgrade
 from tests import factories
 

@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from sqlalchemy.orm import Session
 
-from lms.domain.passwords import hash_password
+from lms.domain.accounts.passwords import hash_password
 from lms.models import Cohort, Course, Lesson, Store, User, UserRole, UserStore
 
 _HASHES: dict[str, str] = {}

@@ -1,4 +1,10 @@
-"""The rules of the academy, free of Flask.
+"""The rules of the academy, free of Flask, one package per area.
 
-Each module takes a Session and leaves the commit to its caller.
+Each function takes a Session and leaves the commit to its caller. Areas depend one way,
+from the area that reacts to the area that happened (tested in tests/domain/test_layering.py):
+
+    accounts → curriculum → learning → assignments → certification → qc → kpi → tiers
+    authoring (trainers' tools) may use any of the above; nothing imports authoring.
+
+`errors` and `audit` are shared by every area.
 """

@@ -29,7 +29,7 @@ def load_user_from_request(req: Request) -> User | None:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    from lms.domain.tokens import user_for_token
+    from lms.domain.accounts.tokens import user_for_token
 
     session = db_session()
     found = user_for_token(session, secret.strip())

@@ -9,7 +9,7 @@ from flask import Flask
 
 from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import UserFactory, bind
-from tests.web.quiz_editing_forms import QUESTIONS
+from tests.web.quiz_editing.question_forms import QUESTIONS
 
 pytestmark = pytest.mark.e2e
 

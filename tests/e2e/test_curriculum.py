@@ -7,7 +7,7 @@ from flask import Flask
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
-from lms.domain.content_sync import sync_content
+from lms.domain.curriculum.sync import sync_content
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import UserFactory, bind
 

@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lms.domain.calendar_days import working_days_before
-from lms.domain.programme import load_schedule
+from lms.domain.curriculum.calendar_days import working_days_before
+from lms.domain.curriculum.programme import load_schedule
 from lms.models import GoLiveSignoff, Programme, User
-from tests.domain.test_golive import _complete_everything
+from tests.domain.certification.test_golive import _complete_everything
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_quiz_flow import _answer, learner  # noqa: F401 - the drill quiz fixture, reused
 from tests.factories import CohortFactory, UserFactory, bind

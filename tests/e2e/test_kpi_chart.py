@@ -9,11 +9,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lms.domain.demo import create_demo
-from lms.domain.kpi_import import apply_kpi_import, parse_kpi_csv
-from lms.domain.passwords import hash_password
+from lms.domain.accounts.demo import create_demo
+from lms.domain.accounts.passwords import hash_password
+from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
 from lms.models import User
-from tests.domain.test_kpi_import import SAMPLE
+from tests.domain.kpi.test_csv_import import SAMPLE
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
-from lms.domain.checklist import ensure_default_checklist
-from lms.domain.content_sync import sync_content
+from lms.domain.curriculum.sync import sync_content
+from lms.domain.qc.checklist import ensure_default_checklist
 from lms.models import Assignment
 from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import UserFactory, bind

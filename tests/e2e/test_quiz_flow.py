@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
 from lms.content.specs import QuestionSpec
-from lms.domain.content_sync import sync_content
-from lms.domain.question_import import import_questions
+from lms.domain.authoring.question_import import import_questions
+from lms.domain.curriculum.sync import sync_content
 from lms.models import Attempt, Quiz
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import UserFactory, bind

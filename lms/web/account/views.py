@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import signed_in
 from lms.db import db_session
-from lms.domain import tokens
+from lms.domain.accounts import tokens
 from lms.domain.errors import DomainError, NotFound
 from lms.models import ApiToken
 from lms.web.account.forms import TokenForm

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from lms.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from lms.domain.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 PASSWORD_LENGTH = _l("The password must be at least %(min)d and at most %(max)d characters long.")
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session
-from lms.domain import accounts
+from lms.domain.accounts import people
 from lms.domain.errors import DomainError
 from lms.models import AuditEvent, Cohort, Role, Store, User, UserRole, UserStore
 from lms.web.admin.forms import (
@@ -42,14 +42,14 @@ def _fill_choices(form: UserForm) -> None:
     form.other_stores.choices = [(s.name, s.name) for s in stores]
 
 
-def _user_data(form: UserForm) -> accounts.UserData:
+def _user_data(form: UserForm) -> people.UserData:
     stores = [form.main_store.data] if form.main_store.data else []
     stores += [s for s in (form.other_stores.data or []) if s and s not in stores]
-    return accounts.UserData(
+    return people.UserData(
         username=form.username.data or "",
         display_name=form.display_name.data or "",
         email=form.email.data or None,
-        roles=accounts.parse_roles(form.roles.data or []),
+        roles=people.parse_roles(form.roles.data or []),
         locale=form.locale.data or "en",
         hired_on=form.hired_on.data,
         cohort=form.cohort.data or None,
@@ -90,7 +90,7 @@ def new_user() -> Response | str:
     if form.validate_on_submit():
         session = db_session()
         try:
-            user = accounts.create_user(session, _user_data(form), actor=me())
+            user = people.create_user(session, _user_data(form), actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -125,7 +125,7 @@ def edit_user(user_id: int) -> Response | str:
         data = _user_data(form)
         data.username = user.username
         try:
-            accounts.update_user(session, user, data, actor=me())
+            people.update_user(session, user, data, actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -153,7 +153,7 @@ def set_active(user_id: int) -> Response:
         abort(400)
     active = request.form.get("active") == "1"
     try:
-        accounts.set_active(session, user, active, actor=me())
+        people.set_active(session, user, active, actor=me())
     except DomainError as err:
         session.rollback()
         flash(translate_error(err), "error")
@@ -175,7 +175,7 @@ def reset_password(user_id: int) -> Response | str:
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            accounts.set_password(session, user, form.password.data or "", actor=me())
+            people.set_password(session, user, form.password.data or "", actor=me())
         except DomainError as err:
             session.rollback()
             flash(translate_error(err), "error")
@@ -197,7 +197,7 @@ def stores() -> Response | str:
     form = StoreForm()
     if form.validate_on_submit():
         try:
-            accounts.create_store(session, form.name.data or "", form.platform.data or "tmall", actor=me())
+            people.create_store(session, form.name.data or "", form.platform.data or "tmall", actor=me())
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -247,7 +247,7 @@ def cohorts() -> Response | str:
         form.start_date.data = dt.date.today()
     if form.validate_on_submit():
         try:
-            accounts.create_cohort(
+            people.create_cohort(
                 session, form.name.data or "", form.start_date.data, _trainer(form), actor=me()
             )
         except DomainError as err:
@@ -286,7 +286,7 @@ def edit_cohort(cohort_id: int) -> Response | str:
         form.trainer.data = str(cohort.trainer_id or "")
     if form.validate_on_submit():
         try:
-            accounts.update_cohort(
+            people.update_cohort(
                 session, cohort, form.name.data or "", form.start_date.data, _trainer(form), actor=me()
             )
         except DomainError as err:
@@ -309,7 +309,7 @@ def audit_log() -> str:
     if form.action.data:
         stmt = stmt.where(AuditEvent.action.startswith(form.action.data.strip()))
     if form.actor.data:
-        actor = accounts.find_user(db_session(), form.actor.data)
+        actor = people.find_user(db_session(), form.actor.data)
         stmt = stmt.where(AuditEvent.actor_id == (actor.id if actor else -1))
     if form.since.data and not form.since.errors:
         start = dt.datetime.combine(form.since.data, dt.time(), tzinfo=dt.UTC)

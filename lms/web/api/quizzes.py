@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from lms.access import signed_in
 from lms.content.questions import get_type
 from lms.db import db_session, utcnow
-from lms.domain import attempts as engine
 from lms.domain.errors import Conflict, DomainError, NotFound
+from lms.domain.learning import attempts as engine
 from lms.models import Attempt, AttemptItem
 from lms.web.api.errors import fail, not_found
 from lms.web.api.views import bp

@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required, signed_in
 from lms.db import db_session
-from lms.domain import lessons as lesson_rules
-from lms.domain.curriculum import overview
+from lms.domain.certification.golive import certificate_of
+from lms.domain.curriculum.overview import overview
 from lms.domain.errors import NotFound
-from lms.domain.golive import certificate_of
-from lms.domain.tiers import current_tier
+from lms.domain.learning import lessons as lesson_rules
+from lms.domain.tiers.ladder import current_tier
 from lms.extensions import csrf
 from lms.models import Certificate, Lesson, Role, User
 from lms.web.api.errors import ApiError, fail, not_found

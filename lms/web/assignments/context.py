@@ -9,8 +9,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from lms.db import db_session
-from lms.domain.assignments import open_count
-from lms.domain.reminders import NOTICE_TEXT
+from lms.domain.assignments.assigning import open_count
+from lms.domain.assignments.reminders import NOTICE_TEXT
 from lms.models import Notification
 
 

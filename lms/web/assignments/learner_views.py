@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from lms.access import signed_in
 from lms.db import db_session, utcnow
-from lms.domain.assignments import open_assignments, recently_closed
-from lms.domain.reminders import mark_read, notices_for
+from lms.domain.assignments.assigning import open_assignments, recently_closed
+from lms.domain.assignments.reminders import mark_read, notices_for
 from lms.web.identity import me
 
 bp = Blueprint("my_assignments", __name__)

@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session, utcnow
-from lms.domain import assignments as assigning
+from lms.domain.assignments import assigning
 from lms.domain.errors import N_, DomainError
-from lms.domain.tiers import tier_names
+from lms.domain.tiers.ladder import tier_names
 from lms.models import Cohort, Course, Quiz, Role, Store
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me

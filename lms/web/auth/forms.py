@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from lms.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from lms.domain.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 PASSWORD_LENGTH = _l("The password must be at least %(min)d and at most %(max)d characters long.")
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import public, signed_in
 from lms.db import db_session
-from lms.domain import accounts
+from lms.domain.accounts import people
 from lms.domain.errors import DomainError
 from lms.extensions import limiter
 from lms.web.auth.forms import ChangePasswordForm, LoginForm
@@ -22,7 +22,7 @@ bp = Blueprint("auth", __name__)
 
 def _login_username_key() -> str:
     """Rate-limit key: the username being tried, so one account cannot be brute-forced from many IPs."""
-    return "user:" + accounts.normalise_username(request.form.get("username", ""))[:80]
+    return "user:" + people.normalise_username(request.form.get("username", ""))[:80]
 
 
 def _ip_rate() -> str:
@@ -55,7 +55,7 @@ def login() -> Response | str:
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         session = db_session()
-        user = accounts.authenticate(
+        user = people.authenticate(
             session, form.username.data or "", form.password.data or "", ip=request.remote_addr
         )
         session.commit()
@@ -71,7 +71,7 @@ def login() -> Response | str:
 def logout() -> Response:
     """Sign out here and everywhere else (the session version moves on)."""
     session = db_session()
-    accounts.end_other_sessions(me())
+    people.end_other_sessions(me())
     session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
@@ -86,7 +86,7 @@ def change_password() -> Response | str:
     if form.validate_on_submit():
         session = db_session()
         try:
-            accounts.change_own_password(
+            people.change_own_password(
                 session, me(), form.current_password.data or "", form.new_password.data or ""
             )
         except DomainError as err:

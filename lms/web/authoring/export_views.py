@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from lms.db import db_session
-from lms.domain.content_export import SLUG, Export, export_course, export_quiz
+from lms.domain.authoring.content_export import SLUG, Export, export_course, export_quiz
 from lms.domain.errors import DomainError, NotFound
 from lms.web.authoring import authors, bp
 from lms.web.forms import translate_error

@@ -25,9 +25,9 @@ from lms.content.quizzes import gift_settings
 from lms.content.specs import QuestionSpec
 from lms.db import db_session
 from lms.domain import audit
+from lms.domain.authoring.question_import import import_questions
+from lms.domain.authoring.quiz_editing import quiz_with_questions
 from lms.domain.errors import DomainError, NotFound
-from lms.domain.question_import import import_questions
-from lms.domain.quiz_editing import quiz_with_questions
 from lms.models import Quiz
 from lms.web.authoring import authors, bp
 from lms.web.authoring.forms import MAX_UPLOAD, ConfirmImportForm, QuestionUploadForm

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from lms.access import public, roles_required, signed_in
 from lms.config import PROJECT_ROOT
 from lms.db import db_session, utcnow
-from lms.domain import golive
+from lms.domain.certification import golive
 from lms.domain.errors import DomainError
 from lms.extensions import limiter
 from lms.models import Certificate, Role

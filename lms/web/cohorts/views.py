@@ -14,10 +14,10 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session, utcnow
-from lms.domain import golive
-from lms.domain.cohort_matrix import Matrix, cohort_matrix, neutralise
+from lms.domain.certification import golive
+from lms.domain.certification.cohort_matrix import Matrix, cohort_matrix, neutralise
+from lms.domain.curriculum.programme import load_schedule
 from lms.domain.errors import DomainError
-from lms.domain.programme import load_schedule
 from lms.models import Attempt, Cohort, GoLiveSignoff, Role, User
 from lms.web.forms import translate_error
 from lms.web.identity import me

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.access import roles_required
 from lms.db import db_session
-from lms.domain.curriculum import overview
+from lms.domain.curriculum.overview import overview
 from lms.markdown import render_markdown
 from lms.models import Course, Lesson, Question, Quiz, Role
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from lms.domain.course_editing import MAX_BODY
+from lms.domain.authoring.course_editing import MAX_BODY
 
 
 class CourseForm(FlaskForm):

@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 
 from lms.db import db_session
 from lms.domain import audit
-from lms.domain import course_editing as editing
-from lms.domain.course_files import course_images, save_image
+from lms.domain.authoring import course_editing as editing
+from lms.domain.authoring.course_files import course_images, save_image
 from lms.domain.errors import N_, Conflict, DomainError
 from lms.markdown import render_markdown
 from lms.models import Course, Lesson

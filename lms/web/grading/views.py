@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session, utcnow
-from lms.domain import attempts as engine
 from lms.domain.errors import DomainError
+from lms.domain.learning import attempts as engine
 from lms.markdown import render_markdown
 from lms.models import Attempt, AttemptItem, Role
 from lms.web.forms import translate_error

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
 from lms.db import db_session, utcnow
-from lms.domain.assignments import open_assignments
-from lms.domain.golive import certificate_of, go_live_requirements
-from lms.domain.programme import calendar_for, load_schedule, today_view
-from lms.domain.tiers import current_tier, next_tier_requirements, tier_names
+from lms.domain.assignments.assigning import open_assignments
+from lms.domain.certification.golive import certificate_of, go_live_requirements
+from lms.domain.curriculum.programme import calendar_for, load_schedule, today_view
+from lms.domain.tiers.ladder import current_tier, next_tier_requirements, tier_names
 from lms.models import Cohort, Role, Store, User, UserRole
 
 bp = Blueprint("home", __name__)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from lms.access import roles_required
 from lms.db import db_session, utcnow
 from lms.domain.errors import DomainError
-from lms.domain.kpi_schemes import parse_scheme_form, save_scheme, scheme_for, schemes
+from lms.domain.kpi.schemes import parse_scheme_form, save_scheme, scheme_for, schemes
 from lms.models import Role
 from lms.web.forms import translate_error
 from lms.web.identity import me

@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session, utcnow
-from lms.domain import tiers
 from lms.domain.errors import DomainError
-from lms.domain.kpi_scores import month_scores
+from lms.domain.kpi.scores import month_scores
+from lms.domain.tiers import ladder as tier_rules
 from lms.models import KpiRecord, Role, User
 from lms.web.forms import translate_error
 from lms.web.identity import me
@@ -26,10 +26,10 @@ from lms.web.kpi.views import bp, staff
 def ladder() -> str:
     """How many agents stand on each tier, and the leaderboard: by tier, then by the latest KPI."""
     session = db_session()
-    names = tiers.tier_names(session)
+    names = tier_rules.tier_names(session)
     order = list(names)
     users = session.scalars(select(User).where(User.active.is_(True))).all()
-    tier_by_user = tiers.tiers_of(session, [u.id for u in users])
+    tier_by_user = tier_rules.tiers_of(session, [u.id for u in users])
     month = session.scalars(select(KpiRecord.month).order_by(KpiRecord.month.desc()).limit(1)).first()
     kpi = {e.user.id: e.score for e in month_scores(session, month)} if month else {}
     rows = sorted(
@@ -57,7 +57,7 @@ def demote(user_id: int) -> Response:
     session = db_session()
     user = session.get(User, user_id) or abort(404)
     try:
-        award = tiers.demote(session, me(), user, request.form.get("reason", ""), utcnow())
+        award = tier_rules.demote(session, me(), user, request.form.get("reason", ""), utcnow())
     except DomainError as err:
         session.rollback()
         flash(translate_error(err), "error")

@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required, signed_in
 from lms.db import db_session, utcnow
-from lms.domain.cohort_matrix import neutralise
-from lms.domain.kpi import METRICS
-from lms.domain.kpi_import import apply_kpi_import, parse_kpi_csv
-from lms.domain.kpi_scores import agent_history, month_scores, scheme_for
+from lms.domain.certification.cohort_matrix import neutralise
+from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
+from lms.domain.kpi.metrics import METRICS
+from lms.domain.kpi.scores import agent_history, month_scores, scheme_for
 from lms.models import KpiRecord, Role
 from lms.web.identity import me
 
@@ -59,7 +59,7 @@ def team() -> str:
         rows.sort(key=lambda r: r.user.display_name)
     elif order == "bonus":
         rows.sort(key=lambda r: -r.bonus)
-    from lms.domain.tiers import tier_names, tiers_of
+    from lms.domain.tiers.ladder import tier_names, tiers_of
 
     return render_template(
         "kpi/team.html",

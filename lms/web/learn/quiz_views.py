@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 from lms.access import signed_in
 from lms.content.questions import get_type
 from lms.db import db_session, utcnow
-from lms.domain import attempts as engine
 from lms.domain.errors import Conflict, DomainError, NotFound
+from lms.domain.learning import attempts as engine
 from lms.markdown import render_inline, render_markdown
 from lms.models import Attempt
 from lms.web.forms import translate_error

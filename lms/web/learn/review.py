@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms.domain.attempts import QuizStatus
+from lms.domain.learning.attempts import QuizStatus
 from lms.models import Quiz
 
 

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from lms.access import signed_in
 from lms.db import db_session, utcnow
-from lms.domain import lessons as lesson_rules
+from lms.domain.curriculum.programme import load_schedule, may_open_day
 from lms.domain.errors import NotFound
-from lms.domain.programme import load_schedule, may_open_day
+from lms.domain.learning import lessons as lesson_rules
 from lms.markdown import render_markdown
 from lms.web.course_files import send_course_image
 from lms.web.identity import me

@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session
-from lms.domain.checklist import all_items, parse_topics, save_item
 from lms.domain.errors import N_, DomainError
+from lms.domain.qc.checklist import all_items, parse_topics, save_item
 from lms.models import ChecklistItem, Role
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lms.domain.qc_dashboard import failing_topics, not_checked_for, overdue_count, scores_by_agent
-from lms.domain.spot_checks import recent_spot_checks
+from lms.domain.qc.dashboard import failing_topics, not_checked_for, overdue_count, scores_by_agent
+from lms.domain.qc.spot_checks import recent_spot_checks
 
 
 def dashboard_context(session: Session, today: dt.date, days: int) -> dict[str, Any]:

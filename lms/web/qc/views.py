@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required, signed_in
 from lms.db import db_session, utcnow
-from lms.domain import assignments as assigning
-from lms.domain.checklist import active_items
+from lms.domain.assignments import assigning
 from lms.domain.errors import N_, DomainError
-from lms.domain.spot_checks import (
+from lms.domain.qc.checklist import active_items
+from lms.domain.qc.spot_checks import (
     ItemOutcome,
     get_spot_check,
     record_spot_check,

@@ -14,9 +14,9 @@ from lms.access import roles_required
 from lms.content.questions import REGISTRY
 from lms.content.quizzes import GRADING, REVIEW
 from lms.db import db_session
-from lms.domain import quiz_editing as editing
+from lms.domain.authoring import quiz_editing as editing
 from lms.domain.errors import Conflict, DomainError, NotFound
-from lms.domain.tiers import tier_names
+from lms.domain.tiers.ladder import tier_names
 from lms.markdown import render_inline
 from lms.models import Course, Question, Quiz, Role
 from lms.web.forms import form_int, translate_error

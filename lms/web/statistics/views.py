@@ -12,8 +12,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session
-from lms.domain.cohort_matrix import neutralise
-from lms.domain.quiz_statistics import (
+from lms.domain.authoring.quiz_statistics import (
     MIN_SAMPLE,
     TOO_EASY,
     TOO_HARD,
@@ -22,6 +21,7 @@ from lms.domain.quiz_statistics import (
     quiz_statistics,
     quizzes_with_attempts,
 )
+from lms.domain.certification.cohort_matrix import neutralise
 from lms.models import Quiz, Role
 
 bp = Blueprint("statistics", __name__)

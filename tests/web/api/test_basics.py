@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import create_app
-from lms.domain.tokens import create_token
+from lms.domain.accounts.tokens import create_token
 from lms.models import LessonCompletion
 from tests.conftest import TEST_PASSWORD, make_config
 from tests.factories import CourseFactory, LessonFactory, UserFactory

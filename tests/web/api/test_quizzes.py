@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
-from lms.domain.content_sync import sync_content
-from lms.domain.tokens import create_token
+from lms.domain.accounts.tokens import create_token
+from lms.domain.curriculum.sync import sync_content
 from tests.factories import UserFactory
 
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, settings
 from lms import create_app
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
-from lms.domain.content_sync import sync_content
-from lms.domain.tokens import create_token
+from lms.domain.accounts.tokens import create_token
+from lms.domain.curriculum.sync import sync_content
 from tests.conftest import _empty_tables, make_config
 from tests.factories import UserFactory, bind
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
-from lms.domain.content_sync import sync_content
+from lms.domain.curriculum.sync import sync_content
 from lms.models import Attempt
 from lms.web.learn.answers import response_from_form
 

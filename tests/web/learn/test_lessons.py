@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.domain.lessons import mark_done
+from lms.domain.learning.lessons import mark_done
 from lms.models import LessonCompletion, User
 from tests.concurrency import run_in_parallel
 from tests.factories import CourseFactory, LessonFactory

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
-from lms.domain.content_sync import sync_content
+from lms.domain.curriculum.sync import sync_content
 from lms.models import Attempt, Quiz
 from tests.factories import UserFactory
 

@@ -1,0 +1,386 @@
+"""Assignments: work someone must complete by a date, given to one agent or many in one transaction.
+
+An open assignment exists at most once per person and work (a partial unique index); bulk inserts use
+`INSERT … ON CONFLICT DO NOTHING`, so parallel bulk runs never duplicate. Completing the work after the
+assignment date closes it: passing the quiz (recorded with the attempt), or reading every lesson of the
+course again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from lms.domain import audit
+from lms.domain.errors import N_, DomainError, NotFound
+from lms.models import (
+    Assignment,
+    Attempt,
+    Certificate,
+    Course,
+    CourseRevision,
+    Lesson,
+    LessonCompletion,
+    Notification,
+    Quiz,
+    Role,
+    User,
+    UserRole,
+    UserStore,
+)
+from lms.models.certification import GO_LIVE
+
+REASON_MAX = 500
+#: Who may hand out work.
+ASSIGNERS = (Role.QC, Role.TRAINER, Role.ADMIN)
+AUDIENCES = ("agent", "cohort", "store", "tier", "live", "older_version")
+
+
+@dataclass
+class AssignResult:
+    """How many people got the work, and how many already had it open."""
+
+    created: list[int]
+    skipped: int
+
+    @property
+    def count(self) -> int:
+        return len(self.created)
+
+
+def _major(version: str | None) -> int:
+    try:
+        return int(str(version).split(".")[0])
+    except ValueError:
+        return 0
+
+
+def _learners(session: Session) -> Select[tuple[int]]:
+    """Active people holding the learner role (a select of user ids to narrow further)."""
+    return (
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.active.is_(True), UserRole.role == Role.LEARNER.value)
+    )
+
+
+def _id(value: str | int | None) -> int:
+    """An id from a form (0, which matches nothing, when it is not a usable one)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) <= 10 and int(text) < 2**31 else 0
+
+
+def audience_ids(
+    session: Session, kind: str, value: str | int | None, *, course: Course | None = None
+) -> list[int]:
+    """The active learners an audience names: one agent, a cohort, a store, a tier, everyone live,
+    or everyone who learned a course on an older major version."""
+    base = _learners(session)
+    if kind == "agent":
+        ids = session.scalars(base.where(User.id == _id(value))).all()
+    elif kind == "cohort":
+        ids = session.scalars(base.where(User.cohort_id == _id(value))).all()
+    elif kind == "store":
+        ids = session.scalars(
+            base.join(UserStore, UserStore.user_id == User.id).where(UserStore.store_id == _id(value))
+        ).all()
+    elif kind in ("live", "tier"):
+        ids = session.scalars(
+            base.join(Certificate, Certificate.user_id == User.id).where(
+                Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
+            )
+        ).all()
+        if kind == "tier":
+            from lms.domain.tiers.ladder import tiers_of
+
+            tiers = tiers_of(session, list(ids))
+            ids = [i for i in ids if tiers.get(i) == value]
+    elif kind == "older_version":
+        if course is None:
+            raise DomainError(N_("Choose the course whose older version they learned."), "work")
+        ids = older_version_learners(session, course)
+    else:
+        raise DomainError(N_("Choose who gets the work."), "audience")
+    return sorted(set(ids))
+
+
+def older_version_learners(session: Session, course: Course, before: dt.datetime | None = None) -> list[int]:
+    """Active learners who completed lessons of the course on an older major version, or were certified
+    for go-live on it (the certificate predates the course's latest major revision)."""
+    major = course.version_major
+    completed = session.execute(
+        _learners(session)
+        .add_columns(LessonCompletion.course_version)
+        .join(LessonCompletion, LessonCompletion.user_id == User.id)
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(Lesson.course_id == course.id)
+    ).all()
+    ids = {user_id for user_id, version in completed if _major(version) < major}
+    revised_at = before or session.scalar(
+        select(func.max(CourseRevision.at)).where(
+            CourseRevision.course_id == course.id, CourseRevision.major.is_(True)
+        )
+    )
+    if revised_at is not None and _gates_go_live(session, course):
+        ids.update(
+            session.scalars(
+                _learners(session)
+                .join(Certificate, Certificate.user_id == User.id)
+                .where(
+                    Certificate.kind == GO_LIVE,
+                    Certificate.revoked_at.is_(None),
+                    Certificate.issued_at < revised_at,
+                )
+            )
+        )
+    return sorted(ids)
+
+
+def _gates_go_live(session: Session, course: Course) -> bool:
+    from lms.domain.curriculum.overview import get_programme
+
+    programme = get_programme(session)
+    go_live = (programme.spec.get("go_live") or {}) if programme else {}
+    return course.slug in (go_live.get("courses") or []) or any(
+        quiz.slug in (go_live.get("quizzes") or []) for quiz in course.quizzes
+    )
+
+
+def assign(
+    session: Session,
+    actor: User | None,
+    user_ids: Iterable[int],
+    *,
+    course: Course | None = None,
+    quiz: Quiz | None = None,
+    due_on: dt.date,
+    reason: str,
+    source: str,
+    now: dt.datetime,
+    spot_check_id: int | None = None,
+    revision_id: int | None = None,
+) -> AssignResult:
+    """Give the work to everyone listed, once: people who have it open already are skipped."""
+    today = now.date()
+    if actor is not None and not actor.has_role(*ASSIGNERS):
+        raise DomainError(N_("Only trainers, QC and administrators assign work."))
+    if (course is None) == (quiz is None):
+        raise DomainError(N_("Choose one course or one quiz."), "work")
+    if due_on < today:
+        raise DomainError(N_("The due date cannot be in the past."), "due_on")
+    if due_on > today + dt.timedelta(days=366):
+        raise DomainError(N_("The due date is more than a year away."), "due_on")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(N_("Give a reason: the learner sees it."), "reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(N_("The reason is too long (at most %(n)s characters)."), "reason", n=REASON_MAX)
+    ids = sorted(set(user_ids))
+    if not ids:
+        raise DomainError(N_("Nobody matches: choose who gets the work."), "audience")
+    rows = [
+        {
+            "user_id": user_id,
+            "course_id": course.id if course else None,
+            "quiz_id": quiz.id if quiz else None,
+            "due_on": due_on,
+            "reason": reason,
+            "source": source,
+            "spot_check_id": spot_check_id,
+            "revision_id": revision_id,
+            "assigned_by_id": actor.id if actor else None,
+            "assigned_at": now,
+        }
+        for user_id in ids
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Assignment).on_conflict_do_nothing().returning(Assignment.id, Assignment.user_id)
+    created = session.execute(statement, rows).all()
+    work = course or quiz
+    assert work is not None
+    for assignment_id, user_id in created:
+        session.add(
+            Notification(
+                user_id=user_id,
+                kind="assigned",
+                assignment_id=assignment_id,
+                params={"title": work.title, "due_on": due_on.isoformat()},
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        "assignment.create",
+        actor=actor,
+        target=work,
+        after={
+            "source": source,
+            "due_on": due_on.isoformat(),
+            "reason": reason,
+            "assigned": len(created),
+            "skipped": len(ids) - len(created),
+        },
+    )
+    return AssignResult([a for a, _u in created], len(ids) - len(created))
+
+
+def open_assignments(session: Session, user: User) -> list[Assignment]:
+    """The learner's open assignments, due soonest first."""
+    return list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.user_id == user.id, Assignment.closed_at.is_(None))
+            .options(selectinload(Assignment.course), selectinload(Assignment.quiz))
+            .order_by(Assignment.due_on, Assignment.id)
+        )
+    )
+
+
+def open_count(session: Session, user_id: int) -> int:
+    """How many open assignments (the nav badge)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .where(Assignment.user_id == user_id, Assignment.closed_at.is_(None))
+        )
+        or 0
+    )
+
+
+def recently_closed(session: Session, user: User, limit: int = 10) -> list[Assignment]:
+    """The learner's latest finished assignments."""
+    return list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.user_id == user.id, Assignment.closed_at.is_not(None))
+            .options(selectinload(Assignment.course), selectinload(Assignment.quiz))
+            .order_by(Assignment.closed_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def team_assignments(
+    session: Session,
+    *,
+    today: dt.date,
+    overdue_only: bool = False,
+    trainer: User | None = None,
+    limit: int = 300,
+) -> list[Assignment]:
+    """Open assignments across the team (overdue first); a trainer may narrow to their cohorts' people."""
+    stmt = (
+        select(Assignment)
+        .join(User, User.id == Assignment.user_id)
+        .where(Assignment.closed_at.is_(None))
+        .options(
+            selectinload(Assignment.course),
+            selectinload(Assignment.quiz),
+            selectinload(Assignment.user),
+            selectinload(Assignment.assigned_by),
+        )
+        .order_by(Assignment.due_on, Assignment.id)
+        .limit(limit)
+    )
+    if overdue_only:
+        stmt = stmt.where(Assignment.due_on < today)
+    if trainer is not None:
+        from lms.models import Cohort
+
+        stmt = stmt.join(Cohort, Cohort.id == User.cohort_id).where(Cohort.trainer_id == trainer.id)
+    return list(session.scalars(stmt))
+
+
+def cancel(session: Session, actor: User, assignment_id: int, now: dt.datetime) -> Assignment:
+    """Withdraw an open assignment (given by mistake)."""
+    if not actor.has_role(*ASSIGNERS):
+        raise DomainError(N_("Only trainers, QC and administrators assign work."))
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(N_("No such assignment."))
+    if assignment.closed_at is None:
+        assignment.closed_at, assignment.closed_how = now, "cancelled"
+        audit.record(session, "assignment.cancel", actor=actor, target=assignment)
+    return assignment
+
+
+def close_for_attempt(session: Session, attempt: Attempt, now: dt.datetime) -> list[Assignment]:
+    """A passed quiz closes the learner's open assignments of that quiz given before it was submitted."""
+    if not attempt.passed:
+        return []
+    submitted = attempt.submitted_at or now
+    closing = session.scalars(
+        select(Assignment).where(
+            Assignment.user_id == attempt.user_id,
+            Assignment.quiz_id == attempt.quiz_id,
+            Assignment.closed_at.is_(None),
+            Assignment.assigned_at <= submitted,
+        )
+    ).all()
+    for assignment in closing:
+        assignment.closed_at, assignment.closed_how = now, "completed"
+        assignment.closed_by_attempt_id = attempt.id
+        audit.record(
+            session,
+            "assignment.complete",
+            actor=attempt.user,
+            target=assignment,
+            after={"attempt": attempt.id},
+        )
+    return list(closing)
+
+
+def open_course_assignment(session: Session, user_id: int, course_id: int) -> Assignment | None:
+    """The learner's open assignment of this course, if any."""
+    return session.scalars(
+        select(Assignment).where(
+            Assignment.user_id == user_id, Assignment.course_id == course_id, Assignment.closed_at.is_(None)
+        )
+    ).first()
+
+
+def close_for_course(session: Session, user: User, course_id: int, now: dt.datetime) -> Assignment | None:
+    """Every active lesson read since the course was assigned closes the assignment."""
+    assignment = open_course_assignment(session, user.id, course_id)
+    if assignment is None:
+        return None
+    lessons = session.scalar(
+        select(func.count()).select_from(Lesson).where(Lesson.course_id == course_id, Lesson.active.is_(True))
+    )
+    read_since = session.scalar(
+        select(func.count())
+        .select_from(LessonCompletion)
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(
+            LessonCompletion.user_id == user.id,
+            Lesson.course_id == course_id,
+            Lesson.active.is_(True),
+            LessonCompletion.done_at >= assignment.assigned_at,
+        )
+    )
+    if not lessons or read_since != lessons:
+        return None
+    assignment.closed_at, assignment.closed_how = now, "completed"
+    audit.record(session, "assignment.complete", actor=user, target=assignment, after={"course": course_id})
+    return assignment
+
+
+def read_since_assigned(user_id: int) -> ColumnElement[bool]:
+    """True for a completion that no open assignment of its course asks to be read again."""
+    return ~(
+        select(Assignment.id)
+        .where(
+            Assignment.user_id == user_id,
+            Assignment.closed_at.is_(None),
+            Assignment.course_id == Lesson.course_id,
+            Assignment.assigned_at > LessonCompletion.done_at,
+        )
+        .exists()
+    )

@@ -1,0 +1,242 @@
+"""The onboarding programme day by day: which working day a learner is on, and what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lms.domain.curriculum.calendar_days import is_working_day
+from lms.domain.curriculum.overview import get_programme
+from lms.models import Attempt, Course, Lesson, LessonCompletion, Quiz, User
+from lms.models.learning import GRADED
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The programme's calendar rules."""
+
+    days: int
+    days_off: tuple[str, ...]
+    holidays: frozenset[dt.date]
+    allow_work_ahead: bool
+    quiz_days: dict[str, int]
+    course_days: dict[str, tuple[int, int]]
+    go_live: dict[str, Any]
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> Schedule:
+        """The schedule stored with the programme."""
+        return cls(
+            days=int(spec.get("days", 15)),
+            days_off=tuple(spec.get("days_off", ("sat", "sun"))),
+            holidays=frozenset(dt.date.fromisoformat(d) for d in spec.get("holidays", [])),
+            allow_work_ahead=bool(spec.get("allow_work_ahead", True)),
+            quiz_days={q["quiz"]: int(q["day"]) for q in spec.get("quizzes", [])},
+            course_days={
+                c["course"]: (int(c["first_day"]), int(c["last_day"])) for c in spec.get("courses", [])
+            },
+            go_live=dict(spec.get("go_live", {})),
+        )
+
+    def day_number(self, start: dt.date, today: dt.date) -> int:
+        """Which working day `today` is, counting the start date as day 1 (0 before the start)."""
+        if today < start:
+            return 0
+        count, current = 0, start
+        while current <= today:
+            if is_working_day(current, self.days_off, self.holidays):
+                count += 1
+            current += dt.timedelta(days=1)
+        return count
+
+    def date_of_day(self, start: dt.date, day: int) -> dt.date:
+        """The calendar date of working day `day` for a cohort starting on `start`."""
+        current, count = start, 0
+        while True:
+            if is_working_day(current, self.days_off, self.holidays):
+                count += 1
+                if count == day:
+                    return current
+            current += dt.timedelta(days=1)
+
+
+@dataclass
+class DueItem:
+    """A lesson or quiz of the programme with its day and state for one learner."""
+
+    kind: str  # "lesson" | "quiz"
+    day: int
+    title: str
+    url_args: dict[str, str]
+    done: bool
+    overdue: bool = False
+    failed: bool = False
+
+
+@dataclass
+class CourseProgressRow:
+    """Lessons done in one course."""
+
+    course: Course
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class TodayView:
+    """What a learner sees on their Today page."""
+
+    day: int
+    days: int
+    started: bool
+    finished: bool
+    today: list[DueItem] = field(default_factory=list)
+    overdue: list[DueItem] = field(default_factory=list)
+    courses: list[CourseProgressRow] = field(default_factory=list)
+    done_items: int = 0
+    total_items: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_items / self.total_items) if self.total_items else 0
+
+
+def load_schedule(session: Session) -> Schedule | None:
+    """The loaded programme's schedule, or None before `lms content sync`."""
+    programme = get_programme(session)
+    return Schedule.from_spec(programme.spec) if programme else None
+
+
+def passed_quiz_ids(session: Session, user: User) -> tuple[set[int], set[int]]:
+    """(quizzes passed, quizzes attempted and graded without a pass), by the graded attempts."""
+    passed: set[int] = set()
+    tried: set[int] = set()
+    for quiz_id, ok in session.execute(
+        select(Attempt.quiz_id, Attempt.passed).where(Attempt.user_id == user.id, Attempt.status == GRADED)
+    ):
+        (passed if ok else tried).add(quiz_id)
+    return passed, tried - passed
+
+
+def today_view(session: Session, user: User, today: dt.date) -> TodayView | None:
+    """The learner's programme for `today`: day N, what is due today, what is overdue, progress."""
+    schedule = load_schedule(session)
+    if schedule is None:
+        return None
+    start = user.cohort.start_date if user.cohort else (user.hired_on or today)
+    day = schedule.day_number(start, today)
+    courses = list(
+        session.scalars(
+            select(Course)
+            .where(Course.published.is_(True), Course.slug.in_(list(schedule.course_days)))
+            .options(selectinload(Course.lessons).defer(Lesson.body))
+        )
+    )
+    courses.sort(key=lambda c: schedule.course_days[c.slug])
+    quizzes = {
+        q.slug: q
+        for q in session.scalars(
+            select(Quiz).where(Quiz.published.is_(True), Quiz.slug.in_(list(schedule.quiz_days)))
+        )
+    }
+    done = set(session.scalars(select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user.id)))
+    passed, failed = passed_quiz_ids(session, user)
+    view = TodayView(
+        day=min(day, schedule.days), days=schedule.days, started=day > 0, finished=day > schedule.days
+    )
+    items: list[DueItem] = []
+    for course in courses:
+        lessons = [lesson for lesson in course.lessons if lesson.active]
+        view.courses.append(CourseProgressRow(course, sum(1 for x in lessons if x.id in done), len(lessons)))
+        for lesson in lessons:
+            items.append(
+                DueItem(
+                    "lesson",
+                    lesson.day or schedule.course_days[course.slug][0],
+                    lesson.title,
+                    {"slug": course.slug, "lesson": lesson.slug},
+                    lesson.id in done,
+                )
+            )
+    for slug, quiz_day in schedule.quiz_days.items():
+        quiz = quizzes.get(slug)
+        if quiz is not None:
+            items.append(
+                DueItem(
+                    "quiz", quiz_day, quiz.title, {"slug": slug}, quiz.id in passed, failed=quiz.id in failed
+                )
+            )
+    for item in sorted(items, key=lambda i: (i.day, i.kind != "lesson")):
+        if item.day == day:
+            view.today.append(item)
+        elif item.day < day and not item.done:
+            item.overdue = True
+            view.overdue.append(item)
+    view.total_items = len(items)
+    view.done_items = sum(1 for i in items if i.done)
+    return view
+
+
+def may_open_day(
+    schedule: Schedule | None, start: dt.date | None, lesson_day: int | None, today: dt.date
+) -> bool:
+    """Whether a learner may open content of `lesson_day` today (work ahead only when allowed)."""
+    if schedule is None or schedule.allow_work_ahead or lesson_day is None or start is None:
+        return True
+    return lesson_day <= schedule.day_number(start, today)
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def calendar_for(schedule: Schedule, start: dt.date, session: Session) -> str:
+    """An iCalendar (RFC 5545) file with one all-day event per programme day listing its lessons and quizzes."""
+    titles: dict[int, list[str]] = {}
+    for course in session.scalars(
+        select(Course)
+        .where(Course.published.is_(True))
+        .options(selectinload(Course.lessons).defer(Lesson.body))
+    ):
+        if course.slug not in schedule.course_days:
+            continue
+        for lesson in course.lessons:
+            if lesson.active:
+                titles.setdefault(lesson.day or schedule.course_days[course.slug][0], []).append(lesson.title)
+    quiz_titles = dict(
+        session.execute(select(Quiz.slug, Quiz.title).where(Quiz.slug.in_(list(schedule.quiz_days))))
+        .tuples()
+        .all()
+    )
+    for slug, day in schedule.quiz_days.items():
+        if slug in quiz_titles:
+            titles.setdefault(day, []).append(f"Quiz: {quiz_titles[slug]}")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Service Academy//Onboarding//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    for day in range(1, schedule.days + 1):
+        date = schedule.date_of_day(start, day)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:onboarding-{start.isoformat()}-day-{day}@service-academy",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{date.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(date + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{_ics_text(f'Onboarding day {day} of {schedule.days}')}",
+            f"DESCRIPTION:{_ics_text(chr(10).join(titles.get(day, [])))}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"

@@ -1,0 +1,405 @@
+"""Taking quizzes: starting attempts, saving answers on the server's clock, submitting, grading.
+
+The server owns the clock and the answer keys. Every rule that could be raced (double submits,
+parallel starts, max attempts) is held by a row lock on PostgreSQL (SQLite has one writer) and by
+unique constraints underneath.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from lms.content.questions import ResponseError, get_type
+from lms.domain import audit
+from lms.domain.errors import N_, Conflict, DomainError, NotFound
+from lms.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
+from lms.models.learning import GRADED, IN_PROGRESS, SUBMITTED
+
+#: Answers may arrive this long after the deadline (network latency), then they are refused.
+GRACE = dt.timedelta(seconds=5)
+
+
+class ResponseInvalid(DomainError):
+    """A saved answer does not fit its question (422 in the API)."""
+
+
+@dataclass
+class QuizStatus:
+    """Where a learner stands with a quiz."""
+
+    quiz: Quiz
+    attempts: list[Attempt]
+    open_attempt: Attempt | None
+    attempts_left: int | None
+    next_start_at: dt.datetime | None
+    grade_percent: float | None
+    passed: bool
+    can_start: bool
+    reason: str | None = None
+    reason_params: dict[str, Any] = field(default_factory=dict)
+
+
+def visible_quiz(session: Session, slug: str) -> Quiz:
+    """A published quiz, or NotFound."""
+    quiz = session.scalars(select(Quiz).where(Quiz.slug == slug, Quiz.published.is_(True))).one_or_none()
+    if quiz is None:
+        raise NotFound(N_("No such quiz."))
+    return quiz
+
+
+def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:
+    """The quiz grade by its grading method over graded attempts (percent), or None."""
+    graded = [
+        a for a in sorted(attempts, key=lambda a: a.number) if a.status == GRADED and a.percent is not None
+    ]
+    if not graded:
+        return None
+    percents = [float(a.percent) for a in graded if a.percent is not None]
+    method = quiz.grading
+    if method == "last":
+        return percents[-1]
+    if method == "first":
+        return percents[0]
+    if method == "mean":
+        return round(sum(percents) / len(percents), 2)
+    return max(percents)
+
+
+def user_attempts(session: Session, user: User, quiz: Quiz) -> list[Attempt]:
+    """The user's attempts at the quiz, oldest first."""
+    return list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def quiz_status(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> QuizStatus:
+    """Attempts, attempts left, cooldown, grade and whether a new attempt may start now."""
+    attempts = user_attempts(session, user, quiz)
+    open_attempt = next((a for a in attempts if a.status == IN_PROGRESS), None)
+    left = None if quiz.max_attempts == 0 else max(0, quiz.max_attempts - len(attempts))
+    finished = [a for a in attempts if a.submitted_at is not None]
+    next_start = None
+    if finished and quiz.cooldown_minutes:
+        last = max(a.submitted_at for a in finished if a.submitted_at is not None)
+        candidate = last + dt.timedelta(minutes=quiz.cooldown_minutes)
+        next_start = candidate if candidate > now else None
+    grade = quiz_grade(quiz, attempts)
+    passed = grade is not None and grade >= quiz.pass_percent
+    reason: str | None = None
+    params: dict[str, Any] = {}
+    if open_attempt is not None:
+        can_start = False
+    elif left == 0:
+        can_start, reason = False, N_("You have used all %(n)s attempts.")
+        params = {"n": quiz.max_attempts}
+    elif next_start is not None:
+        can_start, reason = False, N_("You can start another attempt at %(time)s (UTC).")
+        params = {"time": next_start.strftime("%Y-%m-%d %H:%M")}
+    else:
+        can_start = True
+    return QuizStatus(
+        quiz, attempts, open_attempt, left, next_start, grade, passed, can_start, reason, params
+    )
+
+
+def _lock_user(session: Session, user_id: int) -> None:
+    """Serialise one learner's attempt changes (row lock on PostgreSQL; SQLite has one writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The questions of a new attempt: all in file order, or random draws from tagged pools."""
+    active = [q for q in quiz.questions if q.active and q.current_version is not None]
+    if not quiz.draw:
+        return active
+    chosen: list[Question] = []
+    taken: set[int] = set()
+    for pool in quiz.draw:
+        tags = set(pool.get("tags", []))
+        candidates = [
+            q
+            for q in active
+            if q.id not in taken and q.current_version is not None and tags <= set(q.current_version.tags)
+        ]
+        count = int(pool.get("count", 0))
+        if len(candidates) < count:
+            raise DomainError(N_("The quiz's question pools are too small; tell your trainer."))
+        picked = rng.sample(candidates, count)
+        chosen.extend(picked)
+        taken.update(q.id for q in picked)
+    return chosen
+
+
+def start_attempt(
+    session: Session, user: User, quiz: Quiz, now: dt.datetime, seed: int | None = None
+) -> Attempt:
+    """Start an attempt, or return the one already in progress; refuses past the limits."""
+    _lock_user(session, user.id)
+    close_if_overdue(session, user, quiz, now)
+    status = quiz_status(session, user, quiz, now)
+    if status.open_attempt is not None:
+        return status.open_attempt
+    if not status.can_start:
+        raise Conflict(status.reason or N_("You cannot start this quiz now."), **status.reason_params)
+    quiz = session.scalars(
+        select(Quiz)
+        .where(Quiz.id == quiz.id)
+        .options(selectinload(Quiz.questions).selectinload(Question.current_version))
+    ).one()
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    rng = random.Random(seed)
+    questions = draw_questions(quiz, rng)
+    if not questions:
+        raise DomainError(N_("This quiz has no questions yet."))
+    attempt = Attempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        number=len(status.attempts) + 1,
+        status=IN_PROGRESS,
+        started_at=now,
+        deadline=now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+        seed=seed,
+    )
+    for position, question in enumerate(questions):
+        version = question.current_version
+        assert version is not None
+        qtype = get_type(version.type)
+        display = qtype.public(version.body, rng if quiz.shuffle else None)
+        attempt.items.append(
+            AttemptItem(
+                position=position,
+                question_key=question.key,
+                question_version_id=version.id,
+                display=display,
+                max_score=version.points,
+            )
+        )
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        # A parallel start won the race; resume that one.
+        existing = session.scalars(
+            select(Attempt).where(
+                Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.status == IN_PROGRESS
+            )
+        ).one_or_none()
+        if existing is None:
+            raise Conflict(N_("Another attempt was started at the same moment; reload the page.")) from None
+        return existing
+    audit.record(
+        session,
+        "attempt.start",
+        actor=user,
+        target=attempt,
+        after={"quiz": quiz.slug, "number": attempt.number},
+    )
+    return attempt
+
+
+def get_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
+    """One of the user's own attempts (anyone else's is NotFound, not Forbidden)."""
+    attempt = session.scalars(
+        select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+        .options(selectinload(Attempt.items), selectinload(Attempt.quiz))
+    ).one_or_none()
+    if attempt is None:
+        raise NotFound(N_("No such attempt."))
+    return attempt
+
+
+def is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
+    """Whether the attempt's time is up (grace included)."""
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+def close_if_overdue(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> None:
+    """Submit the user's attempt at this quiz if its time ran out (closed lazily on access)."""
+    open_attempt = session.scalars(
+        select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.status == IN_PROGRESS
+        )
+    ).one_or_none()
+    if open_attempt is not None and is_overdue(open_attempt, now):
+        submit_attempt(session, open_attempt, now, closed_by="deadline")
+
+
+def item_by_key(attempt: Attempt, question_key: str) -> AttemptItem:
+    """The attempt's item for a question id from the quiz file."""
+    for item in attempt.items:
+        if item.question_key == question_key:
+            return item
+    raise NotFound(N_("This question is not part of the attempt."))
+
+
+def serve_item(item: AttemptItem, now: dt.datetime) -> None:
+    """Note when the learner first saw the question (reply questions are timed from here)."""
+    if item.served_at is None:
+        item.served_at = now
+
+
+def save_response(
+    session: Session, attempt: Attempt, question_key: str, response: Any, now: dt.datetime
+) -> AttemptItem:
+    """Save one answer into an attempt in progress, checked against its question's shape."""
+    _lock_user(session, attempt.user_id)
+    _reread_status(session, attempt)
+    if attempt.status != IN_PROGRESS:
+        raise Conflict(N_("This attempt has been submitted; answers can no longer change."))
+    if is_overdue(attempt, now):
+        submit_attempt(session, attempt, now, closed_by="deadline")
+        raise Conflict(
+            N_("Time is up: the attempt was submitted with the answers saved before the deadline.")
+        )
+    item = item_by_key(attempt, question_key)
+    version = item.version
+    try:
+        get_type(version.type).check_response(version.body, response)
+    except ResponseError as err:
+        raise ResponseInvalid(err.message, err.field) from None
+    item.response = response
+    item.saved_at = now
+    if item.served_at is None:
+        item.served_at = now
+    if version.type == "reply":
+        item.elapsed_seconds = max(0.0, (now - item.served_at).total_seconds())
+    return item
+
+
+def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None:
+    """A pass may complete the go-live requirements, a tier, and assignments of this quiz."""
+    if attempt.passed:
+        from lms.domain.assignments.assigning import close_for_attempt
+        from lms.domain.certification.golive import maybe_issue_go_live
+        from lms.domain.tiers.ladder import maybe_promote
+
+        session.flush()
+        close_for_attempt(session, attempt, now)
+        maybe_issue_go_live(session, attempt.user, now)
+        if any(g.startswith("tier:") for g in attempt.quiz.gates):
+            maybe_promote(session, attempt.user, now)
+
+
+def _reread_status(session: Session, attempt: Attempt) -> None:
+    """Read the attempt's status as committed (after our lock), keeping unsaved answers."""
+    session.flush()
+    session.refresh(attempt, ["status", "submitted_at", "score", "max_score", "percent", "passed"])
+
+
+def _grade_item(item: AttemptItem) -> None:
+    version: QuestionVersion = item.version
+    qtype = get_type(version.type)
+    if item.response is None:
+        item.score, item.feedback, item.needs_review = 0.0, [], False  # nothing to review
+        return
+    result = qtype.grade(version.body, version.points, item.response, elapsed_seconds=item.elapsed_seconds)
+    item.score = max(0.0, float(result.score))
+    item.max_score = float(result.max)
+    item.feedback = list(result.feedback)
+    item.needs_review = bool(result.needs_review)
+
+
+def _total(attempt: Attempt, now: dt.datetime) -> None:
+    score = sum(float(i.score or 0) for i in attempt.items)
+    maximum = sum(float(i.max_score or 0) for i in attempt.items)
+    attempt.score = round(score, 4)
+    attempt.max_score = round(maximum, 4)
+    attempt.percent = round(100 * score / maximum, 2) if maximum else 0.0
+    if any(i.needs_review for i in attempt.items):
+        attempt.status, attempt.passed = SUBMITTED, None
+    else:
+        attempt.status = GRADED
+        attempt.graded_at = now
+        attempt.passed = attempt.percent >= attempt.quiz.pass_percent
+
+
+def submit_attempt(
+    session: Session, attempt: Attempt, now: dt.datetime, *, closed_by: str = "learner"
+) -> Attempt:
+    """Submit and grade the attempt; submitting again returns the same result (idempotent)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
+    _reread_status(session, attempt)
+    if attempt.status != IN_PROGRESS:
+        return attempt
+    attempt.submitted_at = min(now, attempt.deadline + GRACE) if attempt.deadline else now
+    for item in attempt.items:
+        _grade_item(item)
+    _total(attempt, now)
+    _after_grading(session, attempt, now)
+    audit.record(
+        session,
+        "attempt.grade",
+        actor=attempt.user,
+        target=attempt,
+        after={
+            "quiz": attempt.quiz.slug,
+            "score": attempt.score,
+            "max": attempt.max_score,
+            "percent": attempt.percent,
+            "passed": attempt.passed,
+            "status": attempt.status,
+            "closed_by": closed_by,
+        },
+    )
+    return attempt
+
+
+def grade_manually(
+    session: Session, item: AttemptItem, score: float, comment: str, grader: User, now: dt.datetime
+) -> Attempt:
+    """A trainer grades an essay or reply; the attempt's total and pass follow."""
+    if score < 0 or score > item.max_score:
+        raise DomainError(N_("The score must be between 0 and %(max)s."), "score", max=item.max_score)
+    attempt = item.attempt
+    if attempt.status == IN_PROGRESS:
+        raise Conflict(N_("The attempt has not been submitted yet."))
+    before = {"score": item.score, "needs_review": item.needs_review}
+    item.score, item.needs_review = float(score), False
+    item.grader_id, item.grader_comment, item.graded_at = grader.id, comment.strip() or None, now
+    _total(attempt, now)
+    _after_grading(session, attempt, now)
+    audit.record(
+        session,
+        "attempt.grade_manual",
+        actor=grader,
+        target=attempt,
+        before=before,
+        after={
+            "item": item.question_key,
+            "score": score,
+            "percent": attempt.percent,
+            "passed": attempt.passed,
+        },
+    )
+    return attempt
+
+
+def close_overdue_attempts(session: Session, now: dt.datetime) -> int:
+    """Submit every attempt whose deadline has passed (run by `lms jobs run`)."""
+    overdue = session.scalars(
+        select(Attempt).where(
+            Attempt.status == IN_PROGRESS, Attempt.deadline.is_not(None), Attempt.deadline < now - GRACE
+        )
+    ).all()
+    for attempt in overdue:
+        submit_attempt(session, attempt, now, closed_by="deadline")
+    return len(overdue)
+
+
+def attempts_count(session: Session, quiz: Quiz) -> int:
+    """How many attempts the quiz has had (all learners)."""
+    return session.scalar(select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz.id)) or 0

@@ -1,0 +1,134 @@
+"""Reading lessons: what a learner may see, progress through a course, marking lessons done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from lms.db import utcnow
+from lms.domain.errors import N_, NotFound
+from lms.models import Course, Lesson, LessonCompletion, User
+
+
+@dataclass
+class LessonStatus:
+    """A lesson and whether this learner has done it."""
+
+    lesson: Lesson
+    done: bool
+
+
+@dataclass
+class CourseProgress:
+    """A learner's way through one course."""
+
+    course: Course
+    lessons: list[LessonStatus]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.lessons if s.done)
+
+    @property
+    def percent(self) -> int:
+        """Share of lessons done, 0–100."""
+        return round(100 * self.done_count / len(self.lessons)) if self.lessons else 0
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.lessons) and self.done_count == len(self.lessons)
+
+
+def visible_course(session: Session, slug: str) -> Course:
+    """A published course with its lessons, or NotFound (drafts do not exist for learners)."""
+    course = session.scalars(
+        select(Course)
+        .where(Course.slug == slug, Course.published.is_(True))
+        .options(selectinload(Course.lessons).defer(Lesson.body))
+    ).one_or_none()
+    if course is None:
+        raise NotFound(N_("No such course."))
+    return course
+
+
+def visible_lesson(session: Session, course_slug: str, lesson_slug: str) -> Lesson:
+    """An active lesson of a published course, or NotFound."""
+    lesson = session.scalars(
+        select(Lesson)
+        .join(Course)
+        .where(
+            Course.slug == course_slug,
+            Course.published.is_(True),
+            Lesson.slug == lesson_slug,
+            Lesson.active.is_(True),
+        )
+    ).one_or_none()
+    if lesson is None:
+        raise NotFound(N_("No such lesson."))
+    return lesson
+
+
+def done_lesson_ids(session: Session, user: User, lesson_ids: list[int]) -> set[int]:
+    """Which of these lessons the user has marked done (one query); a lesson read before an open
+    assignment of its course was given counts as not done, so the refresher asks for it again."""
+    if not lesson_ids:
+        return set()
+    from lms.domain.assignments.assigning import read_since_assigned
+
+    return set(
+        session.scalars(
+            select(LessonCompletion.lesson_id)
+            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+            .where(
+                LessonCompletion.user_id == user.id,
+                LessonCompletion.lesson_id.in_(lesson_ids),
+                read_since_assigned(user.id),
+            )
+        )
+    )
+
+
+def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
+    """Each active lesson of the course with its done flag."""
+    lessons = [lesson for lesson in course.lessons if lesson.active]
+    done = done_lesson_ids(session, user, [lesson.id for lesson in lessons])
+    return CourseProgress(course, [LessonStatus(lesson, lesson.id in done) for lesson in lessons])
+
+
+def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
+    """Record the lesson as done (with the course version); doing it again changes nothing, unless an
+    open assignment of the course came after the first reading: then it is read again, and may close it."""
+    from lms.domain.assignments.assigning import close_for_course, open_course_assignment
+
+    existing = session.scalars(
+        select(LessonCompletion).where(
+            LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
+        )
+    ).one_or_none()
+    if existing is not None:
+        assignment = open_course_assignment(session, user.id, lesson.course_id)
+        if assignment is not None and existing.done_at < assignment.assigned_at:
+            now = utcnow()
+            existing.done_at, existing.course_version = now, lesson.course.version
+            session.flush()
+            close_for_course(session, user, lesson.course_id, now)
+        return existing
+    completion = LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version=lesson.course.version)
+    try:
+        with session.begin_nested():
+            session.add(completion)
+    except IntegrityError:
+        # A parallel request (a double click) recorded it first.
+        return session.scalars(
+            select(LessonCompletion).where(
+                LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
+            )
+        ).one()
+    from lms.domain.certification.golive import maybe_issue_go_live
+
+    maybe_issue_go_live(session, user, completion.done_at or utcnow())
+    close_for_course(session, user, lesson.course_id, completion.done_at or utcnow())
+    return completion

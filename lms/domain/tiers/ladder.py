@@ -1,0 +1,258 @@
+"""The tier ladder: what the next tier needs, promotion when it is all met (once), demotion by an admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.domain import audit
+from lms.domain.certification.golive import certificate_of
+from lms.domain.curriculum.overview import get_programme
+from lms.domain.errors import N_, DomainError
+from lms.domain.kpi.scores import kpi_average
+from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
+from lms.models import Attempt, Quiz, Role, TierAward, User
+from lms.models.learning import GRADED
+
+
+@dataclass
+class TierRequirement:
+    """One requirement of the next tier, with the current value and the target."""
+
+    key: str  # days_live | exam | kpi | spot_checks
+    label: str
+    current: float | None
+    target: float
+    met: bool
+    detail: str
+    params: dict[str, Any]
+
+    @property
+    def percent(self) -> int:
+        """How far along, for a progress bar."""
+        if self.current is None or not self.target:
+            return 100 if self.met else 0
+        return max(0, min(100, round(100 * self.current / self.target)))
+
+
+def _n(value: float | int | None) -> float | int | None:
+    """A number as people write it: 80 not 80.0, 95.3 not 95.30."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 1)
+
+
+def _tiers(session: Session) -> list[dict[str, Any]]:
+    programme = get_programme(session)
+    return list(programme.spec.get("tiers", [])) if programme else []
+
+
+def tier_names(session: Session) -> dict[str, dict[str, str]]:
+    """Each tier's English and Chinese name, by slug."""
+    return {t["slug"]: {"en": t["name"], "zh": t.get("name_zh") or t["name"]} for t in _tiers(session)}
+
+
+def current_tier(session: Session, user: User) -> str | None:
+    """The agent's tier: the latest award, the first tier once live, None before go-live."""
+    latest = session.scalars(
+        select(TierAward).where(TierAward.user_id == user.id).order_by(TierAward.sequence.desc()).limit(1)
+    ).first()
+    if latest is not None:
+        return latest.tier
+    cert = certificate_of(session, user)
+    tiers = _tiers(session)
+    return tiers[0]["slug"] if cert is not None and cert.valid and tiers else None
+
+
+def next_tier_requirements(
+    session: Session, user: User, today: dt.date
+) -> tuple[dict[str, Any] | None, list[TierRequirement]]:
+    """The next tier and each of its requirements for this agent (met or not, current value, target)."""
+    tier = current_tier(session, user)
+    tiers = _tiers(session)
+    slugs = [t["slug"] for t in tiers]
+    if tier is None or tier not in slugs or slugs.index(tier) + 1 >= len(tiers):
+        return None, []
+    nxt = tiers[slugs.index(tier) + 1]
+    reqs: list[TierRequirement] = []
+    cert = certificate_of(session, user)
+    days = (today - cert.issued_at.date()).days if cert is not None else 0
+    reqs.append(
+        TierRequirement(
+            "days_live",
+            N_("Days live"),
+            days,
+            nxt["days_live"],
+            days >= nxt["days_live"],
+            N_("%(current)s of %(target)s days"),
+            {"current": days, "target": _n(nxt["days_live"])},
+        )
+    )
+    best = None
+    if nxt.get("exam"):
+        best = session.scalar(
+            select(func.max(Attempt.percent))
+            .join(Quiz)
+            .where(Attempt.user_id == user.id, Quiz.slug == nxt["exam"], Attempt.status == GRADED)
+        )
+        target = nxt["exam_pass_percent"]
+        reqs.append(
+            TierRequirement(
+                "exam",
+                N_("Tier exam"),
+                best,
+                target,
+                best is not None and best >= target,
+                N_("best %(current)s %% of %(target)s %% needed")
+                if best is not None
+                else N_("not taken yet"),
+                {"current": _n(best or 0), "target": _n(target)},
+            )
+        )
+    if nxt.get("kpi_months"):
+        average, months = kpi_average(session, user, int(nxt["kpi_months"]))
+        reqs.append(
+            TierRequirement(
+                "kpi",
+                N_("KPI average"),
+                average,
+                nxt["kpi_min"],
+                average is not None and average >= nxt["kpi_min"],
+                N_("KPI %(current)s / %(target)s needed, last %(months)s months")
+                if average is not None
+                else N_("%(have)s of the %(months)s months needed have KPI data"),
+                {
+                    "current": _n(average),
+                    "target": _n(nxt["kpi_min"]),
+                    "months": nxt["kpi_months"],
+                    "have": len(months),
+                },
+            )
+        )
+    if nxt.get("spot_check_min"):
+        average_qc, checks = spot_check_average(session, user, today)
+        reqs.append(
+            TierRequirement(
+                "spot_checks",
+                N_("QC spot-check average"),
+                average_qc,
+                nxt["spot_check_min"],
+                average_qc is not None and average_qc >= nxt["spot_check_min"],
+                N_("%(current)s / %(target)s needed, %(count)s checks in the last %(days)s days")
+                if average_qc is not None
+                else N_("no spot checks in the last %(days)s days"),
+                {
+                    "current": _n(average_qc),
+                    "target": _n(nxt["spot_check_min"]),
+                    "count": checks,
+                    "days": AVERAGE_DAYS,
+                },
+            )
+        )
+    return nxt, reqs
+
+
+def maybe_promote(session: Session, user: User, now: dt.datetime) -> TierAward | None:
+    """Promote one tier when every requirement of the next tier is met — exactly once, even when events race."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    nxt, reqs = next_tier_requirements(session, user, now.date())
+    if nxt is None or not reqs or not all(r.met for r in reqs):
+        return None
+    sequence = (
+        session.scalar(select(func.max(TierAward.sequence)).where(TierAward.user_id == user.id)) or 0
+    ) + 1
+    award = TierAward(
+        user_id=user.id,
+        sequence=sequence,
+        tier=nxt["slug"],
+        kind="promotion",
+        awarded_at=now,
+        evidence={r.key: {"current": r.current, "target": r.target} for r in reqs},
+    )
+    try:
+        with session.begin_nested():
+            session.add(award)
+    except IntegrityError:
+        return None  # a parallel event took this step
+    audit.record(
+        session,
+        "tier.promote",
+        actor=user,
+        target=user,
+        after={"tier": nxt["slug"], "evidence": award.evidence},
+    )
+    return award
+
+
+def demote(session: Session, admin: User, user: User, reason: str, now: dt.datetime) -> TierAward:
+    """An admin moves an agent down one tier, with a reason."""
+    if not admin.has_role(Role.ADMIN):
+        raise DomainError(N_("Only administrators demote agents."))
+    if not reason.strip():
+        raise DomainError(N_("Give a reason for the demotion."), "reason")
+    tier = current_tier(session, user)
+    slugs = [t["slug"] for t in _tiers(session)]
+    if tier is None or tier not in slugs or slugs.index(tier) == 0:
+        raise DomainError(N_("The agent is already at the first tier."))
+    sequence = (
+        session.scalar(select(func.max(TierAward.sequence)).where(TierAward.user_id == user.id)) or 0
+    ) + 1
+    award = TierAward(
+        user_id=user.id,
+        sequence=sequence,
+        tier=slugs[slugs.index(tier) - 1],
+        kind="demotion",
+        awarded_at=now,
+        reason=reason.strip()[:500],
+        actor_id=admin.id,
+    )
+    session.add(award)
+    session.flush()
+    audit.record(
+        session,
+        "tier.demote",
+        actor=admin,
+        target=user,
+        before={"tier": tier},
+        after={"tier": award.tier, "reason": award.reason},
+    )
+    return award
+
+
+def tiers_of(session: Session, user_ids: list[int]) -> dict[int, str]:
+    """Each live agent's tier in two queries (for badges and leaderboards)."""
+    if not user_ids:
+        return {}
+    from lms.models import Certificate
+
+    tiers = _tiers(session)
+    first = tiers[0]["slug"] if tiers else None
+    result: dict[int, str] = {}
+    if first:
+        for user_id in session.scalars(
+            select(Certificate.user_id).where(
+                Certificate.user_id.in_(user_ids),
+                Certificate.kind == "go-live",
+                Certificate.revoked_at.is_(None),
+            )
+        ):
+            result[user_id] = first
+    latest = (
+        select(TierAward.user_id, func.max(TierAward.sequence).label("seq"))
+        .where(TierAward.user_id.in_(user_ids))
+        .group_by(TierAward.user_id)
+        .subquery()
+    )
+    for user_id, tier in session.execute(
+        select(TierAward.user_id, TierAward.tier).join(
+            latest, (latest.c.user_id == TierAward.user_id) & (latest.c.seq == TierAward.sequence)
+        )
+    ):
+        result[user_id] = tier
+    return result

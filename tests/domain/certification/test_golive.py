@@ -1,0 +1,186 @@
+"""The programme calendar, the go-live gate and the certificate issued exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.config import PROJECT_ROOT
+from lms.content.loader import check
+from lms.domain.certification import golive
+from lms.domain.curriculum.programme import Schedule, load_schedule, today_view
+from lms.domain.curriculum.sync import sync_content
+from lms.domain.errors import DomainError
+from lms.models import Attempt, AuditEvent, Certificate, Course, Lesson, LessonCompletion, Quiz, User
+from tests.concurrency import run_in_parallel
+from tests.factories import CohortFactory, UserFactory
+
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def programme(db: Session) -> Schedule:
+    tree, problems = check(PROJECT_ROOT)
+    assert problems == []
+    sync_content(db, tree)
+    db.commit()
+    schedule = load_schedule(db)
+    assert schedule is not None
+    return schedule
+
+
+def test_working_days_skip_weekends_and_holidays() -> None:
+    schedule = Schedule(
+        days=15,
+        days_off=("sat", "sun"),
+        holidays=frozenset({dt.date(2026, 12, 31)}),
+        allow_work_ahead=True,
+        quiz_days={},
+        course_days={},
+        go_live={},
+    )
+    monday = dt.date(2026, 11, 23)
+    assert schedule.day_number(monday, monday) == 1
+    assert schedule.day_number(monday, dt.date(2026, 11, 27)) == 5
+    assert schedule.day_number(monday, dt.date(2026, 11, 29)) == 5  # Sunday: still day 5
+    assert schedule.day_number(monday, dt.date(2026, 11, 30)) == 6
+    assert schedule.day_number(monday, dt.date(2026, 11, 20)) == 0  # before the start
+    assert schedule.date_of_day(dt.date(2026, 12, 28), 4) == dt.date(2027, 1, 1)  # 31 Dec skipped
+
+
+def test_today_shows_day_n_plus_one_for_a_cohort_started_n_working_days_ago(
+    db: Session, programme: Schedule
+) -> None:
+    today = dt.date(2026, 11, 24)  # a Tuesday
+    cohort = CohortFactory(start_date=dt.date(2026, 11, 17))  # five working days earlier
+    user = UserFactory(cohort_id=cohort.id)
+    db.commit()
+    view = today_view(db, user, today)
+    assert view is not None and view.day == 6 and view.days == 15
+    assert {i.title for i in view.today} >= {
+        "The four order states and their timeouts",
+        "Platform rules check: orders, reviews and disputes",
+    }
+    assert (
+        all(i.overdue for i in view.overdue) and len(view.overdue) == 12
+    )  # 10 lessons + 2 warehouse quizzes
+    assert view.percent == 0
+
+
+def _complete_everything(db: Session, user: User, *, signoff: bool) -> None:
+    for lesson in db.scalars(select(Lesson).where(Lesson.active.is_(True))):
+        db.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version="1.0"))
+    schedule = load_schedule(db)
+    for slug in schedule.go_live["quizzes"]:
+        quiz = db.scalars(select(Quiz).where(Quiz.slug == slug)).one()
+        db.add(
+            Attempt(
+                user_id=user.id,
+                quiz_id=quiz.id,
+                number=1,
+                status="graded",
+                started_at=NOW,
+                passed=True,
+                percent=100.0,
+                score=1,
+                max_score=1,
+                submitted_at=NOW,
+                graded_at=NOW,
+            )
+        )
+    db.commit()
+    if signoff:
+        trainer = UserFactory(roles=["trainer"])
+        db.flush()
+        golive.sign_off(db, trainer, user, "Ready: calm and exact in every mock chat.", NOW)
+        db.commit()
+
+
+def test_checklist_says_what_is_missing_and_the_signoff_issues_the_certificate(
+    db: Session, programme: Schedule
+) -> None:
+    user = UserFactory()
+    db.commit()
+    requirements = golive.go_live_requirements(db, user)
+    assert len(requirements) == 6 + 6 + 1 and not any(r.met for r in requirements)
+    _complete_everything(db, user, signoff=False)
+    assert golive.maybe_issue_go_live(db, user, NOW) is None  # the trainer has not signed off
+    unmet = [r.key for r in golive.go_live_requirements(db, user) if not r.met]
+    assert unmet == ["trainer"]
+    trainer = UserFactory(roles=["trainer"])
+    db.flush()
+    golive.sign_off(db, trainer, user, "ok", NOW)
+    db.commit()
+    cert = golive.certificate_of(db, user)
+    assert cert is not None and cert.valid and len(cert.code) >= 16
+    assert golive.is_live(db, user)
+    assert "certificate.issue" in db.scalars(select(AuditEvent.action)).all()
+
+
+def test_revocation_needs_an_admin_and_a_reason(db: Session, programme: Schedule) -> None:
+    user = UserFactory()
+    db.commit()
+    _complete_everything(db, user, signoff=True)
+    cert = golive.certificate_of(db, user)
+    trainer = UserFactory(roles=["trainer"])
+    admin = UserFactory(roles=["admin"])
+    db.flush()
+    with pytest.raises(DomainError):
+        golive.revoke(db, trainer, cert, "no", NOW)
+    with pytest.raises(DomainError, match="reason"):
+        golive.revoke(db, admin, cert, "  ", NOW)
+    golive.revoke(db, admin, cert, "Quarrelled with a customer on 2026-12-02", NOW)
+    db.commit()
+    assert not golive.is_live(db, user)
+    assert golive.maybe_issue_go_live(db, user, NOW) is cert  # no automatic re-issue after a revocation
+
+
+def test_racing_events_issue_exactly_one_certificate(app, db: Session, programme: Schedule) -> None:
+    user = UserFactory()
+    trainer = UserFactory(roles=["trainer"])
+    db.commit()
+    _complete_everything(db, user, signoff=False)
+    db.add(golive.GoLiveSignoff(user_id=user.id, trainer_id=trainer.id, comment="", at=NOW))
+    db.commit()
+
+    def event(session: Session) -> None:
+        golive.maybe_issue_go_live(session, session.get(User, user.id), NOW)
+
+    errors = run_in_parallel(app, 8, event)
+    assert errors == []
+    assert db.scalar(select(func.count()).select_from(Certificate)) == 1
+    assert (
+        db.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate.issue")
+        )
+        == 1
+    )
+
+
+def test_the_last_lesson_done_issues_the_certificate(db: Session, programme: Schedule) -> None:
+    from lms.domain.learning.lessons import mark_done
+
+    user = UserFactory()
+    db.commit()
+    _complete_everything(db, user, signoff=True)
+    assert golive.certificate_of(db, user) is not None  # sign-off came last here
+    other = UserFactory()
+    db.commit()
+    last = db.scalars(
+        select(Lesson).join(Course).where(Course.slug == "assessment-kpi").order_by(Lesson.position.desc())
+    ).first()
+    _complete_everything(db, other, signoff=True)
+    db.execute(
+        LessonCompletion.__table__.delete().where(
+            LessonCompletion.user_id == other.id, LessonCompletion.lesson_id == last.id
+        )
+    )
+    db.execute(Certificate.__table__.delete().where(Certificate.user_id == other.id))
+    db.commit()
+    assert golive.certificate_of(db, other) is None
+    mark_done(db, other, last)
+    db.commit()
+    assert golive.certificate_of(db, other) is not None

@@ -1,0 +1,198 @@
+"""The quiz engine: server-owned clock, limits, idempotent submits, grading methods, races."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.content.specs import QuestionSpec
+from lms.domain.authoring.question_import import import_questions
+from lms.domain.errors import Conflict
+from lms.domain.learning import attempts as engine
+from lms.models import Attempt, AuditEvent, Quiz, User
+from tests.concurrency import run_in_parallel
+from tests.factories import UserFactory
+
+T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+
+
+def make_quiz(db: Session, **settings: object) -> Quiz:
+    specs = [
+        QuestionSpec(
+            "state",
+            "single",
+            "Money after payment?",
+            1.0,
+            ("order-flow",),
+            "Alipay holds it.",
+            {
+                "choices": [
+                    {"text": "Alipay", "weight": 100.0, "feedback": "Right"},
+                    {"text": "Store", "weight": 0.0},
+                ]
+            },
+        ),
+        QuestionSpec(
+            "hours",
+            "numeric",
+            "Dispute window in hours?",
+            1.0,
+            ("disputes",),
+            "",
+            {"answers": [{"value": 72, "tolerance": 0, "weight": 100.0}]},
+        ),
+        QuestionSpec("essay", "essay", "Explain patina.", 2.0, ("care",), "", {"rubric": "Mentions ageing"}),
+    ]
+    import_questions(db, "engine-test", specs)
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == "engine-test")).one()
+    quiz.published = True
+    quiz.pass_percent = 50
+    for key, value in settings.items():
+        setattr(quiz, key, value)
+    db.commit()
+    return quiz
+
+
+def test_start_save_submit_and_grade(db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db, time_limit_minutes=10)
+    attempt = engine.start_attempt(db, user, quiz, T0, seed=1)
+    db.commit()
+    assert attempt.deadline == T0 + dt.timedelta(minutes=10)
+    assert [i.question_key for i in attempt.items] == ["state", "hours", "essay"]
+    engine.save_response(db, attempt, "state", {"choice": 0}, T0 + dt.timedelta(minutes=1))
+    engine.save_response(db, attempt, "hours", {"value": 48}, T0 + dt.timedelta(minutes=2))
+    engine.save_response(
+        db, attempt, "essay", {"text": "Leather darkens with use."}, T0 + dt.timedelta(minutes=3)
+    )
+    engine.submit_attempt(db, attempt, T0 + dt.timedelta(minutes=4))
+    db.commit()
+    assert (attempt.score, attempt.max_score) == (1.0, 4.0)
+    assert attempt.status == "submitted" and attempt.passed is None  # the essay waits for a trainer
+    essay = next(i for i in attempt.items if i.question_key == "essay")
+    trainer = UserFactory(roles=["trainer"])
+    engine.grade_manually(db, essay, 2, "Good", trainer, T0 + dt.timedelta(hours=1))
+    db.commit()
+    assert attempt.status == "graded" and attempt.percent == 75.0 and attempt.passed is True
+    actions = db.scalars(select(AuditEvent.action)).all()
+    assert {"attempt.start", "attempt.grade", "attempt.grade_manual"} <= set(actions)
+
+
+def test_answers_after_the_deadline_are_refused_and_the_attempt_closes(db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db, time_limit_minutes=5)
+    attempt = engine.start_attempt(db, user, quiz, T0)
+    engine.save_response(
+        db, attempt, "state", {"choice": 0}, T0 + dt.timedelta(minutes=5, seconds=3)
+    )  # grace
+    db.commit()
+    with pytest.raises(Conflict, match="Time is up"):
+        engine.save_response(db, attempt, "hours", {"value": 72}, T0 + dt.timedelta(minutes=6))
+    db.commit()
+    assert attempt.status != "in_progress" and attempt.score == 1.0
+    assert attempt.submitted_at == T0 + dt.timedelta(minutes=5) + engine.GRACE
+
+
+def test_saving_into_a_submitted_attempt_is_refused(db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db)
+    attempt = engine.start_attempt(db, user, quiz, T0)
+    engine.submit_attempt(db, attempt, T0)
+    db.commit()
+    with pytest.raises(Conflict, match="has been submitted"):
+        engine.save_response(db, attempt, "state", {"choice": 0}, T0)
+
+
+def test_bad_responses_are_refused_naming_the_field(db: Session) -> None:
+    user = UserFactory()
+    attempt = engine.start_attempt(db, user, make_quiz(db), T0)
+    with pytest.raises(engine.ResponseInvalid) as err:
+        engine.save_response(db, attempt, "state", {"choice": 9}, T0)
+    assert err.value.field == "choice"
+
+
+def test_cooldown_and_max_attempts_hold(db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db, max_attempts=2, cooldown_minutes=30)
+    first = engine.start_attempt(db, user, quiz, T0)
+    engine.submit_attempt(db, first, T0 + dt.timedelta(minutes=1))
+    db.commit()
+    with pytest.raises(Conflict, match="another attempt at"):
+        engine.start_attempt(db, user, quiz, T0 + dt.timedelta(minutes=10))
+    second = engine.start_attempt(db, user, quiz, T0 + dt.timedelta(minutes=31))
+    engine.submit_attempt(db, second, T0 + dt.timedelta(minutes=32))
+    db.commit()
+    with pytest.raises(Conflict, match="used all 2 attempts"):
+        engine.start_attempt(db, user, quiz, T0 + dt.timedelta(hours=5))
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"), [("highest", 100.0), ("last", 75.0), ("first", 0.0), ("mean", 58.33)]
+)
+def test_grading_methods(db: Session, method: str, expected: float) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db, grading=method)
+    # three attempts scoring 0 %, 100 % and 75 % (the essay graded by hand each time)
+    for choice, hours, essay_points in ((1, 48, 0), (0, 72, 2), (0, 72, 1)):
+        attempt = engine.start_attempt(db, user, quiz, T0)
+        engine.save_response(db, attempt, "state", {"choice": choice}, T0)
+        engine.save_response(db, attempt, "hours", {"value": hours}, T0)
+        engine.submit_attempt(db, attempt, T0)
+        essay = next(i for i in attempt.items if i.question_key == "essay")
+        engine.grade_manually(db, essay, essay_points, "", user, T0)
+        db.commit()
+    attempts = engine.user_attempts(db, user, quiz)
+    assert [a.percent for a in attempts] == [0.0, 100.0, 75.0]
+    assert engine.quiz_grade(quiz, attempts) == expected
+
+
+def test_resuming_returns_the_attempt_in_progress(db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db)
+    first = engine.start_attempt(db, user, quiz, T0)
+    db.commit()
+    assert engine.start_attempt(db, user, quiz, T0).id == first.id
+
+
+def test_overdue_attempts_are_closed_by_the_job(db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db, time_limit_minutes=1)
+    engine.start_attempt(db, user, quiz, T0)
+    db.commit()
+    assert engine.close_overdue_attempts(db, T0 + dt.timedelta(minutes=5)) == 1
+    db.commit()
+    assert db.scalar(select(func.count()).select_from(Attempt).where(Attempt.status == "in_progress")) == 0
+
+
+def test_ten_parallel_submits_grade_once(app, db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db)
+    attempt = engine.start_attempt(db, user, quiz, T0)
+    engine.save_response(db, attempt, "state", {"choice": 0}, T0)
+    db.commit()
+    attempt_id = attempt.id
+
+    def submit(session: Session) -> None:
+        engine.submit_attempt(session, session.get(Attempt, attempt_id), T0 + dt.timedelta(minutes=1))
+
+    assert run_in_parallel(app, 10, submit) == []
+    db.expire_all()
+    grades = db.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.grade")).all()
+    assert len(grades) == 1
+    assert db.get(Attempt, attempt_id).score == 1.0
+
+
+def test_parallel_starts_never_exceed_the_limits(app, db: Session) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db, max_attempts=1)
+    user_id, quiz_id = user.id, quiz.id
+
+    def start(session: Session) -> None:
+        engine.start_attempt(session, session.get(User, user_id), session.get(Quiz, quiz_id), T0)
+
+    errors = run_in_parallel(app, 8, start)
+    assert all(isinstance(e, Conflict) for e in errors), errors
+    assert db.scalar(select(func.count()).select_from(Attempt)) == 1

@@ -1,0 +1,215 @@
+"""Today page, cohort matrix and CSV, sign-off and revocation, certificates, verification, the status API."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+
+import pytest
+import segno
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.config import PROJECT_ROOT
+from lms.content.loader import check
+from lms.domain.accounts.tokens import create_token
+from lms.domain.certification import golive
+from lms.domain.curriculum.calendar_days import working_days_before
+from lms.domain.curriculum.programme import load_schedule
+from lms.domain.curriculum.sync import sync_content
+from lms.models import Certificate, User
+from tests.domain.certification.test_golive import _complete_everything
+from tests.factories import CohortFactory, UserFactory
+
+
+@pytest.fixture
+def loaded(db: Session) -> None:
+    tree, _ = check(PROJECT_ROOT)
+    sync_content(db, tree)
+    db.commit()
+
+
+def test_today_page_shows_the_day_the_lists_and_the_checklist(
+    client: FlaskClient, db: Session, loaded
+) -> None:
+    schedule = load_schedule(db)
+    start = working_days_before(dt.date.today(), 5, schedule.days_off, schedule.holidays)
+    cohort = CohortFactory(start_date=start)
+    db.flush()
+    UserFactory(username="newhire", cohort_id=cohort.id)
+    db.commit()
+    client.post("/login", data={"username": "newhire", "password": "correct-horse-battery"})
+    page = client.get("/learn/").get_data(as_text=True)
+    assert "Day 6 of 15" in page  # five working days done: today is day 6 (weekends and holidays too)
+    assert (
+        "Left over from earlier days" in page and "Go-live checklist" in page and "Trainer sign-off" in page
+    )
+    ics = client.get("/learn/programme.ics")
+    assert ics.mimetype == "text/calendar"
+    text = ics.get_data(as_text=True)
+    assert text.count("BEGIN:VEVENT") == 15 and "Onboarding day 15 of 15" in text
+
+
+def test_matrix_csv_and_signoff(client: FlaskClient, login_as, db: Session, loaded) -> None:
+    cohort = CohortFactory(start_date=dt.date.today() - dt.timedelta(days=30))
+    db.flush()
+    evil = UserFactory(display_name='=HYPERLINK("http://evil")', cohort_id=cohort.id)
+    ready = UserFactory(display_name="李娜 Li Na", cohort_id=cohort.id)
+    db.commit()
+    _complete_everything(db, ready, signoff=False)
+    trainer = login_as("trainer")
+    page = client.get(f"/author/cohorts/{cohort.id}?sort=behind").get_data(as_text=True)
+    assert "李娜 Li Na" in page and "behind" in page
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/author/cohorts/{cohort.id}.csv").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
+    assert rows[0][:2] == ["username", "display_name"]
+    assert any(r[1].startswith("'=HYPERLINK") for r in rows[1:])
+    detail = client.get(f"/author/cohorts/learners/{ready.id}").get_data(as_text=True)
+    assert "waiting for the trainer" in detail
+    client.post(f"/author/cohorts/learners/{ready.id}/signoff", data={"comment": "Calm and exact."})
+    db.expire_all()
+    cert = db.scalars(select(Certificate).where(Certificate.user_id == ready.id)).one()
+    assert cert.valid and trainer is not None and evil is not None
+
+
+def test_certificate_pages_pdf_qr_and_public_verification(
+    app: Flask, client: FlaskClient, db: Session, loaded
+) -> None:
+    user = UserFactory(username="wangfang", display_name="王芳 Wang Fang")
+    db.commit()
+    _complete_everything(db, user, signoff=True)
+    cert = golive.certificate_of(db, user)
+    client.post("/login", data={"username": "wangfang", "password": "correct-horse-battery"})
+    assert cert.code in client.get("/learn/certificates").get_data(as_text=True)
+    page = client.get(f"/certificates/{cert.code}").get_data(as_text=True)
+    verify_url = f"http://localhost/verify/{cert.code}"
+    assert "王芳 Wang Fang" in page and verify_url in page
+    # the QR on the page is exactly the code of the verification URL
+    expected_qr = segno.make(verify_url, error="m").svg_data_uri(scale=5, border=2)
+    assert html.unescape(re.search(r'<img src="(data:image/svg\+xml[^"]+)"', page).group(1)) == expected_qr
+    pdf = client.get(f"/certificates/{cert.code}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    anonymous = app.test_client()
+    verified = anonymous.get(f"/verify/{cert.code}").get_data(as_text=True)
+    assert "Valid certificate" in verified and "王芳 Wang Fang" in verified
+    assert "wangfang" not in verified and "@" not in verified  # nothing else personal
+    assert anonymous.get("/verify/not-a-real-code").status_code == 404
+    other = UserFactory()
+    db.commit()
+    stranger = app.test_client()
+    stranger.post("/login", data={"username": other.username, "password": "correct-horse-battery"})
+    assert stranger.get(f"/certificates/{cert.code}").status_code == 404
+
+
+def test_admin_revokes_and_the_status_api_follows(
+    app: Flask, client: FlaskClient, login_as, db: Session, loaded
+) -> None:
+    agent = UserFactory(username="agent7")
+    db.commit()
+    _complete_everything(db, agent, signoff=True)
+    seat_bot = UserFactory(roles=["admin"])
+    learner = UserFactory()
+    db.flush()
+    _t, staff_token = create_token(db, seat_bot, "seat allocation", "staff")
+    _t, learner_token = create_token(db, learner, "phone")
+    db.commit()
+    api = app.test_client()
+    status = api.get(
+        f"/api/v1/users/{agent.id}/status", headers={"Authorization": f"Bearer {staff_token}"}
+    ).json
+    assert status["certified_live"] is True and status["tier"] == "ordinary" and status["live_since"]
+    assert (
+        api.get(
+            f"/api/v1/users/{agent.id}/status", headers={"Authorization": f"Bearer {learner_token}"}
+        ).status_code
+        == 403
+    )
+    login_as("admin")
+    cert = golive.certificate_of(db, agent)
+    client.post(f"/admin/certificates/{cert.id}/revoke", data={"reason": "Argued with a customer"})
+    status = api.get(
+        f"/api/v1/users/{agent.id}/status", headers={"Authorization": f"Bearer {staff_token}"}
+    ).json
+    assert status["certified_live"] is False
+    assert "Revoked certificate" in app.test_client().get(f"/verify/{cert.code}").get_data(as_text=True)
+    me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {learner_token}"}).json
+    assert me["certificates"] == [] and me["tier"] is None
+
+
+def test_today_and_matrix_query_counts_are_bounded(
+    client: FlaskClient, login_as, db: Session, loaded, count_queries
+) -> None:
+    cohort = CohortFactory(start_date=dt.date.today() - dt.timedelta(days=10))
+    db.flush()
+    for _ in range(200):
+        UserFactory(cohort_id=cohort.id)
+    db.commit()
+    login_as("trainer")
+    with count_queries() as matrix:
+        assert client.get(f"/author/cohorts/{cohort.id}").status_code == 200
+    assert matrix.count <= 15, matrix.statements
+    learner = db.scalars(select(User).where(User.cohort_id == cohort.id)).first()
+    other = client.application.test_client()
+    other.post("/login", data={"username": learner.username, "password": "correct-horse-battery"})
+    with count_queries() as today:
+        assert other.get("/learn/").status_code == 200
+    assert today.count <= 30, today.statements  # constant: the same with 1 or 200 learners
+
+
+def test_work_ahead_can_be_switched_off(client: FlaskClient, db: Session, loaded) -> None:
+    from lms.models import Programme
+
+    programme = db.scalars(select(Programme)).one()
+    programme.spec = {**programme.spec, "allow_work_ahead": False}
+    cohort = CohortFactory(start_date=working_days_before(dt.date.today(), 0))
+    db.flush()
+    UserFactory(username="eager", cohort_id=cohort.id)
+    db.commit()
+    client.post("/login", data={"username": "eager", "password": "correct-horse-battery"})
+    assert client.get("/learn/courses/warehouse-week/lessons/01-why-the-warehouse").status_code == 200
+    later = client.get("/learn/courses/value-talk/lessons/01-price-versus-value")
+    assert later.status_code == 302
+    assert "opens on day 12" in client.get(later.headers["Location"]).get_data(as_text=True)
+
+
+def test_verification_is_rate_limited(database_url: str, tmp_path, db: Session) -> None:
+    from lms import create_app
+    from tests.conftest import make_config
+
+    config = make_config(database_url, tmp_path)
+    config.extra = {"ratelimit": True}
+    app = create_app(config)
+    client = app.test_client()
+    codes = [client.get("/verify/unknown-code").status_code for _ in range(31)]
+    assert codes[:30] == [404] * 30 and codes[30] == 429
+    app.extensions["lms.db"].engine.dispose()
+
+
+def test_the_pdf_link_explains_missing_libraries(
+    client: FlaskClient, db: Session, loaded, monkeypatch
+) -> None:
+    from lms.web.certificates import views
+
+    user = UserFactory(username="nopdf")
+    db.commit()
+    _complete_everything(db, user, signoff=True)
+    cert = golive.certificate_of(db, user)
+    client.post("/login", data={"username": "nopdf", "password": "correct-horse-battery"})
+
+    def unavailable(*_args: object) -> bytes:
+        raise views.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(views, "certificate_pdf", unavailable)
+    response = client.get(f"/certificates/{cert.code}.pdf")
+    assert response.status_code == 503
+    assert "apt-get install libpango-1.0-0" in response.get_data(as_text=True)
