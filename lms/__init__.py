@@ -37,6 +37,10 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.config.update(config.extra)
 
+    from lms.domain import reactions
+
+    reactions.subscribe()
+
     if config.proxy_fix:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -108,7 +108,7 @@ def init_command(admin_name: str, display_name: str | None, email: str | None, p
 @with_appcontext
 def demo_command() -> None:
     """Create the demo store, staff and a cohort of new hires (safe to run again)."""
-    from lms.domain.accounts.demo import create_demo
+    from lms.demo import create_demo
 
     session = db_session()
     result = create_demo(session, Path(current_app.instance_path))

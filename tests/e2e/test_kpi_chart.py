@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lms.domain.accounts.demo import create_demo
+from lms.demo import create_demo
 from lms.domain.accounts.passwords import hash_password
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
 from lms.models import User

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from lms.domain.accounts.demo import create_demo
+from lms.demo import create_demo
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e

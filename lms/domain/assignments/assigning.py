@@ -79,8 +79,8 @@ def _id(value: str | int | None) -> int:
 def audience_ids(
     session: Session, kind: str, value: str | int | None, *, course: Course | None = None
 ) -> list[int]:
-    """The active learners an audience names: one agent, a cohort, a store, a tier, everyone live,
-    or everyone who learned a course on an older major version."""
+    """The active learners an audience names: one agent, a cohort, a store, everyone live, or
+    everyone who learned a course on an older major version (a tier: `tiers.ladder.on_tier` narrows "live")."""
     base = _learners(session)
     if kind == "agent":
         ids = session.scalars(base.where(User.id == _id(value))).all()
@@ -90,17 +90,12 @@ def audience_ids(
         ids = session.scalars(
             base.join(UserStore, UserStore.user_id == User.id).where(UserStore.store_id == _id(value))
         ).all()
-    elif kind in ("live", "tier"):
+    elif kind == "live":
         ids = session.scalars(
             base.join(Certificate, Certificate.user_id == User.id).where(
                 Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
             )
         ).all()
-        if kind == "tier":
-            from lms.domain.tiers.ladder import tiers_of
-
-            tiers = tiers_of(session, list(ids))
-            ids = [i for i in ids if tiers.get(i) == value]
     elif kind == "older_version":
         if course is None:
             raise DomainError(N_("Choose the course whose older version they learned."), "work")

@@ -7,27 +7,10 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.content.loader import as_json
 from lms.content.specs import QuestionSpec
+from lms.domain.curriculum.question_versions import add_version
 from lms.domain.errors import N_, DomainError, NotFound
-from lms.models import Question, QuestionVersion, Quiz
-
-
-def add_version(question: Question, spec: QuestionSpec) -> QuestionVersion:
-    """Give a question a new immutable version from its spec and make it current (old attempts keep theirs)."""
-    version = QuestionVersion(
-        number=max((v.number for v in question.versions), default=0) + 1,
-        type=spec.type,
-        text=spec.text,
-        points=spec.points,
-        tags=list(spec.tags),
-        explanation=spec.explanation,
-        body=as_json(spec.body),
-        content_hash=spec.hash,
-    )
-    question.versions.append(version)
-    question.current_version = version
-    return version
+from lms.models import Question, Quiz
 
 
 def import_questions(session: Session, quiz_slug: str, questions: list[QuestionSpec]) -> dict[str, int]:

@@ -19,7 +19,7 @@ from lms.content.quizzes import GATE, GRADING, REVIEW, SLUG, check_draw, parse_q
 from lms.content.specs import QuestionSpec
 from lms.content.tables import TableReader
 from lms.domain import audit
-from lms.domain.authoring.question_import import add_version
+from lms.domain.curriculum.question_versions import add_version
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
 from lms.models import Course, Question, QuestionVersion, Quiz, Role, User
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from lms.content.loader import as_json
 from lms.content.specs import ContentTree, CourseSpec, QuizSpec
 from lms.domain import audit
-from lms.domain.authoring.question_import import add_version
 from lms.domain.curriculum.overview import PROGRAMME_SLUG
+from lms.domain.curriculum.question_versions import add_version
 from lms.models import (
     Course,
     CourseRevision,

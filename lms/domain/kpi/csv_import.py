@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lms.domain import audit
+from lms.domain import audit, events
 from lms.domain.accounts.user_import import ImportProblem, decode_csv
 from lms.domain.kpi.metrics import METRICS
 from lms.models import KpiRecord, Store, User
@@ -132,10 +132,8 @@ def apply_kpi_import(session: Session, preview: KpiPreview, *, actor: User | Non
     for row in preview.rows:
         session.add(KpiRecord(user_id=row.user.id, store_id=row.store.id, month=row.month, **row.values))
     session.flush()
-    from lms.domain.tiers.ladder import maybe_promote
-
-    for user in {row.user.id: row.user for row in preview.rows}.values():
-        maybe_promote(session, user, dt.datetime.now(dt.UTC))  # a KPI month can complete a tier
+    users = list({row.user.id: row.user for row in preview.rows}.values())
+    events.publish(events.kpi_month_imported, session, users=users, now=dt.datetime.now(dt.UTC))
     audit.record(
         session,
         "kpi.import",

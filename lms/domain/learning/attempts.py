@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lms.content.questions import ResponseError, get_type
-from lms.domain import audit
+from lms.domain import audit, events
+from lms.domain.assignments.assigning import close_for_attempt
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
 from lms.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
 from lms.models.learning import GRADED, IN_PROGRESS, SUBMITTED
@@ -280,17 +281,11 @@ def save_response(
 
 
 def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None:
-    """A pass may complete the go-live requirements, a tier, and assignments of this quiz."""
+    """A pass closes assignments of this quiz; the graded attempt is published (go-live, tiers react)."""
+    session.flush()
     if attempt.passed:
-        from lms.domain.assignments.assigning import close_for_attempt
-        from lms.domain.certification.golive import maybe_issue_go_live
-        from lms.domain.tiers.ladder import maybe_promote
-
-        session.flush()
         close_for_attempt(session, attempt, now)
-        maybe_issue_go_live(session, attempt.user, now)
-        if any(g.startswith("tier:") for g in attempt.quiz.gates):
-            maybe_promote(session, attempt.user, now)
+    events.publish(events.attempt_graded, session, attempt=attempt, now=now)
 
 
 def _reread_status(session: Session, attempt: Attempt) -> None:

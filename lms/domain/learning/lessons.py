@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lms.db import utcnow
+from lms.domain import events
+from lms.domain.assignments.assigning import close_for_course, open_course_assignment
 from lms.domain.errors import N_, NotFound
 from lms.models import Course, Lesson, LessonCompletion, User
 
@@ -101,8 +103,6 @@ def course_progress(session: Session, user: User, course: Course) -> CourseProgr
 def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
     """Record the lesson as done (with the course version); doing it again changes nothing, unless an
     open assignment of the course came after the first reading: then it is read again, and may close it."""
-    from lms.domain.assignments.assigning import close_for_course, open_course_assignment
-
     existing = session.scalars(
         select(LessonCompletion).where(
             LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
@@ -127,8 +127,7 @@ def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
                 LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
             )
         ).one()
-    from lms.domain.certification.golive import maybe_issue_go_live
-
-    maybe_issue_go_live(session, user, completion.done_at or utcnow())
-    close_for_course(session, user, lesson.course_id, completion.done_at or utcnow())
+    now = completion.done_at or utcnow()
+    close_for_course(session, user, lesson.course_id, now)
+    events.publish(events.lesson_done, session, user=user, lesson=lesson, now=now)
     return completion

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.domain import audit
+from lms.db import utcnow
+from lms.domain import audit, events
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.domain.qc.checklist import active_items
 from lms.models import Assignment, Course, Quiz, Role, SpotCheck, SpotCheckResult, Store, User
@@ -129,10 +130,7 @@ def record_spot_check(
             "failed": [r.label for r in results if r.outcome == "fail"],
         },
     )
-    from lms.db import utcnow
-    from lms.domain.tiers.ladder import maybe_promote
-
-    maybe_promote(session, agent, utcnow())  # a good check may complete the next tier's requirements
+    events.publish(events.spot_check_recorded, session, check=check, agent=agent, now=utcnow())
     return check
 
 

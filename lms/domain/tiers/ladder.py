@@ -225,6 +225,12 @@ def demote(session: Session, admin: User, user: User, reason: str, now: dt.datet
     return award
 
 
+def on_tier(session: Session, user_ids: list[int], slug: str | None) -> list[int]:
+    """Those of the given agents who stand on the tier `slug` now."""
+    tiers = tiers_of(session, user_ids)
+    return [i for i in user_ids if tiers.get(i) == slug]
+
+
 def tiers_of(session: Session, user_ids: list[int]) -> dict[int, str]:
     """Each live agent's tier in two queries (for badges and leaderboards)."""
     if not user_ids:

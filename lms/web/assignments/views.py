@@ -14,7 +14,7 @@ from lms.access import roles_required
 from lms.db import db_session, utcnow
 from lms.domain.assignments import assigning
 from lms.domain.errors import N_, DomainError
-from lms.domain.tiers.ladder import tier_names
+from lms.domain.tiers.ladder import on_tier, tier_names
 from lms.models import Cohort, Course, Quiz, Role, Store
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
@@ -57,7 +57,10 @@ def new() -> Response | tuple[str, int]:
                 raise DomainError(N_("Choose who gets the work."), "audience")
             if kind == "older_version" and course is None:
                 raise DomainError(N_("Choose the course whose older version they learned."), "work")
-            people = assigning.audience_ids(session, kind, value, course=course)
+            if kind == "tier":  # the live agents, narrowed to those on the tier
+                people = on_tier(session, assigning.audience_ids(session, "live", None), value)
+            else:
+                people = assigning.audience_ids(session, kind, value, course=course)
             result = assigning.assign(
                 session,
                 me(),

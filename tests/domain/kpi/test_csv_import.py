@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.domain.accounts.demo import create_demo
+from lms.demo import create_demo
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
 from lms.domain.kpi.scores import month_scores
 from lms.models import AuditEvent, KpiRecord

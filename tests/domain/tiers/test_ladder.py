@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
-from lms.domain.accounts.demo import create_demo
+from lms.demo import create_demo
 from lms.domain.curriculum.sync import sync_content
 from lms.domain.errors import DomainError
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.domain.accounts.demo import create_demo
+from lms.demo import create_demo
 from lms.domain.accounts.passwords import hash_password
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
 from lms.models import KpiRecord, User
