@@ -4,12 +4,61 @@ from __future__ import annotations
 
 import functools
 import re
+import xml.etree.ElementTree as etree
 
 import markdown as md
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-EXTENSIONS = ["tables", "fenced_code", "admonition", "def_list", "footnotes", "sane_lists", "attr_list"]
+from lms.content.chat import SPEAKER_LINE, SPEAKERS
+
+
+class ChatTreeprocessor(Treeprocessor):
+    """`!!! chat` admonitions become a chat exchange: each speaker line a bubble with its speaker.
+
+    A paragraph starting `顾客：`/`Shopper:` gets `chat-line chat-shopper`, `客服：`/`Agent:` gets
+    `chat-line chat-agent`, `错误示范：`/`Wrong:` gets `chat-line chat-wrong`; the label is wrapped
+    in `<span class="chat-who">`. Classes only: the stylesheet draws the bubbles.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for block in root.iter("div"):
+            if "chat" not in (block.get("class") or "").split():
+                continue
+            for paragraph in block.findall("p"):
+                if "admonition-title" in (paragraph.get("class") or ""):
+                    continue
+                match = SPEAKER_LINE.match(paragraph.text or "")
+                if not match:
+                    continue
+                speaker = match.group(1) or match.group(2)
+                who = etree.Element("span", {"class": "chat-who"})
+                who.text = speaker
+                who.tail = (paragraph.text or "")[match.end() :].lstrip()
+                paragraph.text = None
+                paragraph.insert(0, who)
+                paragraph.set("class", f"chat-line chat-{SPEAKERS[speaker]}")
+
+
+class ChatExtension(Extension):
+    """Registers the chat treeprocessor (after inline parsing, so the paragraph text is final)."""
+
+    def extendMarkdown(self, md: md.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        md.treeprocessors.register(ChatTreeprocessor(md), "chat", 5)
+
+
+EXTENSIONS: list[str | Extension] = [
+    "tables",
+    "fenced_code",
+    "admonition",
+    "def_list",
+    "footnotes",
+    "sane_lists",
+    "attr_list",
+    ChatExtension(),
+]
 
 ALLOWED_TAGS = {
     "a",
@@ -70,6 +119,7 @@ ALLOWED_ATTRIBUTES = {
 }
 _SAFE_CLASS = re.compile(
     r"^(admonition|admonition-title|note|tip|warning|danger|example|important|"
+    r"chat|chat-line|chat-shopper|chat-agent|chat-wrong|chat-who|"
     r"footnote|footnote-ref|footnote-backref|language-[\w-]+)$"
 )
 

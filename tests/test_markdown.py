@@ -54,3 +54,33 @@ def test_the_title_line_can_be_dropped() -> None:
     html = str(render_markdown("# Leather\n\nFull-grain.", drop_title=True))
     assert "<h1>" not in html and "Full-grain." in html
     assert "<h1>Leather</h1>" in str(render_markdown("# Leather\n\nFull-grain."))
+
+
+def test_a_chat_block_becomes_a_chat_exchange() -> None:
+    html = str(
+        render_markdown(
+            '!!! chat "在岗应答"\n    顾客：有灰色的吗？\n\n    客服：亲，我帮您查一下，稍等30秒哦。\n\n'
+            '!!! chat "At the desk"\n    Shopper: Any grey ones?\n\n    Agent: Let me check.\n\n'
+            '!!! chat "反面示例"\n    错误示范：爱买不买。\n'
+        )
+    )
+    assert '<div class="admonition chat">' in html
+    assert '<p class="chat-line chat-shopper"><span class="chat-who">顾客</span>有灰色的吗？</p>' in html
+    assert (
+        '<p class="chat-line chat-agent"><span class="chat-who">客服</span>亲，我帮您查一下，稍等30秒哦。</p>'
+        in html
+    )
+    assert '<p class="chat-line chat-shopper"><span class="chat-who">Shopper</span>Any grey ones?</p>' in html
+    assert '<p class="chat-line chat-wrong"><span class="chat-who">错误示范</span>爱买不买。</p>' in html
+
+
+def test_a_chat_block_is_sanitised_and_other_admonitions_are_untouched() -> None:
+    html = str(
+        render_markdown(
+            '!!! chat "x"\n    客服：<script>alert(1)</script><b onclick="x()" style="color:red">好</b>\n\n'
+            '!!! tip "提示"\n    顾客：这不是聊天块。\n'
+        )
+    )
+    assert "<script" not in html and "onclick" not in html and "style=" not in html
+    assert '<p class="chat-line chat-agent"><span class="chat-who">客服</span><b>好</b></p>' in html
+    assert "<p>顾客：这不是聊天块。</p>" in html

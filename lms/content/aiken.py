@@ -9,11 +9,17 @@ Import reads Moodle's Aiken (and the `A)` and Chinese `A、`/`A．` option marks
 several lines; a blank line may separate questions. Export writes single-choice questions whose
 weights are 100 or 0; what Aiken cannot hold (feedback, partial weights, explanations, ids, tags,
 points, other types) is reported per question, never dropped silently.
+
+Aiken has no comments, so it holds one language. The English travels as a second Aiken file with
+the same questions in the same order, the same options and the same ANSWER letters
+(`<quiz>.en.txt` beside `<quiz>.txt`): `export_aiken_english` writes it, and `parse_aiken(chinese,
+english=…)` reads it back as each question's English (`en.text` and `en.choices[].text`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lms.content.gift import slugify
 from lms.content.quizzes import parse_question
@@ -23,8 +29,14 @@ OPTION = re.compile(r"^([A-Z])\s*[.)、．）]\s*(.*)$")
 ANSWER = re.compile(r"^ANSWER\s*[:：]\s*(.*?)\s*$", re.IGNORECASE)
 
 
-def parse_aiken(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
-    """Questions from Aiken text, and every problem as (line, message); any problem means none."""
+def parse_aiken(source: str, english: str | None = None) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
+    """Questions from Aiken text, and every problem as (line, message); any problem means none.
+
+    With `english` (the same questions as Aiken, in English), each question gets its English
+    version; a file that does not match question by question is a problem (lines of the English).
+    """
+    if english is not None:
+        return _with_english(source, english)
     lines = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").rstrip().split("\n")
     questions: list[QuestionSpec] = []
     problems: list[tuple[int, str]] = []
@@ -90,6 +102,53 @@ def parse_aiken(source: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]
     return ([], sorted(problems)) if problems else (questions, [])
 
 
+def _with_english(source: str, english: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
+    chinese, problems = parse_aiken(source)
+    translated, english_problems = parse_aiken(english)
+    if problems or english_problems:
+        return [], problems + [(line, f"English file: {message}") for line, message in english_problems]
+    if len(chinese) != len(translated):
+        return [], [(1, f"the English file has {len(translated)} questions, the Chinese {len(chinese)}")]
+    merged = []
+    for number, (zh, en) in enumerate(zip(chinese, translated, strict=True), start=1):
+        zh_choices, en_choices = zh.body["choices"], en.body["choices"]
+        if [c["weight"] for c in zh_choices] != [c["weight"] for c in en_choices]:
+            return [], [
+                (
+                    en.line or 1,
+                    f"English question {number} has other options or another ANSWER than the Chinese",
+                )
+            ]
+        merged.append(replace(zh, en={"text": en.text, "choices": [{"text": c["text"]} for c in en_choices]}))
+    return merged, []
+
+
+def export_aiken_english(questions: list[QuestionSpec]) -> str:
+    """The English of the questions `export_aiken` writes, as a second Aiken file in the same order.
+
+    A question without an English version appears in Chinese, so the two files stay aligned.
+    """
+    text, _left_out = export_aiken([_in_english(q) for q in questions])
+    return text
+
+
+def _in_english(question: QuestionSpec) -> QuestionSpec:
+    english = question.en
+    if not english or question.type != "single":
+        return question
+    choices = [
+        {**choice, "text": (tr.get("text") or choice["text"]) if isinstance(tr, dict) else choice["text"]}
+        for choice, tr in zip(
+            question.body["choices"],
+            english.get("choices") or [{}] * len(question.body["choices"]),
+            strict=False,
+        )
+    ]
+    return replace(
+        question, text=english.get("text") or question.text, body={**question.body, "choices": choices}
+    )
+
+
 def export_aiken(questions: list[QuestionSpec]) -> tuple[str, list[str]]:
     """Single-choice questions as Aiken, and what was left out, one message per question."""
     out: list[str] = []
@@ -112,6 +171,7 @@ def export_aiken(questions: list[QuestionSpec]) -> tuple[str, list[str]]:
                 ("explanation", bool(q.explanation)),
                 ("tags", bool(q.tags)),
                 ("points", q.points != 1),
+                ("English (export it as a second Aiken file)", bool(q.en)),
             )
             if present
         ]

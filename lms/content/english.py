@@ -207,3 +207,51 @@ def untranslated(raw: dict[str, Any], english: dict[str, Any], shape: Shape) -> 
                     missing.append(key)
                     break
     return missing
+
+
+# -- showing the English ------------------------------------------------------------------------
+
+
+def english_body(body: dict[str, Any], english: dict[str, Any] | None) -> dict[str, Any]:
+    """A question body with its English texts put in place (keys untouched), for reading only.
+
+    Lists are replaced item by item (same positions), inline tables key by key; a text with no
+    English keeps its Chinese. Never grade with it: grading uses the Chinese body.
+    """
+    if not english:
+        return body
+    merged = dict(body)
+    for key, value in english.items():
+        original = body.get(key)
+        if original is None:
+            continue
+        if isinstance(value, str):
+            merged[key] = value
+        elif isinstance(value, list) and isinstance(original, list) and len(value) == len(original):
+            merged[key] = [
+                {**item, **{k: v for k, v in tr.items() if v}}
+                if isinstance(item, dict) and isinstance(tr, dict)
+                else (tr if isinstance(tr, str) and tr else item)
+                for item, tr in zip(original, value, strict=True)
+            ]
+    return merged
+
+
+def english_display(public: dict[str, Any], display: dict[str, Any]) -> dict[str, Any]:
+    """An attempt's stored display (Chinese, in its shuffled order) with the English texts.
+
+    `public` is the question type's public view of the English body: each list entry keeps its
+    `index` (the position in the file), so the stored order is kept and only the texts change.
+    """
+    shown = dict(display)
+    for key, entries in display.items():
+        english = public.get(key)
+        if isinstance(entries, list) and isinstance(english, list):
+            texts = {e.get("index"): e.get("text") for e in english if isinstance(e, dict)}
+            shown[key] = [
+                {**e, "text": texts.get(e.get("index"), e.get("text"))} if isinstance(e, dict) else e
+                for e in entries
+            ]
+        elif isinstance(entries, str) and isinstance(english, str):
+            shown[key] = english
+    return shown

@@ -50,7 +50,9 @@ from lms.content.quizzes import QUESTION_ID, parse_question
 from lms.content.specs import QuestionSpec
 
 DIRECTIVE = re.compile(r"^//\s*\[(id|tag):(.*)\]\s*$")
-LMS_EXTRA = re.compile(r"^//\s*@lms:\s*(.*)$")
+LMS_EXTRA = re.compile(r"^//\s*@lms:(?!en\b)\s*(.*)$")
+#: `// @lms:en {json}`: the question's English (an `en` table's keys and shapes), ignored by Moodle.
+LMS_ENGLISH = re.compile(r"^//\s*@lms:en\s+(.*)$")
 LMS_FIELDS = ("type", "text", "points", "explanation", "tags", "body", "body_extra")
 _HERE = "\ue010"  # where the answer block stood, until we know whether it is a blank or a gap
 
@@ -84,7 +86,7 @@ def _chunks(source: str) -> list[_Chunk]:
             current = _Chunk(number)
             chunks.append(current)
         if stripped.startswith("//"):
-            if DIRECTIVE.match(stripped) or LMS_EXTRA.match(stripped):
+            if DIRECTIVE.match(stripped) or LMS_EXTRA.match(stripped) or LMS_ENGLISH.match(stripped):
                 current.directives.append((number, stripped))
             continue
         if not current.text:
@@ -188,6 +190,7 @@ class _Reader:
         if raw.get("title") == raw["id"]:
             del raw["title"]  # the title says nothing the id does not
         self._overrides(chunk, raw, where)
+        self._english(chunk, raw, where)
         question = parse_question(raw, where, line)
         if question is not None:
             self.questions.append(question)
@@ -241,6 +244,19 @@ class _Reader:
             for key in ("type", "text", "points", "explanation", "tags"):
                 if key in data:
                     raw[key] = data[key]
+
+    def _english(self, chunk: _Chunk, raw: dict[str, Any], where: Where) -> None:
+        """Apply a `// @lms:en {json}` comment: the question's English, checked like an `en` table."""
+        for _number, directive in chunk.directives:
+            found = LMS_ENGLISH.match(directive)
+            if found is None:
+                continue
+            try:
+                data = json.loads(found.group(1))
+            except json.JSONDecodeError as err:
+                where(f"the // @lms:en comment is not valid JSON: {err}")
+                continue
+            raw["en"] = data
 
     def _id(self, explicit: str, title: str, text: str, line: int, where: Where) -> str:
         if explicit:
@@ -327,6 +343,8 @@ def to_gift(question: QuestionSpec) -> str:
         extra["body_extra"] = {k: v for k, v in wanted["body"].items() if got["body"].get(k) != v}
     if extra:
         directives.append("// @lms: " + json.dumps(extra, ensure_ascii=False, sort_keys=True))
+    if question.en:
+        directives.append("// @lms:en " + json.dumps(question.en, ensure_ascii=False, sort_keys=True))
     return "\n".join([*directives, rendered])
 
 
@@ -344,6 +362,8 @@ def export_gift(questions: list[QuestionSpec], settings: dict[str, Any] | None =
             shown = "true" if value else "false"
         elif key == "draw":
             shown = json.dumps(list(value), ensure_ascii=False)
+        elif key == "en":
+            shown = json.dumps(value, ensure_ascii=False, sort_keys=True)
         elif isinstance(value, list | tuple):
             shown = ", ".join(str(v) for v in value)
         else:

@@ -59,6 +59,10 @@ def _read_courses(folder: Path, root: Path, tree: ContentTree, sources: Sources,
         if faq_file.is_file():
             entries, faq_source = read_faq(faq_file, root, problems)
             tree.faq.extend(entries)
+            for index, entry in enumerate(entries):
+                if entry.day is not None and faq_source is not None:
+                    line = faq_source.line("entries", index, "day")
+                    sources.faq_days.append((f"{rel}/faq.toml", line, course_dir.name, entry.id, entry.day))
             _unique_across_files(
                 entries, "id", "entries", "FAQ id", f"{rel}/faq.toml", faq_ids, faq_source, problems
             )

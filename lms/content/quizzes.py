@@ -254,6 +254,8 @@ def gift_settings(text: str) -> tuple[dict[str, Any], dict[str, int], list[tuple
     for number, line in enumerate(text.lstrip("\ufeff").replace("\r\n", "\n").split("\n"), start=1):
         stripped = line.strip()
         match = GIFT_SETTING.match(stripped)
+        if match and match.group(1) == "lms":
+            break  # a question's `// @lms:` comment: the settings are over
         if match:
             key, value = match.group(1), match.group(2)
             if key in settings:
@@ -279,6 +281,12 @@ def _setting_value(key: str, value: str, line: int, problems: list[tuple[int, st
         except json.JSONDecodeError as err:
             problems.append((line, f'@draw must be JSON, e.g. [{{"tags": ["care"], "count": 2}}]: {err}'))
             return None
+    if key == "en":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as err:
+            problems.append((line, f'@en must be JSON, e.g. {{"title": "Desk basics check"}}: {err}'))
+            return None
     return value
 
 
@@ -300,7 +308,7 @@ def read_gift_quiz(path: Path, root: Path, problems: Problems) -> tuple[QuizSpec
         problems.add(rel, line, message)
     setting_lines = SettingLines(lines)
     reader = TableReader(settings, rel, problems, setting_lines)
-    for key in sorted(set(settings) - (QUIZ_KEYS - {"questions", "en"})):
+    for key in sorted(set(settings) - (QUIZ_KEYS - {"questions"})):
         reader.report(f"unknown setting @{key}", key)
     reader = TableReader(apply_legacy_zh(settings), rel, problems, setting_lines)
     for question in questions:

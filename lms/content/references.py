@@ -16,6 +16,8 @@ class Sources:
 
     lines: dict[str, Lines] = field(default_factory=dict)
     quiz_files: dict[str, str] = field(default_factory=dict)
+    #: FAQ entries with a `day`: (file, line, course folder, entry id, day).
+    faq_days: list[tuple[str, int, str, str, int]] = field(default_factory=list)
 
     def line(self, path: str, *at: str | int) -> int:
         """The line of a key path in a file (1 when unknown)."""
@@ -75,6 +77,15 @@ def _check_programme(tree: ContentTree, sources: Sources, problems: Problems) ->
                     f"lesson {lesson.file} is on day {lesson.day}, outside the course's days {first}–{last} "
                     "in the programme",
                 )
+    for path, line, slug, entry_id, day in sources.faq_days:
+        first, last = days.get(slug, (1, programme.days))
+        if not first <= day <= last:
+            problems.add(
+                path,
+                line,
+                f"FAQ entry {entry_id!r} is introduced on day {day}, outside its course's days {first}–{last} "
+                "in the programme",
+            )
     for slug, course in tree.courses.items():
         if slug not in days:
             path = f"courses/{slug}/course.toml"

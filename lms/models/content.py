@@ -21,6 +21,7 @@ class Programme(Base):
     id: Mapped[intpk]
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(HASH)
     updated_at: Mapped[timestamp] = mapped_column(onupdate=utcnow)
@@ -33,9 +34,11 @@ class Course(Base):
 
     id: Mapped[intpk]
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    #: Chinese (the teaching language); the *_en columns hold the English, None when not written.
     title: Mapped[str] = mapped_column(String(200))
-    title_zh: Mapped[str | None] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str | None] = mapped_column(Text)
     version_major: Mapped[int] = mapped_column(Integer, default=1)
     version_minor: Mapped[int] = mapped_column(Integer, default=0)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -66,10 +69,13 @@ class Lesson(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
     day: Mapped[int | None] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)
     body: Mapped[str] = mapped_column(Text, default="")
+    #: The English version (the NN-name.en.md file), None when not written.
+    body_en: Mapped[str | None] = mapped_column(Text)
     # Lessons removed from the course file stay for history but are no longer shown.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     content_hash: Mapped[str] = mapped_column(HASH, default="")
@@ -104,9 +110,10 @@ class Quiz(Base):
     id: Mapped[intpk]
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    title_zh: Mapped[str | None] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str | None] = mapped_column(Text)
     pass_percent: Mapped[int] = mapped_column(Integer, default=80)
     max_attempts: Mapped[int] = mapped_column(Integer, default=0)
     cooldown_minutes: Mapped[int] = mapped_column(Integer, default=0)
@@ -170,6 +177,9 @@ class QuestionVersion(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     explanation: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The English of this version's texts (lms/content/english.py shapes); kept with the version so
+    #: an attempt shows the English of the exact version it was given.
+    en: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(HASH)
     created_at: Mapped[timestamp]
 
@@ -188,6 +198,11 @@ class FaqEntry(Base):
     answer: Mapped[str] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     phrasings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    day: Mapped[int | None] = mapped_column(Integer)
+    key_points: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    steps: Mapped[list[str] | None] = mapped_column(JSON)
+    #: The English of `question`, `answer` and `steps`.
+    en: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     content_hash: Mapped[str] = mapped_column(HASH)
@@ -201,8 +216,9 @@ class Product(Base):
     id: Mapped[intpk]
     sku: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_zh: Mapped[str | None] = mapped_column(String(200))
     price: Mapped[float] = mapped_column(default=0)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The English of `name` and the descriptive details.
+    en: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     content_hash: Mapped[str] = mapped_column(HASH)

@@ -35,7 +35,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    locale: Mapped[str] = mapped_column(String(10), default="en")
+    #: The saved interface language; None: follow the browser (its cookie, then Accept-Language).
+    locale: Mapped[str | None] = mapped_column(String(10), default=None)
     hired_on: Mapped[dt.date | None] = mapped_column(Date)
     # Bumped on logout, password change and deactivation: every other session then ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

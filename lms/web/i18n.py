@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -11,6 +13,7 @@ from lms.access import public
 from lms.db import db_session
 from lms.extensions import babel
 from lms.models.people import LOCALES
+from lms.web.labels import label
 from lms.web.redirects import safe_next
 
 LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文"}
@@ -18,15 +21,24 @@ LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文"}
 bp = Blueprint("i18n", __name__)
 
 
+#: The cookie that remembers the language chosen on this browser (for a year).
+LOCALE_COOKIE = "lms_locale"
+LOCALE_COOKIE_AGE = 365 * 24 * 3600
+
+
 def select_locale() -> str:
-    """The signed-in user's language, else the visitor's choice, else the browser's."""
+    """The user's saved language, else the one chosen on this browser, else the browser's own.
+
+    A first visit follows Accept-Language (a zh-CN browser sees Chinese); a choice made with the
+    language switcher is remembered in a cookie and, when signed in, on the account.
+    """
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         locale: str = current_user.locale
         return locale
-    chosen = session.get("locale")
-    if chosen in LOCALES:
-        return str(chosen)
-    best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans"])
+    for chosen in (request.cookies.get(LOCALE_COOKIE), session.get("locale")):
+        if chosen in LOCALES:
+            return str(chosen)
+    best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-SG"])
     if best and best.startswith("zh"):
         return "zh_Hans"
     default: str = current_app.config["LMS"].default_locale
@@ -36,14 +48,23 @@ def select_locale() -> str:
 @bp.post("/language")
 @public
 def switch_language() -> Response:
-    """Remember the chosen language (on the account when signed in) and go back."""
+    """Remember the chosen language (in a cookie, and on the account when signed in) and go back."""
     locale = request.form.get("locale", "")
+    response = redirect(safe_next(request.form.get("next")) or "/")
     if locale in LOCALES:
         session["locale"] = locale
+        response.set_cookie(
+            LOCALE_COOKIE,
+            locale,
+            max_age=LOCALE_COOKIE_AGE,
+            secure=request.is_secure,
+            httponly=True,
+            samesite="Lax",
+        )
         if current_user.is_authenticated:
             current_user.locale = locale
             db_session().commit()
-    return redirect(safe_next(request.form.get("next")) or "/")
+    return response
 
 
 def format_number(value: float | int | None) -> str:
@@ -53,11 +74,31 @@ def format_number(value: float | int | None) -> str:
     return f"{round(float(value), 2):g}"
 
 
+def reads_english() -> bool:
+    """Whether the interface language is English (the curriculum then shows its English versions)."""
+    return str(get_locale()) == "en"
+
+
+def in_reader_language(thing: Any, field: str = "title") -> str:
+    """A curriculum text in the reader's language: the Chinese, or its English when reading English.
+
+    The English is the row's `<field>_en` column or its `en` overlay (a dict); the Chinese is the
+    fallback when no English is written. `thing` may be a row or a dict.
+    """
+    get = thing.get if isinstance(thing, dict) else (lambda key, default=None: getattr(thing, key, default))
+    chinese = get(field, "") or ""
+    if not reads_english():
+        return str(chinese)
+    english = get(f"{field}_en", None)
+    if not english:
+        overlay = get("en", None)
+        english = overlay.get(field) if isinstance(overlay, dict) else None
+    return str(english or chinese)
+
+
 def title_for(thing: object) -> str:
-    """A course's or quiz's title in the reader's language (title_zh when Chinese and written)."""
-    title = str(getattr(thing, "title", ""))
-    chinese = getattr(thing, "title_zh", None)
-    return str(chinese) if chinese and str(get_locale()) == "zh_Hans" else title
+    """A course's, lesson's or quiz's title in the reader's language."""
+    return in_reader_language(thing, "title")
 
 
 def label_for(thing: object) -> str:
@@ -71,6 +112,7 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the language switcher."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["num"] = format_number
+    app.jinja_env.filters["label"] = label
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
@@ -78,5 +120,7 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         get_locale=get_locale,
         title_for=title_for,
+        tr=in_reader_language,
+        reads_english=reads_english,
         label_for=label_for,
     )

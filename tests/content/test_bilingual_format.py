@@ -244,3 +244,12 @@ def test_check_passes_with_warnings_unless_strict(app: Flask, tree_root: Path) -
     )
     _run(app, "content", "translations", "--stamp")
     assert _run(app, "content", "check", "--strict-translations").exit_code == 0
+
+
+def test_an_faq_entry_day_lies_inside_its_course_days(tree_root: Path) -> None:
+    _edit(tree_root / "courses/program.toml", "last_day = 3", "last_day = 2")
+    problems, _warnings = _messages(tree_root)
+    assert problems == [
+        "courses/desk-basics/faq.toml:20: FAQ entry 'change-address' is introduced on day 3, outside its "
+        "course's days 1–2 in the programme"
+    ]

@@ -89,7 +89,7 @@ class UserData:
     display_name: str
     email: str | None = None
     roles: Iterable[Role | str] = (Role.LEARNER,)
-    locale: str = "en"
+    locale: str | None = None  # None: follow the browser
     hired_on: dt.date | None = None
     cohort: str | None = None
     stores: Sequence[str] = ()
@@ -102,7 +102,7 @@ def check_fields(data: UserData) -> None:
         raise DomainError(N_("A display name is 1–80 characters."), "display_name")
     if data.email and (len(data.email) > 200 or not EMAIL_RE.match(data.email.strip())):
         raise DomainError(N_("“%(email)s” is not an email address."), "email", email=data.email)
-    if data.locale not in LOCALES:
+    if data.locale is not None and data.locale not in LOCALES:
         raise DomainError(N_("Unknown language."), "locale")
     if not data.roles:
         raise DomainError(N_("Give the user at least one role."), "roles")

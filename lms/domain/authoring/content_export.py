@@ -59,18 +59,17 @@ class Export:
 # -- database → specs ---------------------------------------------------------------------------
 
 
-def _bilingual_title(title: str, title_zh: str | None) -> tuple[str, dict[str, Any]]:
-    """The Chinese title and the English overlay from the (title English, title_zh Chinese) columns."""
-    return (title_zh, {"title": title}) if title_zh else (title, {})
+def _english(**values: Any) -> dict[str, Any]:
+    """The English overlay of a row: its written `*_en` values only."""
+    return {key: value for key, value in values.items() if value}
 
 
 def course_spec(course: Course) -> CourseSpec:
     """A course and its active lessons, as the loader would read them from its folder."""
-    title, english = _bilingual_title(course.title, course.title_zh)
     return CourseSpec(
         slug=course.slug,
-        title=title,
-        en=english,
+        title=course.title,
+        en=_english(title=course.title_en, summary=course.summary_en),
         summary=course.summary or "",
         version=(course.version_major, course.version_minor),
         topics=tuple(course.topics or ()),
@@ -78,7 +77,13 @@ def course_spec(course: Course) -> CourseSpec:
         published=course.published,
         lessons=tuple(
             LessonSpec(
-                lesson.slug, f"{lesson.slug}.md", lesson.title, lesson.day, lesson.minutes, lesson.body
+                lesson.slug,
+                f"{lesson.slug}.md",
+                lesson.title,
+                lesson.day,
+                lesson.minutes,
+                lesson.body,
+                _english(title=lesson.title_en, body=lesson.body_en),
             )
             for lesson in course.lessons
             if lesson.active
@@ -102,13 +107,13 @@ def quiz_spec(quiz: Quiz) -> QuizSpec:
                 tuple(version.tags or ()),
                 version.explanation or "",
                 dict(version.body),
+                en=dict(version.en or {}),
             )
         )
-    title, english = _bilingual_title(quiz.title, quiz.title_zh)
     return QuizSpec(
         slug=quiz.slug,
-        title=title,
-        en=english,
+        title=quiz.title,
+        en=_english(title=quiz.title_en, description=quiz.description_en),
         course=quiz.course.slug if quiz.course is not None else None,
         description=quiz.description or "",
         pass_percent=quiz.pass_percent,
@@ -159,7 +164,7 @@ def course_toml(spec: CourseSpec) -> str:
             entry["day"] = lesson.day
         entry["minutes"] = lesson.minutes
         if lesson.en.get("title"):
-            entry["en"] = {"title": lesson.en["title"]}
+            entry["en"] = {"title": lesson.en["title"]}  # the body's English is the .en.md file
         lessons.append(entry)
     data["lessons"] = lessons
     if spec.en:
@@ -213,6 +218,8 @@ def quiz_file(spec: QuizSpec) -> tuple[str, str, str | None]:
     """The quiz's file name and text (GIFT if it came from GIFT and fits), and a note if any."""
     if spec.source_format == "gift":
         settings = _settings(spec)
+        if spec.en:
+            settings["en"] = dict(spec.en)
         if all(_one_line(v) for v in settings.values()):
             return f"{spec.slug}.gift", export_gift(list(spec.questions), settings), None
         note = (
@@ -307,6 +314,8 @@ def export_course(session: Session, slug: str, assets: Path | None = None) -> Ex
     export.add(f"courses/{slug}/course.toml", course_toml(spec))
     for lesson in spec.lessons:
         export.add(f"courses/{slug}/{lesson.file}", lesson.body)
+        if lesson.en.get("body"):
+            export.add(f"courses/{slug}/{lesson.slug}.en.md", lesson.en["body"])
     _pictures(export, spec, assets)
     for quiz in _quizzes(session, Quiz.course_id == course.id):
         _add_quiz(export, quiz)

@@ -150,8 +150,9 @@ def _body(body: str | None) -> str:
 
 def lesson_hash(lesson: Lesson) -> str:
     """The hash the loader gives a lesson with this content (its file is `<slug>.md`)."""
+    english = {k: v for k, v in (("title", lesson.title_en), ("body", lesson.body_en)) if v}
     return LessonSpec(
-        lesson.slug, f"{lesson.slug}.md", lesson.title, lesson.day, lesson.minutes, lesson.body
+        lesson.slug, f"{lesson.slug}.md", lesson.title, lesson.day, lesson.minutes, lesson.body, english
     ).hash
 
 
@@ -170,8 +171,9 @@ def update_course(
     course: Course,
     *,
     title: str,
-    title_zh: str | None,
+    title_en: str | None,
     summary: str,
+    summary_en: str | None = None,
     topics: Sequence[str],
     published: bool,
     refresher_on_major: bool,
@@ -179,14 +181,17 @@ def update_course(
 ) -> Course:
     """Save a course's settings, if nobody saved it since the form was loaded."""
     clean_title = _title(title)
-    clean_zh = _title(title_zh, "title_zh", required=False) or None
+    clean_en = _title(title_en, "title_en", required=False) or None
     clean_summary = (summary or "").strip()
-    if len(clean_summary) > MAX_SUMMARY:
-        raise DomainError(N_("At most %(n)s characters."), "summary", n=MAX_SUMMARY)
+    clean_summary_en = (summary_en or "").strip() or None
+    for key, value in (("summary", clean_summary), ("summary_en", clean_summary_en or "")):
+        if len(value) > MAX_SUMMARY:
+            raise DomainError(N_("At most %(n)s characters."), key, n=MAX_SUMMARY)
     clean_topics = _topics(topics)
     before = _course_fields(course)
     course.updated_at = _claim(session, Course, course.id, expected_updated_at)
-    course.title, course.title_zh, course.summary = clean_title, clean_zh, clean_summary
+    course.title, course.title_en = clean_title, clean_en
+    course.summary, course.summary_en = clean_summary, clean_summary_en
     course.topics = clean_topics
     course.published, course.refresher_on_major = bool(published), bool(refresher_on_major)
     _rehash(session, course)
@@ -206,8 +211,9 @@ def update_course(
 def _course_fields(course: Course) -> dict[str, Any]:
     return {
         "title": course.title,
-        "title_zh": course.title_zh,
+        "title_en": course.title_en,
         "summary": course.summary,
+        "summary_en": course.summary_en,
         "topics": list(course.topics or []),
         "published": course.published,
         "refresher_on_major": course.refresher_on_major,
@@ -283,10 +289,17 @@ def update_lesson(
     day: int | None,
     minutes: int,
     expected_version: str | None,
+    title_en: str | None = None,
+    body_en: str | None = None,
 ) -> Lesson:
-    """Save a lesson, if nobody saved it since the form was loaded."""
+    """Save a lesson, if nobody saved it since the form was loaded.
+
+    `title_en` / `body_en` are its English version: None leaves it as it is, "" removes it.
+    """
     clean_title = _title(title)
     clean_body = _body(body)
+    clean_title_en = _title(title_en, "title_en", required=False) if title_en is not None else None
+    clean_body_en = _body(body_en) if body_en is not None else None
     clean_day = _day(session, day)
     clean_minutes = _minutes(minutes)
     before = {
@@ -297,6 +310,10 @@ def update_lesson(
     }
     lesson.updated_at = _claim(session, Lesson, lesson.id, expected_version)
     lesson.title, lesson.body, lesson.day, lesson.minutes = clean_title, clean_body, clean_day, clean_minutes
+    if title_en is not None:
+        lesson.title_en = clean_title_en or None
+    if body_en is not None:
+        lesson.body_en = clean_body_en if (clean_body_en or "").strip() else None
     lesson.content_hash = lesson_hash(lesson)
     _rehash(session, lesson.course)
     audit.record(

@@ -283,8 +283,9 @@ def update_quiz_settings(
         course_id = int(course_id)
     gates, draw = check_gates_and_draw(quiz, list(form.get("gates") or []), list(form.get("draw") or []))
     before = {"title": quiz.title, "pass_percent": quiz.pass_percent, "published": quiz.published}
-    quiz.title, quiz.title_zh = title, (str(form.get("title_zh", "")).strip() or None)
+    quiz.title, quiz.title_en = title, (str(form.get("title_en", "")).strip()[:200] or None)
     quiz.description = str(form.get("description", "")).strip()[:5000]
+    quiz.description_en = str(form.get("description_en", "")).strip()[:5000] or None
     for field, value in values.items():
         setattr(quiz, field, value)
     quiz.grading, quiz.review = form["grading"], form["review"]

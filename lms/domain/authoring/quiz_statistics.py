@@ -109,7 +109,7 @@ class QuizAttempts:
 
     slug: str
     title: str
-    title_zh: str | None
+    title_en: str | None
     attempts: int
     mean: float | None
 
@@ -323,12 +323,12 @@ def quizzes_with_attempts(session: Session) -> list[QuizAttempts]:
     """Every quiz with its number of graded attempts and their mean percent (one query)."""
     graded = and_(Attempt.quiz_id == Quiz.id, Attempt.status == GRADED)
     rows = session.execute(
-        select(Quiz.slug, Quiz.title, Quiz.title_zh, func.count(Attempt.id), func.avg(Attempt.percent))
+        select(Quiz.slug, Quiz.title, Quiz.title_en, func.count(Attempt.id), func.avg(Attempt.percent))
         .outerjoin(Attempt, graded)
-        .group_by(Quiz.id, Quiz.slug, Quiz.title, Quiz.title_zh)
+        .group_by(Quiz.id, Quiz.slug, Quiz.title, Quiz.title_en)
         .order_by(Quiz.title, Quiz.slug)
     ).all()
     return [
-        QuizAttempts(slug, title, title_zh, int(n), None if avg is None else float(avg))
-        for slug, title, title_zh, n, avg in rows
+        QuizAttempts(slug, title, title_en, int(n), None if avg is None else float(avg))
+        for slug, title, title_en, n, avg in rows
     ]

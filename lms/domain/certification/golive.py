@@ -27,6 +27,8 @@ class Requirement:
     met: bool
     detail: str  # an English %-template, translated where it is shown
     params: dict[str, object] = field(default_factory=dict)
+    #: The quiz's or course's English title (pages show it to English readers), None when not written.
+    title_en: str | None = None
 
     def __str__(self) -> str:
         return f"{self.title}: {self.detail % self.params if self.params else self.detail}"
@@ -50,7 +52,16 @@ def go_live_requirements(session: Session, user: User) -> list[Requirement]:
             if ok
             else (N_("not passed yet") if quiz is not None and quiz.id in failed else N_("not taken"))
         )
-        result.append(Requirement("quiz", slug, quiz.title if quiz else slug, ok, detail))
+        result.append(
+            Requirement(
+                "quiz",
+                slug,
+                quiz.title if quiz else slug,
+                ok,
+                detail,
+                title_en=quiz.title_en if quiz else None,
+            )
+        )
     course_slugs = list(rules.get("courses", []))
     courses = {c.slug: c for c in session.scalars(select(Course).where(Course.slug.in_(course_slugs)))}
     totals: dict[int, int] = {}
@@ -79,6 +90,7 @@ def go_live_requirements(session: Session, user: User) -> list[Requirement]:
                 bool(course) and count >= total > 0,
                 N_("%(done)s/%(total)s lessons"),
                 {"done": count, "total": total},
+                title_en=course.title_en if course else None,
             )
         )
     if rules.get("trainer_signoff"):

@@ -75,6 +75,8 @@ class DueItem:
     done: bool
     overdue: bool = False
     failed: bool = False
+    #: The English title (pages show it to English readers), None when not written.
+    title_en: str | None = None
 
 
 @dataclass
@@ -164,6 +166,7 @@ def today_view(session: Session, user: User, today: dt.date) -> TodayView | None
                     lesson.title,
                     {"slug": course.slug, "lesson": lesson.slug},
                     lesson.id in done,
+                    title_en=lesson.title_en,
                 )
             )
     for slug, quiz_day in schedule.quiz_days.items():
@@ -171,7 +174,13 @@ def today_view(session: Session, user: User, today: dt.date) -> TodayView | None
         if quiz is not None:
             items.append(
                 DueItem(
-                    "quiz", quiz_day, quiz.title, {"slug": slug}, quiz.id in passed, failed=quiz.id in failed
+                    "quiz",
+                    quiz_day,
+                    quiz.title,
+                    {"slug": slug},
+                    quiz.id in passed,
+                    failed=quiz.id in failed,
+                    title_en=quiz.title_en,
                 )
             )
     for item in sorted(items, key=lambda i: (i.day, i.kind != "lesson")):

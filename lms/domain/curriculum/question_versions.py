@@ -17,6 +17,7 @@ def add_version(question: Question, spec: QuestionSpec) -> QuestionVersion:
         tags=list(spec.tags),
         explanation=spec.explanation,
         body=as_json(spec.body),
+        en=as_json(spec.en) or None,
         content_hash=spec.hash,
     )
     question.versions.append(version)

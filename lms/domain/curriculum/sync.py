@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.content.loader import as_json
-from lms.content.specs import ContentTree, CourseSpec, QuizSpec
+from lms.content.specs import ContentTree, CourseSpec, FaqEntrySpec, QuizSpec
 from lms.domain import audit
 from lms.domain.curriculum.overview import PROGRAMME_SLUG
 from lms.domain.curriculum.question_versions import add_version
@@ -29,11 +30,6 @@ from lms.models import (
     Quiz,
     User,
 )
-
-
-def legacy_titles(chinese: str, english: str | None) -> tuple[str, str | None]:
-    """(title, title_zh) for the columns as they are before migration 0010: English, then Chinese."""
-    return (english, chinese) if english else (chinese, None)
 
 
 @dataclass
@@ -71,12 +67,17 @@ def _sync_programme(session: Session, tree: ContentTree, report: SyncReport) -> 
     if row is None:
         session.add(
             Programme(
-                slug=PROGRAMME_SLUG, title=spec.title, spec=as_json(spec.as_json()), content_hash=spec.hash
+                slug=PROGRAMME_SLUG,
+                title=spec.title,
+                title_en=spec.en.get("title"),
+                spec=as_json(spec.as_json()),
+                content_hash=spec.hash,
             )
         )
         report.count("programme", "created")
     elif row.content_hash != spec.hash:
-        row.title, row.spec, row.content_hash = spec.title, as_json(spec.as_json()), spec.hash
+        row.title, row.title_en = spec.title, spec.en.get("title")
+        row.spec, row.content_hash = as_json(spec.as_json()), spec.hash
         report.count("programme", "updated")
     else:
         report.count("programme", "unchanged")
@@ -120,8 +121,8 @@ def _sync_course(
                 before={"version": f"{old[0]}.{old[1]}"},
                 after={"version": spec.version_text, "major": major},
             )
-    course.title, course.title_zh = legacy_titles(spec.title, spec.en.get("title"))
-    course.summary = spec.summary
+    course.title, course.title_en = spec.title, spec.en.get("title")
+    course.summary, course.summary_en = spec.summary, spec.en.get("summary")
     course.version_major, course.version_minor = spec.version
     course.topics = list(spec.topics)
     course.refresher_on_major, course.published = spec.refresher_on_major, spec.published
@@ -141,6 +142,7 @@ def _sync_course(
         else:
             report.count("lessons", "updated")
         lesson.title, lesson.day, lesson.minutes = lspec.title, lspec.day, lspec.minutes
+        lesson.title_en, lesson.body_en = lspec.en.get("title"), lspec.en.get("body")
         lesson.body, lesson.position, lesson.active = lspec.body, position, True
         lesson.content_hash = lspec.hash
     for slug, lesson in by_slug.items():
@@ -165,8 +167,9 @@ def _sync_quiz(
     else:
         report.count("quizzes", "updated")
     settings = spec.settings()
-    quiz.title, quiz.title_zh = legacy_titles(spec.title, spec.en.get("title"))
+    quiz.title_en, quiz.description_en = spec.en.get("title"), spec.en.get("description")
     for key in (
+        "title",
         "description",
         "pass_percent",
         "max_attempts",
@@ -211,6 +214,16 @@ def _sync_quiz(
             report.count("questions", "removed")
 
 
+def _faq_extras(entry: FaqEntrySpec) -> dict[str, Any]:
+    """The bilingual format's FAQ columns (None when the file leaves them out)."""
+    return {
+        "day": entry.day,
+        "key_points": as_json(list(entry.key_points)) or None,
+        "steps": list(entry.steps) or None,
+        "en": as_json(entry.en) or None,
+    }
+
+
 def sync_content(session: Session, tree: ContentTree, *, actor: User | None = None) -> SyncReport:
     """Bring the database in line with the (already checked) content tree."""
     report = SyncReport()
@@ -242,6 +255,7 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
                     answer=entry.answer,
                     tags=list(entry.tags),
                     phrasings=list(entry.phrasings),
+                    **_faq_extras(entry),
                     position=position,
                     content_hash=entry.hash,
                 )
@@ -250,6 +264,8 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
         elif row.content_hash != entry.hash or row.position != position or not row.active:
             row.kind, row.question, row.answer = entry.kind, entry.question, entry.answer
             row.tags, row.phrasings, row.position = list(entry.tags), list(entry.phrasings), position
+            for key, value in _faq_extras(entry).items():
+                setattr(row, key, value)
             row.active, row.content_hash = True, entry.hash
             report.count("faq", "updated")
         else:
@@ -266,8 +282,8 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
             session.add(
                 Product(
                     sku=product.sku,
-                    name=legacy_titles(product.name, product.en.get("name"))[0],
-                    name_zh=legacy_titles(product.name, product.en.get("name"))[1],
+                    name=product.name,
+                    en=as_json(product.en) or None,
                     price=product.price,
                     details=as_json(product.details),
                     content_hash=product.hash,
@@ -275,7 +291,7 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
             )
             report.count("products", "created")
         elif product_row.content_hash != product.hash:
-            product_row.name, product_row.name_zh = legacy_titles(product.name, product.en.get("name"))
+            product_row.name, product_row.en = product.name, as_json(product.en) or None
             product_row.price = product.price
             product_row.details, product_row.content_hash = as_json(product.details), product.hash
             product_row.active = True

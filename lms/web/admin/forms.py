@@ -45,7 +45,11 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=200)])
     roles = CheckboxesField(_l("Roles"), choices=[])
-    locale = SelectField(_l("Language"), choices=[("en", "English"), ("zh_Hans", "简体中文")])
+    locale = SelectField(
+        _l("Language"),
+        choices=[("", _l("Follow the browser")), ("en", "English"), ("zh_Hans", "简体中文")],
+        default="",
+    )
     hired_on = DateField(_l("Hired on"), validators=[Optional()])
     cohort = SelectField(_l("Cohort"), choices=[], validate_choice=False)
     main_store = SelectField(_l("Main store"), choices=[], validate_choice=False)

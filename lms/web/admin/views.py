@@ -50,7 +50,7 @@ def _user_data(form: UserForm) -> people.UserData:
         display_name=form.display_name.data or "",
         email=form.email.data or None,
         roles=people.parse_roles(form.roles.data or []),
-        locale=form.locale.data or "en",
+        locale=form.locale.data or None,
         hired_on=form.hired_on.data,
         cohort=form.cohort.data or None,
         stores=stores,
@@ -115,7 +115,7 @@ def edit_user(user_id: int) -> Response | str:
         form.display_name.data = user.display_name
         form.email.data = user.email
         form.roles.data = sorted(user.roles)
-        form.locale.data = user.locale
+        form.locale.data = user.locale or ""
         form.hired_on.data = user.hired_on
         form.cohort.data = user.cohort.name if user.cohort else ""
         names = [link.store.name for link in user.store_links]

@@ -49,7 +49,7 @@ SCHEMAS: dict[str, Any] = {
             "username": {"type": "string"},
             "display_name": {"type": "string"},
             "roles": {"type": "array", "items": {"enum": ["learner", "trainer", "qc", "admin"]}},
-            "locale": {"type": "string"},
+            "locale": {"type": ["string", "null"]},
             "cohort": {"type": ["string", "null"]},
             "stores": {
                 "type": "array",

@@ -9,6 +9,7 @@ exactly what was previewed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,8 @@ from lms.web.identity import me
 SALT = "lms.authoring.question-import"
 #: How long a preview may be confirmed (seconds).
 MAX_AGE = 3600
-PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
+Parser = Callable[[str], tuple[list[QuestionSpec], list[tuple[int, str]]]]
+PARSERS: dict[str, Parser] = {"gift": parse_gift, "aiken": parse_aiken}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from lms.db import db_session
 from lms.domain.curriculum.overview import overview
 from lms.markdown import render_markdown
 from lms.models import Course, Lesson, Question, Quiz, Role
+from lms.web.i18n import in_reader_language
 
 bp = Blueprint("curriculum", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
@@ -43,7 +44,9 @@ def lesson(slug: str, lesson: str) -> str:
         select(Lesson).join(Course).where(Course.slug == slug, Lesson.slug == lesson)
     ).one_or_none() or abort(404)
     return render_template(
-        "curriculum/lesson.html", lesson=found, html=render_markdown(found.body, drop_title=True)
+        "curriculum/lesson.html",
+        lesson=found,
+        html=render_markdown(in_reader_language(found, "body"), drop_title=True),
     )
 
 

@@ -13,9 +13,12 @@ from lms.domain.authoring.course_editing import MAX_BODY
 class CourseForm(FlaskForm):
     """A course's settings."""
 
-    title = StringField(_l("Title"))
-    title_zh = StringField(_l("Chinese title"), description=_l("Optional."))
-    summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
+    title = StringField(_l("Title (Chinese)"))
+    title_en = StringField(_l("Title (English)"), description=_l("Optional: shown to English readers."))
+    summary = TextAreaField(_l("Summary (Chinese)"), render_kw={"rows": 3})
+    summary_en = TextAreaField(
+        _l("Summary (English)"), render_kw={"rows": 3}, description=_l("Optional: shown to English readers.")
+    )
     topics = StringField(
         _l("Topics"), description=_l("Lowercase words joined by hyphens, separated by commas.")
     )
@@ -53,10 +56,18 @@ class NewLessonForm(FlaskForm):
 class LessonForm(FlaskForm):
     """A lesson's title, schedule and Markdown."""
 
-    title = StringField(_l("Title"))
+    title = StringField(_l("Title (Chinese)"))
     day = IntegerField(_l("Programme day"), validators=[Optional()], description=_l("Empty: any day."))
     minutes = IntegerField(_l("Minutes"), validators=[Optional()])
     body = TextAreaField(
         _l("Lesson (Markdown)"), render_kw={"rows": 24, "maxlength": MAX_BODY, "spellcheck": "true"}
+    )
+    title_en = StringField(_l("Title (English)"), description=_l("Optional: shown to English readers."))
+    body_en = TextAreaField(
+        _l("English version (Markdown)"),
+        render_kw={"rows": 12, "maxlength": MAX_BODY, "spellcheck": "true", "lang": "en"},
+        description=_l(
+            "Optional: the same headings, tables and chat blocks as the Chinese, with Shopper: and Agent: lines."
+        ),
     )
     expected = HiddenField()

@@ -56,8 +56,9 @@ def _course_page(
         settings = CourseForm(
             formdata=None,
             title=course.title,
-            title_zh=course.title_zh or "",
+            title_en=course.title_en or "",
             summary=course.summary,
+            summary_en=course.summary_en or "",
             topics=", ".join(course.topics or []),
             published=course.published,
             refresher_on_major=course.refresher_on_major,
@@ -96,8 +97,9 @@ def course(slug: str) -> Response | tuple[str, int]:
             me(),
             found,
             title=form.title.data or "",
-            title_zh=form.title_zh.data,
+            title_en=form.title_en.data,
             summary=form.summary.data or "",
+            summary_en=form.summary_en.data,
             topics=[t for t in re.split(r"[,\s，、]+", form.topics.data or "") if t],
             published=bool(form.published.data),
             refresher_on_major=bool(form.refresher_on_major.data),
@@ -208,6 +210,8 @@ def lesson(slug: str, lesson: str) -> Response | tuple[str, int]:
             day=found.day,
             minutes=found.minutes,
             body=found.body,
+            title_en=found.title_en or "",
+            body_en=found.body_en or "",
             expected=editing.edit_token(found),
         )
         return _lesson_page(found, form)
@@ -224,6 +228,8 @@ def lesson(slug: str, lesson: str) -> Response | tuple[str, int]:
             day=form.day.data,
             minutes=form.minutes.data or 0,
             expected_version=form.expected.data,
+            title_en=form.title_en.data or "",
+            body_en=form.body_en.data or "",
         )
     except DomainError as err:
         session.rollback()

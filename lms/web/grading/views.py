@@ -17,6 +17,7 @@ from lms.markdown import render_markdown
 from lms.models import Attempt, AttemptItem, Role
 from lms.web.forms import translate_error
 from lms.web.identity import me
+from lms.web.learn.reading import shown
 
 bp = Blueprint("grading", __name__)
 trainers = roles_required(Role.TRAINER, Role.ADMIN)
@@ -79,4 +80,7 @@ def grade(item_id: int) -> Response | str:
             "success",
         )
         return redirect(url_for("grading.queue"))
-    return render_template("grading/item.html", item=item, form=form, text=render_markdown(item.version.text))
+    texts = shown(item.version)
+    return render_template(
+        "grading/item.html", item=item, form=form, text=render_markdown(texts.text), shown_body=texts.body
+    )

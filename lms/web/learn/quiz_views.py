@@ -22,6 +22,7 @@ from lms.models import Attempt
 from lms.web.forms import translate_error
 from lms.web.identity import me
 from lms.web.learn.answers import response_from_form
+from lms.web.learn.reading import shown, shown_display, shown_feedback
 from lms.web.learn.review import review_allowed
 
 bp = Blueprint("quiz", __name__)
@@ -157,8 +158,8 @@ def question(attempt_id: int, position: int) -> Response | str:
         item=item,
         position=position,
         qtype=version.type,
-        text=render_question_text(version.text, version.type, attempt.id, position, item.response),
-        display=item.display,
+        text=render_question_text(shown(version).text, version.type, attempt.id, position, item.response),
+        display=shown_display(version, item.display),
         saved=item.response or {},
         render_inline=render_inline,
         form=form,
@@ -222,11 +223,14 @@ def result(attempt_id: int) -> Response | str:
     if show_review:
         for item in attempt.items:
             qtype = get_type(item.version.type)
+            texts = shown(item.version)
             reviews.append(
                 {
                     "item": item,
-                    "key": qtype.review(item.version.body),
-                    "text": render_markdown(item.version.text),
+                    "key": qtype.review(texts.body),
+                    "text": render_markdown(texts.text),
+                    "explanation": texts.explanation,
+                    "feedback": shown_feedback(item),
                 }
             )
     return render_template(

@@ -9,11 +9,13 @@ from werkzeug.wrappers import Response
 
 from lms.access import signed_in
 from lms.db import db_session, utcnow
+from lms.domain.curriculum.library import script_library
 from lms.domain.curriculum.programme import load_schedule, may_open_day
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
 from lms.markdown import render_markdown
 from lms.web.course_files import send_course_image
+from lms.web.i18n import in_reader_language
 from lms.web.identity import me
 
 bp = Blueprint("learn", __name__)
@@ -51,7 +53,9 @@ def lesson(slug: str, lesson: str) -> str | Response:
     previous = progress.lessons[index - 1].lesson if index > 0 else None
     following = progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None
     html = render_markdown(
-        found.body, image_base=url_for("learn.course_file", slug=slug, path=""), drop_title=True
+        in_reader_language(found, "body"),
+        image_base=url_for("learn.course_file", slug=slug, path=""),
+        drop_title=True,
     )
     return render_template(
         "learn/lesson.html",
@@ -98,3 +102,10 @@ def course_file(slug: str, path: str) -> Response:
     except NotFound:
         abort(404)
     return send_course_image(slug, path, max_age=3600)
+
+
+@bp.get("/library")
+@signed_in
+def library() -> str:
+    """The script library and the product sheet, in the reader's language (Chinese when no English)."""
+    return render_template("learn/library.html", library=script_library(db_session()))

@@ -38,6 +38,19 @@ FIELDS: dict[str, tuple[str, ...]] = {
 #: Fields written one item per line.
 LINES: dict[str, tuple[str, ...]] = {"matching": ("distractors",), "ordering": ("items",)}
 
+#: The English version's fields (prefixed `en-`), following lms/content/english.py's shapes: rows are
+#: aligned with the Chinese rows by their row number.
+ENGLISH_FIELDS: dict[str, tuple[str, ...]] = {
+    "truefalse": ("feedback_true", "feedback_false"),
+    "essay": ("rubric",),
+    "reply": ("customer", "model_answer"),
+}
+ENGLISH_ROWS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "single": [("choices", ("text", "feedback"))],
+    "multiple": [("choices", ("text", "feedback"))],
+    "matching": [("pairs", ("left", "right"))],
+}
+
 
 def _number(text: str) -> Any:
     text = text.strip().replace(",", ".")
@@ -87,19 +100,64 @@ def form_to_raw(qtype: str, form: Mapping[str, str], key: str | None) -> dict[st
             rows.append(row)
         if rows or list_key != "forbidden":
             raw[list_key] = rows
+    english = _english_from_form(qtype, form)
+    if english:
+        raw["en"] = english
     return raw
 
 
+def _kept_rows(list_key: str, columns: tuple[str, ...], form: Mapping[str, str]) -> list[int]:
+    """The row numbers of the Chinese rows the form fills (empty rows are ignored)."""
+    return [i for i in range(MAX_ROWS) if any(form.get(f"{list_key}-{i}-{c}", "").strip() for c in columns)]
+
+
+def _english_from_form(qtype: str, form: Mapping[str, str]) -> dict[str, Any]:
+    """The `en` table from the `en-` fields; empty when no English was written."""
+    english: dict[str, Any] = {}
+    for name in ("text", "explanation", *ENGLISH_FIELDS.get(qtype, ())):
+        value = form.get(f"en-{name}", "").strip()
+        if value:
+            english[name] = value
+    for name in LINES.get(qtype, ()):
+        lines = [line.strip() for line in form.get(f"en-{name}", "").splitlines() if line.strip()]
+        if lines:
+            english[name] = lines
+    for list_key, columns in ENGLISH_ROWS.get(qtype, []):
+        chinese_columns = dict(ROWS.get(qtype, [])).get(list_key, columns)
+        items = []
+        for i in _kept_rows(list_key, chinese_columns, form):
+            cells = {c: form.get(f"en-{list_key}-{i}-{c}", "").strip() for c in columns}
+            items.append({c: v for c, v in cells.items() if v})
+        if any(items):
+            english[list_key] = items
+    return english
+
+
 def body_to_form(
-    qtype: str, text: str, points: float, tags: list[str], explanation: str, body: dict[str, Any]
+    qtype: str,
+    text: str,
+    points: float,
+    tags: list[str],
+    explanation: str,
+    body: dict[str, Any],
+    english: dict[str, Any] | None = None,
 ) -> dict[str, str]:
-    """The editor's fields for a saved version."""
+    """The editor's fields for a saved version (and its English, in the `en-` fields)."""
     values: dict[str, str] = {
         "text": text,
         "points": f"{points:g}",
         "tags": ", ".join(tags),
         "explanation": explanation,
     }
+    for key, value in (english or {}).items():
+        if isinstance(value, str):
+            values[f"en-{key}"] = value
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            values[f"en-{key}"] = "\n".join(value)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                for column, text_value in (item or {}).items():
+                    values[f"en-{key}-{i}-{column}"] = str(text_value)
     for name in FIELDS.get(qtype, ()):
         if body.get(name) is not None:
             values[name] = str(body[name])
@@ -133,4 +191,5 @@ def row_count(qtype: str, values: Mapping[str, str]) -> dict[str, int]:
             if k.startswith(f"{list_key}-") and k.split("-")[-2].isdigit() and values[k]
         ]
         counts[list_key] = min(MAX_ROWS, (max(filled) + 1 if filled else 0) + BLANK_ROWS)
+        counts[f"en-{list_key}"] = counts[list_key]
     return counts

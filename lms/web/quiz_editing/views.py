@@ -211,7 +211,13 @@ def edit_question(slug: str, key: str) -> Response | tuple[str, int]:
     version = question.current_version
     if request.method == "GET":
         values = body_to_form(
-            version.type, version.text, version.points, version.tags, version.explanation, version.body
+            version.type,
+            version.text,
+            version.points,
+            version.tags,
+            version.explanation,
+            version.body,
+            version.en,
         )
         return _render_editor(quiz, version.type, question, values, [], 200)
     return _save(quiz, version.type, question)
@@ -254,7 +260,13 @@ def try_question(slug: str, key: str) -> tuple[str, int]:
         abort(404)
     version = question.current_version
     values = body_to_form(
-        version.type, version.text, version.points, version.tags, version.explanation, version.body
+        version.type,
+        version.text,
+        version.points,
+        version.tags,
+        version.explanation,
+        version.body,
+        version.en,
     )
     display = editing.public_view(version.body, version.type)
     response = response_from_form(version.type, request.form, display)

@@ -168,3 +168,49 @@ def test_unknown_courses_and_quizzes_are_not_found(db: Session, slug: str) -> No
         export_course(db, slug)
     with pytest.raises(NotFound):
         export_quiz(db, slug)
+
+
+def test_a_bilingual_course_and_quiz_export_as_the_same_files(db: Session, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(PROJECT_ROOT / "tests" / "data" / "bilingual", source)
+    tree, problems = check(source)
+    assert problems == [] and tree.translation_warnings == []
+    sync_content(db, tree)
+    db.commit()
+    out = tmp_path / "out"
+    _write(export_course(db, "desk-basics"), out)
+    for name in ("program.toml", "translations.lock", "desk-basics/faq.toml", "desk-basics/products.toml"):
+        shutil.copy(source / "courses" / name, out / "courses" / name)
+    exported = (out / "courses/desk-basics/01-first-response.en.md").read_text(encoding="utf-8")
+    assert exported == (source / "courses/desk-basics/01-first-response.en.md").read_text(encoding="utf-8")
+    back, problems = check(out)
+    assert problems == []
+    assert back.translation_warnings == []  # same Chinese, so the stamps still hold
+    assert back.courses["desk-basics"] == tree.courses["desk-basics"]
+    assert back.courses["desk-basics"].hash == tree.courses["desk-basics"].hash
+    quiz = back.quizzes["desk-basics-check"]
+    assert quiz == tree.quizzes["desk-basics-check"]
+    assert [q.en for q in quiz.questions] == [q.en for q in tree.quizzes["desk-basics-check"].questions]
+    assert not sync_content(db, back).changed
+
+
+def test_a_bilingual_gift_quiz_exports_as_gift_with_its_english(db: Session, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(PROJECT_ROOT / "tests" / "data" / "bilingual", source)
+    tree, _problems = check(source)
+    sync_content(db, tree)
+    db.commit()
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == "desk-basics-check")).one()
+    quiz.source_format = "gift"
+    db.commit()
+    export = export_quiz(db, "desk-basics-check")
+    text = export.files["quizzes/desk-basics-check.gift"].decode()
+    assert "// @lms:en " in text and "// @en: " in text
+    (source / "quizzes" / "desk-basics-check.toml").unlink()
+    (source / "quizzes" / "desk-basics-check.gift").write_text(text, encoding="utf-8")
+    back, problems = check(source)
+    assert problems == []
+    assert back.quizzes["desk-basics-check"].en == tree.quizzes["desk-basics-check"].en
+    assert [q.en for q in back.quizzes["desk-basics-check"].questions] == [
+        q.en for q in tree.quizzes["desk-basics-check"].questions
+    ]

@@ -32,7 +32,7 @@ def course(db: Session) -> Course:
 def _edit_course(db: Session, course: Course, **changes: object) -> Course:
     values: dict[str, object] = {
         "title": course.title,
-        "title_zh": course.title_zh,
+        "title_en": course.title_en,
         "summary": course.summary,
         "topics": list(course.topics),
         "published": course.published,

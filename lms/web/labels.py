@@ -1,0 +1,49 @@
+"""Translated names for stored words shown on pages: roles, statuses, question types, settings.
+
+Pages never show a stored word (`learner`, `in_progress`, `single`) as is: the `label` filter
+turns it into its translated name, or shows the word itself when it is not one we know.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+LABELS: dict[str, dict[str, object]] = {
+    "role": {
+        "learner": _l("Learner"),
+        "trainer": _l("Trainer"),
+        "qc": _l("Quality control"),
+        "admin": _l("Administrator"),
+    },
+    "status": {
+        "in_progress": _l("in progress"),
+        "submitted": _l("waiting for a trainer"),
+        "graded": _l("graded"),
+    },
+    "type": {
+        "single": _l("single choice"),
+        "multiple": _l("multiple choice"),
+        "truefalse": _l("true or false"),
+        "short": _l("short answer"),
+        "numeric": _l("number"),
+        "matching": _l("matching"),
+        "ordering": _l("ordering"),
+        "cloze": _l("fill the gaps"),
+        "essay": _l("essay"),
+        "reply": _l("chat reply"),
+    },
+    "grading": {"highest": _l("highest"), "last": _l("last"), "first": _l("first"), "mean": _l("mean")},
+    "review": {
+        "after_submit": _l("answers after each attempt"),
+        "after_pass": _l("answers once passed"),
+        "score_only": _l("the score only"),
+        "never": _l("nothing"),
+    },
+    "scope": {"learner": _l("Learner"), "staff": _l("Staff")},
+}
+
+
+def label(value: object, kind: str) -> str:
+    """The translated name of a stored word of a kind (the word itself when unknown)."""
+    found = LABELS.get(kind, {}).get(str(value))
+    return str(found) if found is not None else str(value)

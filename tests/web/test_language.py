@@ -1,0 +1,64 @@
+"""The interface language: the browser's on a first visit, then the choice made, remembered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from lms.models import User
+from lms.web.i18n import LOCALE_COOKIE
+from tests.factories import UserFactory
+
+ZH = '<html lang="zh-Hans">'
+EN = '<html lang="en">'
+
+
+def _page(client: FlaskClient, url: str = "/login", **headers: str) -> str:
+    return client.get(url, headers=headers).get_data(as_text=True)
+
+
+def test_a_first_visit_follows_the_browser(client: FlaskClient) -> None:
+    assert ZH in _page(client, **{"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert EN in _page(client, **{"Accept-Language": "en-GB,en;q=0.9"})
+
+
+def test_the_choice_is_remembered_in_a_cookie(client: FlaskClient) -> None:
+    response = client.post("/language", data={"locale": "zh_Hans", "next": "/login"})
+    assert response.status_code == 302
+    cookie = client.get_cookie(LOCALE_COOKIE)
+    assert cookie is not None and cookie.value == "zh_Hans"
+    assert ZH in _page(client, **{"Accept-Language": "en"})
+    client.post("/language", data={"locale": "en", "next": "/login"})
+    assert EN in _page(client, **{"Accept-Language": "zh-CN"})
+
+
+def test_an_unknown_language_changes_nothing(client: FlaskClient) -> None:
+    client.post("/language", data={"locale": "fr", "next": "/login"})
+    assert client.get_cookie(LOCALE_COOKIE) is None
+
+
+def test_a_user_without_a_saved_language_follows_the_browser_and_saves_a_choice(
+    client: FlaskClient, db: Session, login_as: Callable[..., User]
+) -> None:
+    user = login_as("learner", locale=None)
+    assert ZH in _page(client, "/", **{"Accept-Language": "zh-CN"})
+    client.post("/language", data={"locale": "en", "next": "/"})
+    db.refresh(user)
+    assert user.locale == "en"
+    client.delete_cookie(LOCALE_COOKIE)
+    assert EN in client.get("/", headers={"Accept-Language": "zh-CN"}, follow_redirects=True).get_data(
+        as_text=True
+    )
+
+
+def test_the_people_page_names_roles_in_the_reader_language(
+    client: FlaskClient, db: Session, login_as: Callable[..., User]
+) -> None:
+    login_as("admin", locale="zh_Hans")
+    UserFactory(roles=["learner", "qc"])
+    db.commit()
+    page = _page(client, "/admin/users")
+    assert ">学员</span>" in page and ">质检</span>" in page
+    assert ">learner</span>" not in page and ">qc</span>" not in page
