@@ -74,6 +74,9 @@ def test_chinese_first_then_english_beside_it(zh_page, learner) -> None:  # type
     expect(page.locator(".chat-agent")).to_contain_text("亲，我帮您查一下库存")
     assert "Answer first" not in page.inner_text("main")
     _shot(page, "lesson-zh")
+    page.goto("/learn/library")
+    expect(page.locator(".faq-entry h2").first).to_have_text("今天下单什么时候发货？")
+    _shot(page, "library-zh")
     page.goto("/learn/quizzes/desk-basics-check")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".question-text")).to_contain_text("顾客问36升旅行双肩包有没有灰色现货")
@@ -109,6 +112,10 @@ def test_chinese_first_then_english_beside_it(zh_page, learner) -> None:  # type
     assert "The 20-second first response" in main and "Desk basics check" in main
     assert "20秒首响" not in main
     _shot(page, "today-en")
+    page.goto("/learn/library")
+    expect(page.locator(".faq-entry h2").first).to_have_text("When will my order ship?")
+    expect(page.locator(".faq-entry .chat-agent").first).to_contain_text("亲，16点前付款的订单当天发出")
+    _shot(page, "library-en")
     # The choice is remembered, although the browser still asks for Chinese.
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "en")

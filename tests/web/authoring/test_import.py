@@ -103,7 +103,9 @@ def test_the_preview_lists_the_questions_and_writes_nothing(
     assert response.status_code == 200
     assert "leather-care" in page and "changed: new version" in page
     assert (
-        "nylon-wash" in page and "true or false" in page and "Nylon bags may go in the washing machine." in page
+        "nylon-wash" in page
+        and "true or false" in page
+        and "Nylon bags may go in the washing machine." in page
     )
     assert "1 new, 1 changed, 0 unchanged" in page
     assert "Import 2 questions" in page and 'name="payload"' in page

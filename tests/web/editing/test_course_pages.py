@@ -251,3 +251,30 @@ def test_a_lesson_is_removed_and_put_back(client, login_as, db) -> None:  # type
     db.rollback()
     restored = db.scalars(select(Lesson).where(Lesson.slug == "00-part")).one()
     assert restored.active and restored.position == 3  # back at the end
+
+
+def test_a_lesson_and_its_course_are_edited_in_both_languages(
+    client: FlaskClient, login_as, db: Session, course: Course
+) -> None:
+    login_as("trainer")
+    token = _token(client.get(LESSON).get_data(as_text=True))
+    form = {
+        **_lesson_form(token, "# 开场\n\n你好。", title="开场"),
+        "title_en": "Intro",
+        "body_en": "# Intro\n\nHello.",
+    }
+    assert client.post(LESSON, data=form).status_code == 302
+    saved = db.scalars(
+        select(Lesson).where(Lesson.slug == "01-intro").execution_options(populate_existing=True)
+    ).one()
+    assert (saved.title, saved.title_en, saved.body_en) == ("开场", "Intro", "# Intro\n\nHello.")
+    page = client.get(LESSON).get_data(as_text=True)
+    assert 'value="Intro"' in page and "# Intro\n\nHello.</textarea>" in page
+    # Clearing the English removes it; the Chinese stays.
+    token = _token(page)
+    assert (
+        client.post(LESSON, data={**form, "expected": token, "title_en": "", "body_en": ""}).status_code
+        == 302
+    )
+    db.refresh(saved)
+    assert (saved.title_en, saved.body_en, saved.body) == (None, None, "# 开场\n\n你好。")

@@ -276,3 +276,39 @@ def test_huge_or_malformed_ids_are_not_found_not_errors(
         data={"csrf_token": _csrf(form), "agent": "99999999999", "store": "abc", "checked_on": "2026-11-20"},
     )
     assert response.status_code == 422 and "Choose an active agent." in response.get_data(as_text=True)
+
+
+def test_the_english_version_is_written_beside_the_chinese(
+    client: FlaskClient, quiz: str, db: Session
+) -> None:
+    fields = {
+        **QUESTIONS["single"],
+        "choices-2-text": "",  # an empty Chinese row: the English rows follow the filled ones
+        "en-text": "What does the signature confirm?",
+        "en-choices-0-text": "The parcel looked intact",
+        "en-choices-0-feedback": "Right.",
+        "en-choices-1-text": "The bag is flawless",
+        "en-explanation": "",
+    }
+    assert _add(client, quiz, "single", fields).status_code == 302
+    db.rollback()
+    version = db.scalars(select(Question).where(Question.key == "signed-means")).one().current_version
+    assert version.en == {
+        "text": "What does the signature confirm?",
+        "choices": [
+            {"text": "The parcel looked intact", "feedback": "Right."},
+            {"text": "The bag is flawless"},
+        ],
+    }
+    page = client.get(f"/author/quizzes/{quiz}/questions/signed-means").get_data(as_text=True)
+    assert 'name="en-choices-1-text" value="The bag is flawless"' in page
+    # An English row that is not in the Chinese is refused in place, and nothing is saved.
+    page = client.get(f"/author/quizzes/{quiz}/questions/new?type=ordering").get_data(as_text=True)
+    response = _add(
+        client,
+        quiz,
+        "ordering",
+        {"id": "steps", "text": "排好顺序", "items": "一\n二", "en-items": "One\nTwo\nThree"},
+    )
+    assert response.status_code == 422
+    assert "`en.items` has 3 items but the Chinese `items` has 2" in response.get_data(as_text=True)
