@@ -95,7 +95,8 @@ def read_lock(root: Path, problems: Problems | None = None) -> dict[str, dict[st
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         if problems is not None:
-            problems.add(LOCK, 1, f"cannot read the translation lock: {err}; run `{STAMP_HINT}` again")
+            # A warning, not a problem: `--stamp` must still be able to write a fresh lock.
+            problems.warn(LOCK, 1, f"cannot read the translation lock: {err}; run `{STAMP_HINT}` again")
         return {}
     lock: dict[str, dict[str, str]] = {}
     for file, items in data.items():

@@ -253,3 +253,13 @@ def test_an_faq_entry_day_lies_inside_its_course_days(tree_root: Path) -> None:
         "courses/desk-basics/faq.toml:20: FAQ entry 'change-address' is introduced on day 3, outside its "
         "course's days 1–2 in the programme"
     ]
+
+
+def test_an_unreadable_lock_is_a_warning_and_stamping_writes_a_fresh_one(tree_root: Path) -> None:
+    (tree_root / LOCK).write_text("[not toml", encoding="utf-8")
+    problems, warnings = _messages(tree_root)
+    assert problems == []
+    assert any(w.startswith("courses/translations.lock:1: cannot read the translation lock") for w in warnings)
+    tree, _ = check(tree_root)
+    assert stamp(tree_root, tree.translatable) == 13
+    assert _messages(tree_root) == ([], [])
