@@ -258,15 +258,33 @@ def _content_root() -> Path:
 @click.argument("paths", nargs=-1)
 @with_appcontext
 def content_check(paths: tuple[str, ...]) -> None:
-    """Validate courses/ and quizzes/ (or just PATHS); every problem as path:line: message."""
-    from lms.content.loader import check
+    """Validate courses/ and quizzes/; every problem as path:line: message.
 
-    tree, problems = check(_content_root(), list(paths) or None)
-    for problem in problems:
+    PATHS may name another curriculum (a folder holding courses/ and quizzes/, e.g. a working
+    copy), anything inside one (checked with the rest of it as context), or a lone quiz file or
+    course folder (checked as if it stood in the configured content folder).
+    """
+    from lms.content.loader import check
+    from lms.content.named_paths import PathRefused, check_paths
+
+    if not paths:
+        tree, problems = check(_content_root())
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            raise click.ClickException(f"{len(problems)} problem(s) found")
+        click.echo(f"Content is clean: {tree.summary()}.")
+        return
+    try:
+        result = check_paths(_content_root(), paths)
+    except PathRefused as err:
+        raise click.ClickException(str(err)) from None
+    for problem in result.problems:
         click.echo(str(problem), err=True)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo(f"Content is clean: {tree.summary()}.")
+    if result.problems:
+        raise click.ClickException(f"{len(result.problems)} problem(s) found")
+    for shown, summary in result.checked:
+        click.echo(f"Content is clean: {shown} (in a curriculum of {summary}).")
 
 
 @content_group.command("sync")

@@ -118,25 +118,10 @@ def _read_quizzes(folder: Path, root: Path, tree: ContentTree, sources: Sources,
         sources.lines[rel] = source
 
 
-def check(root: Path, paths: Sequence[str | Path] | None = None) -> tuple[ContentTree, list[Problem]]:
-    """Read and check the content under root; with `paths`, only problems in those files or folders."""
+def check(root: Path) -> tuple[ContentTree, list[Problem]]:
+    """Read and check the whole curriculum under root (named paths: `lms.content.named_paths`)."""
     tree, problems = read_tree(root)
-    found = problems.sorted()
-    if paths:
-        wanted = [_relative(root, p) for p in paths]
-        found = [p for p in found if any(w in (".", p.path) or p.path.startswith(w + "/") for w in wanted)]
-    return tree, found
-
-
-def _relative(root: Path, path: str | Path) -> str:
-    """A path given on the command line, relative to the content root."""
-    candidate = Path(path)
-    for base in (Path.cwd(), root):
-        try:
-            return (base / candidate).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            continue
-    return candidate.as_posix().rstrip("/")
+    return tree, problems.sorted()
 
 
 def as_json(value: Any) -> Any:
