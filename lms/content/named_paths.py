@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lms.content.curriculum_walk import walk
 from lms.content.loader import read_tree
 from lms.content.problems import Problem
 from lms.content.specs import ContentTree
@@ -51,37 +52,67 @@ class _Target:
 
 @dataclass
 class PathCheck:
-    """What `check_paths` found: problems with the paths the user sees, and a summary per path."""
+    """What `check_paths` found, named as the user sees them, and a summary per path checked."""
 
     problems: list[Problem] = field(default_factory=list)
+    #: Translation warnings (never failures, unless the caller is strict).
+    warnings: list[Problem] = field(default_factory=list)
     checked: list[tuple[str, str]] = field(default_factory=list)
 
 
-def check_paths(content_root: Path, paths: Sequence[str | Path], cwd: Path | None = None) -> PathCheck:
-    """Check each named path in its curriculum; raises PathRefused before reading anything."""
+def check_paths(
+    content_root: Path,
+    paths: Sequence[str | Path],
+    cwd: Path | None = None,
+    *,
+    strict_translations: bool = False,
+) -> PathCheck:
+    """Check each named path in its curriculum; raises PathRefused before reading anything.
+
+    `strict_translations` adds what the Chinese-first walk finds to the warnings.
+    """
     cwd = (cwd or Path.cwd()).resolve()
     targets = [_target(content_root.resolve(), Path(p), cwd) for p in paths]
     result = PathCheck()
-    trees: dict[Path, tuple[ContentTree, list[Problem]]] = {}
+    trees: dict[Path, _Read] = {}
     for target in targets:
         if target.lone is not None:
             with _laid_in(content_root, target.lay_at, target.lone) as base:
-                tree, found = _read(base)
+                read = _read(base, strict_translations)
         else:
             if target.root not in trees:
-                trees[target.root] = _read(target.root)
-            tree, found = trees[target.root]
-        for problem in found:
-            if target.rel == "." or problem.path == target.rel or problem.path.startswith(target.rel + "/"):
-                result.problems.append(Problem(target.show(problem.path), problem.line, problem.message))
-        result.checked.append((target.shown, tree.summary()))
+                trees[target.root] = _read(target.root, strict_translations)
+            read = trees[target.root]
+        result.problems += _named(read.problems, target)
+        result.warnings += _named(read.warnings, target)
+        result.checked.append((target.shown, read.tree.summary()))
     result.problems = sorted(set(result.problems))
+    result.warnings = sorted(set(result.warnings))
     return result
 
 
-def _read(root: Path) -> tuple[ContentTree, list[Problem]]:
+@dataclass
+class _Read:
+    tree: ContentTree
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def _read(root: Path, strict_translations: bool) -> _Read:
     tree, problems = read_tree(root)
-    return tree, problems.sorted()
+    warnings = list(tree.translation_warnings)
+    if strict_translations:
+        warnings = sorted(set(warnings) | set(walk(tree)))
+    return _Read(tree, problems.sorted(), warnings)
+
+
+def _named(found: list[Problem], target: _Target) -> list[Problem]:
+    """The problems that lie in the target, under the names the user gave."""
+    return [
+        Problem(target.show(p.path), p.line, p.message)
+        for p in found
+        if target.rel == "." or p.path == target.rel or p.path.startswith(target.rel + "/")
+    ]
 
 
 def _target(content_root: Path, given: Path, cwd: Path) -> _Target:

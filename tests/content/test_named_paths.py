@@ -31,6 +31,9 @@ def test_another_curriculum_is_checked_whole_and_named_from_the_working_director
     result = check_paths(configured, ["copy"], cwd=tmp_path / "work")
     assert shown(result) == [f"copy/quizzes/house-rules-check.toml:3: {PASS_PERCENT}"]
     assert result.checked[0][0] == "copy"
+    assert result.warnings and all(str(w).startswith("copy/") for w in result.warnings)  # no English yet
+    strict = check_paths(configured, ["copy/quizzes"], cwd=tmp_path / "work", strict_translations=True)
+    assert len(strict.warnings) > len([w for w in result.warnings if w.path.startswith("copy/quizzes/")])
     outside = check_paths(configured, [tmp_path / "work" / "copy"], cwd=configured)
     assert shown(outside) == [
         f"{(tmp_path / 'work' / 'copy').resolve()}/quizzes/house-rules-check.toml:3: {PASS_PERCENT}"
