@@ -84,3 +84,14 @@ def test_a_chat_block_is_sanitised_and_other_admonitions_are_untouched() -> None
     assert "<script" not in html and "onclick" not in html and "style=" not in html
     assert '<p class="chat-line chat-agent"><span class="chat-who">客服</span><b>好</b></p>' in html
     assert "<p>顾客：这不是聊天块。</p>" in html
+
+
+def test_every_table_scrolls_in_its_own_box() -> None:
+    html = str(
+        render_markdown(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n\n<table border=1><tr><td>raw</td></tr></table>\n"
+        )
+    )
+    assert html.count('<div class="table-wrap"><table>') == 2 and html.count("</table></div>") == 2
+    # An author cannot borrow the class for anything else.
+    assert 'class="table-wrap"' not in str(render_markdown('<div class="table-wrap">x</div>'))

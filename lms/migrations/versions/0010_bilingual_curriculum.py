@@ -7,7 +7,7 @@ main column and the English into the new one. FAQ entries gain `day`, `key_point
 A user's language becomes optional: no saved preference means the browser's choice.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-10 00:00:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"  # re-chained after merging main (0011: store codes)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
