@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask, current_app
@@ -539,16 +539,23 @@ def content_sync() -> None:
         click.echo(f"  refreshers: {run.assigned} assigned for {run.revisions} revision(s)")
 
 
-def _import_questions(kind: str, file: Path, quiz_slug: str) -> None:
+def _utf8(file: Path) -> str:
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text") from None
+
+
+def _import_questions(kind: str, file: Path, quiz_slug: str, english: Path | None = None) -> None:
     from lms.content.aiken import parse_aiken
     from lms.content.gift import parse_gift
     from lms.domain.authoring.question_import import import_questions
 
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file} is not UTF-8 text") from None
-    questions, problems = (parse_gift if kind == "gift" else parse_aiken)(text)
+    text = _utf8(file)
+    if kind == "gift":
+        questions, problems = parse_gift(text)
+    else:
+        questions, problems = parse_aiken(text, english=_utf8(english) if english is not None else None)
     for line, message in problems:
         click.echo(f"{file}:{line}: {message}", err=True)
     if problems:
@@ -578,10 +585,16 @@ def content_import_gift(file: Path, quiz_slug: str) -> None:
 @content_group.command("import-aiken")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--quiz", "quiz_slug", required=True, help="Slug of the quiz (created if new).")
+@click.option(
+    "--english",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The same questions in English, as a second Aiken file (same order, options and answers).",
+)
 @with_appcontext
-def content_import_aiken(file: Path, quiz_slug: str) -> None:
-    """Import an Aiken file (single-choice questions) into a quiz."""
-    _import_questions("aiken", file, quiz_slug)
+def content_import_aiken(file: Path, quiz_slug: str, english: Path | None) -> None:
+    """Import an Aiken file (single-choice questions) into a quiz, with its English if given."""
+    _import_questions("aiken", file, quiz_slug, english)
 
 
 @content_group.command("export-gift")
@@ -597,11 +610,14 @@ def content_export_gift(quiz_slug: str, output: Path | None) -> None:
         quiz, questions = quiz_questions(db_session(), quiz_slug)
     except DomainError as err:
         raise click.ClickException(str(err)) from None
-    settings = {
+    settings: dict[str, Any] = {
         "title": quiz.title,
         "course": quiz.course.slug if quiz.course else None,
         "pass_percent": quiz.pass_percent,
     }
+    english = {k: v for k, v in (("title", quiz.title_en), ("description", quiz.description_en)) if v}
+    if english:
+        settings["en"] = english
     text = export_gift(questions, settings)
     if output is None:
         click.echo(text, nl=False)

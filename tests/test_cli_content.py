@@ -106,3 +106,32 @@ def test_aiken_import(app: Flask, db: Session, tmp_path: Path) -> None:
     result = _run(app, "content", "import-aiken", str(aiken), "--quiz", "couriers")
     assert result.exit_code == 0, result.output
     assert db.scalar(select(func.count()).select_from(Question)) == 1
+
+
+def test_aiken_with_its_english_and_gift_export_keep_both_languages(
+    app: Flask, db: Session, tmp_path: Path
+) -> None:
+    chinese = tmp_path / "drill.txt"
+    chinese.write_text("哪家快递免运费？\nA. 顺丰\nB. 圆通\nANSWER: B\n", encoding="utf-8")
+    english = tmp_path / "drill.en.txt"
+    english.write_text("Which courier is free?\nA. SF Express\nB. YTO\nANSWER: B\n", encoding="utf-8")
+    result = _run(
+        app, "content", "import-aiken", str(chinese), "--quiz", "courier-drill", "--english", str(english)
+    )
+    assert result.exit_code == 0, result.output
+    version = db.scalars(select(Question)).one().current_version
+    assert version.text == "哪家快递免运费？"
+    assert version.en == {
+        "text": "Which courier is free?",
+        "choices": [{"text": "SF Express"}, {"text": "YTO"}],
+    }
+    out = tmp_path / "drill.gift"
+    assert _run(app, "content", "export-gift", "--quiz", "courier-drill", "-o", str(out)).exit_code == 0
+    assert (
+        '// @lms:en {"choices": [{"text": "SF Express"}, {"text": "YTO"}], "text": "Which courier is free?"}'
+        in (out.read_text(encoding="utf-8"))
+    )
+    english.write_text("Which courier is free?\nA. SF Express\nB. YTO\nANSWER: A\n", encoding="utf-8")
+    refused = _run(app, "content", "import-aiken", str(chinese), "--quiz", "other", "--english", str(english))
+    assert refused.exit_code == 1
+    assert "English question 1 has other options or another ANSWER than the Chinese" in refused.output

@@ -79,6 +79,7 @@ def quiz_questions(session: Session, quiz_slug: str) -> tuple[Quiz, list[Questio
                 tuple(version.tags),
                 version.explanation,
                 dict(version.body),
+                en=dict(version.en or {}),
             )
         )
     return quiz, specs
