@@ -40,6 +40,13 @@ LABELS: dict[str, dict[str, object]] = {
         "never": _l("nothing"),
     },
     "scope": {"learner": _l("Learner"), "staff": _l("Staff")},
+    "cell": {
+        "done": _l("done"),
+        "in_progress": _l("in progress"),
+        "failed": _l("failed"),
+        "overdue": _l("overdue"),
+        "todo": _l("not started"),
+    },
 }
 
 

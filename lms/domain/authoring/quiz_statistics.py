@@ -78,6 +78,8 @@ class QuestionStats:
     facility: float | None
     discrimination: float | None
     options: list[OptionCount] = field(default_factory=list)
+    #: The English of the current version's text (None where none is written), for English readers.
+    text_en: str | None = None
 
     @property
     def nobody_right(self) -> bool:
@@ -309,6 +311,7 @@ def quiz_statistics(session: Session, quiz: Quiz) -> QuizStatistics:
                 position=position,
                 type=version.type if version is not None else "",
                 text=version.text if version is not None else "",
+                text_en=(version.en or {}).get("text") if version is not None else None,
                 options=_options(version, chosen.get(key, {}))
                 if version is not None and version.type in CHOICE_TYPES
                 else [],

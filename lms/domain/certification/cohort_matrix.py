@@ -50,6 +50,8 @@ class Matrix:
     columns: list[tuple[str, str, int]]  # (kind, title, programme day)
     rows: list[MatrixRow] = field(default_factory=list)
     day: int = 0
+    #: The columns' English titles (None where none is written), for English readers.
+    titles_en: list[str | None] = field(default_factory=list)
 
 
 def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: dt.date) -> Matrix:
@@ -60,12 +62,15 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
     quizzes = {q.slug: q for q in session.scalars(select(Quiz).where(Quiz.slug.in_(quiz_slugs)))}
     courses = {c.slug: c for c in session.scalars(select(Course).where(Course.slug.in_(course_slugs)))}
     columns: list[tuple[str, str, int]] = []
+    titles_en: list[str | None] = []
     for slug in course_slugs:
         if slug in courses:
             columns.append(("course", courses[slug].title, schedule.course_days.get(slug, (1, 1))[1]))
+            titles_en.append(courses[slug].title_en)
     for slug in quiz_slugs:
         if slug in quizzes:
             columns.append(("quiz", quizzes[slug].title, schedule.quiz_days.get(slug, schedule.days)))
+            titles_en.append(quizzes[slug].title_en)
     users = list(
         session.scalars(
             select(User).where(User.cohort_id == cohort.id, User.active.is_(True)).order_by(User.display_name)
@@ -106,7 +111,7 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
         )
     )
     signed = set(session.scalars(select(GoLiveSignoff.user_id).where(GoLiveSignoff.user_id.in_(ids))))
-    matrix = Matrix(columns=columns, day=day)
+    matrix = Matrix(columns=columns, day=day, titles_en=titles_en)
     for user in users:
         cells: list[str] = []
         done = expected = 0
