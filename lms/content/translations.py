@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,22 +86,45 @@ def note_lesson(problems: Problems, path: str, body: str, english_path: str, eng
 # -- the lock -----------------------------------------------------------------------------------
 
 
-def read_lock(root: Path, problems: Problems | None = None) -> dict[str, dict[str, str]]:
-    """courses/translations.lock as {file: {item: fingerprint}} (empty when there is none)."""
+#: A lock as read: file → item → the fingerprints stamped for it. A union merge of two branches'
+#: locks (see .gitattributes) may repeat a file's table or give an item two fingerprints; an item is
+#: fresh when its Chinese matches any of them, and the next `--stamp` writes one again.
+Lock = dict[str, dict[str, set[str]]]
+
+_TABLE = re.compile(r'^\[\s*("(?:[^"\\]|\\.)*")\s*\]\s*$')
+_ENTRY = re.compile(r'^("(?:[^"\\]|\\.)*")\s*=\s*("(?:[^"\\]|\\.)*")\s*$')
+
+
+def read_lock(root: Path, problems: Problems | None = None) -> Lock:
+    """courses/translations.lock (empty when there is none), read line by line.
+
+    Tables may repeat and items may appear twice (a union merge); a line that is neither a table,
+    an item, a comment nor blank is a warning (not a problem: `--stamp` must still write a fresh lock).
+    """
     path = root / LOCK
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
         if problems is not None:
-            # A warning, not a problem: `--stamp` must still be able to write a fresh lock.
             problems.warn(LOCK, 1, f"cannot read the translation lock: {err}; run `{STAMP_HINT}` again")
         return {}
-    lock: dict[str, dict[str, str]] = {}
-    for file, items in data.items():
-        if isinstance(items, dict):
-            lock[file] = {k: v for k, v in items.items() if isinstance(v, str)}
+    lock: Lock = {}
+    current: dict[str, set[str]] | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        table, entry = _TABLE.match(stripped), _ENTRY.match(stripped)
+        if table:
+            current = lock.setdefault(json.loads(table.group(1)), {})
+        elif entry and current is not None:
+            current.setdefault(json.loads(entry.group(1)), set()).add(json.loads(entry.group(2)))
+        elif problems is not None:
+            problems.warn(
+                LOCK, number, f"cannot read this line of the translation lock; run `{STAMP_HINT}` again"
+            )
     return lock
 
 
@@ -130,12 +153,18 @@ def stamp(root: Path, items: Iterable[TranslatableItem], paths: list[str] | None
     Entries of files outside `paths` are kept; the files inside are stamped afresh (an item removed
     from a file, or whose English was removed, drops out of the lock).
     """
-    lock = read_lock(root)
+    items = list(items)
     chosen = [i for i in items if paths is None or inside(i.path, paths) or inside(i.english_path, paths)]
+    current = {(i.path, i.item): i.fingerprint for i in items}
+    lock: dict[str, dict[str, str]] = {}
+    if paths is not None:
+        # Keep the other files' stamps, one per item: the one that matches the Chinese, if any.
+        for file, entries in read_lock(root).items():
+            for name, stamped in entries.items():
+                now = current.get((file, name))
+                lock.setdefault(file, {})[name] = now if now in stamped else sorted(stamped)[0]
     for file in {i.path for i in chosen}:
         lock.pop(file, None)
-    if paths is None:
-        lock.clear()
     count = 0
     for item in chosen:
         if item.has_english:
@@ -161,7 +190,7 @@ def inside(path: str, wanted: list[str]) -> bool:
 # -- the warnings -------------------------------------------------------------------------------
 
 
-def freshness_warnings(items: Iterable[TranslatableItem], lock: dict[str, dict[str, str]]) -> list[Problem]:
+def freshness_warnings(items: Iterable[TranslatableItem], lock: Lock) -> list[Problem]:
     """A warning for each item with no or partial English, or whose English is stale or unstamped."""
     found = []
     for item in items:
@@ -185,7 +214,7 @@ def freshness_warnings(items: Iterable[TranslatableItem], lock: dict[str, dict[s
                     f"{where}the English version is not stamped: check it, then run `{STAMP_HINT} {item.path}`",
                 )
             )
-        elif stamped != item.fingerprint:
+        elif item.fingerprint not in stamped:
             found.append(
                 Problem(
                     item.path,

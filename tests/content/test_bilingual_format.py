@@ -259,7 +259,27 @@ def test_an_unreadable_lock_is_a_warning_and_stamping_writes_a_fresh_one(tree_ro
     (tree_root / LOCK).write_text("[not toml", encoding="utf-8")
     problems, warnings = _messages(tree_root)
     assert problems == []
-    assert any(w.startswith("courses/translations.lock:1: cannot read the translation lock") for w in warnings)
+    assert any(
+        w.startswith("courses/translations.lock:1: cannot read this line of the translation lock")
+        for w in warnings
+    )
     tree, _ = check(tree_root)
     assert stamp(tree_root, tree.translatable) == 13
+    assert _messages(tree_root) == ([], [])
+
+
+def test_a_union_merged_lock_is_read_and_stamping_tidies_it(tree_root: Path) -> None:
+    lock = tree_root / LOCK
+    text = lock.read_text(encoding="utf-8")
+    # Two branches stamped the same file: its table twice, an item with two fingerprints.
+    lock.write_text(
+        text + '\n["quizzes/desk-basics-check.toml"]\n"questions.cutoff-cloze" = "0000000000000000"\n',
+        encoding="utf-8",
+    )
+    assert _messages(tree_root) == ([], [])  # the current Chinese matches one of them
+    assert len(read_lock(tree_root)["quizzes/desk-basics-check.toml"]["questions.cutoff-cloze"]) == 2
+    tree, _ = check(tree_root)
+    stamp(tree_root, tree.translatable, ["courses/program.toml"])
+    tidy = lock.read_text(encoding="utf-8")
+    assert tidy.count('["quizzes/desk-basics-check.toml"]') == 1 and "0000000000000000" not in tidy
     assert _messages(tree_root) == ([], [])
