@@ -21,7 +21,7 @@ def init_web(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     from lms.access import enforce_access
     from lms.extensions import csrf, limiter
-    from lms.web import errors, i18n, identity, pagination, security_headers
+    from lms.web import errors, i18n, identity, pagination, security_headers, security_log
     from lms.web.account.views import bp as account_bp
     from lms.web.admin.views import bp as admin_bp
     from lms.web.api import openapi as _api_openapi  # noqa: F401 - adds its routes to api_bp
@@ -56,6 +56,7 @@ def init_web(app: Flask) -> None:
     app.before_request(enforce_access)
     security_headers.init_app(app)
     errors.init_app(app)
+    security_log.init_app(app)
     pagination.init_app(app)
 
     app.register_blueprint(health_bp)
