@@ -181,7 +181,9 @@ def _note_refusal(code: int, error: HTTPException) -> None:
     elif code == 403:
         security_log.note("forbidden")
     elif code == 429:
-        security_log.note("throttled")
+        # Who was being tried: the username at sign-in, the account asked a reset link for.
+        tried = request.form.get("username") or request.form.get("account") or ""
+        security_log.note("throttled", subject=tried.strip().lower())
 
 
 def _bare_page(code: int, title: str, message: str, reassurance: str | None, incident: str) -> str:
