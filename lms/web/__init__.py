@@ -31,6 +31,7 @@ def init_web(app: Flask) -> None:
     from lms.web.assignments import bp as assignments_bp
     from lms.web.assignments import learner_bp as my_assignments_bp
     from lms.web.assignments.context import init_app as init_assignment_context
+    from lms.web.auth import reset_views as _reset_views  # noqa: F401 - adds its routes to auth_bp
     from lms.web.auth.views import bp as auth_bp
     from lms.web.authoring import bp as authoring_bp
     from lms.web.certificates.views import bp as certificates_bp

@@ -66,7 +66,7 @@ def login() -> Response | str:
             cookie["locale"] = user.locale
             return redirect(safe_next(form.next.data) or landing_url())
         flash(_("That username and password do not match an active account."), "error")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, mail_enabled=bool(current_app.config["LMS"].smtp_url))
 
 
 @bp.post("/logout")
