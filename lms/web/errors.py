@@ -28,6 +28,8 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from lms.web import security_log
+
 log = logging.getLogger(__name__)
 
 HANDLED = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503)
@@ -174,8 +176,6 @@ def render_error(error: HTTPException) -> tuple[Response | str, int, dict[str, s
 
 def _note_refusal(code: int, error: HTTPException) -> None:
     """Refusals that matter to security go to the security log (counted, not one row each)."""
-    from lms.web import security_log
-
     if isinstance(error, CSRFError):
         security_log.note("csrf")
     elif code == 403:

@@ -182,3 +182,16 @@ def test_the_health_check_sees_a_read_only_database(
     with database_trouble(app, "unreachable", tmp_path):
         down = client.get("/healthz")
         assert down.status_code == 503 and down.json["database"] == "unreachable"
+
+
+def test_any_page_whose_error_page_would_need_the_database_becomes_the_503(
+    app: Flask, client: FlaskClient, login_as, tmp_path: Path
+) -> None:
+    login_as("learner")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.testing = False
+    with database_trouble(app, "unreachable", tmp_path):
+        missing = client.get("/no-such-page")  # the 404 page's layout would ask who is signed in
+        api = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer lms_whatever12345"})
+    assert missing.status_code == 503 and 'class="incident-id"' in missing.get_data(as_text=True)
+    assert api.status_code == 503 and api.json["error"]["incident"] == api.headers["X-Request-Id"]
