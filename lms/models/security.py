@@ -28,11 +28,11 @@ class SecurityEvent(Base):
     )
 
     id: Mapped[intpk]
-    # sha256 of kind, user, subject, address, method, route and window: repeats meet on this row.
+    # sha256 of kind, user, address, method, route, window (and a throttled account): repeats meet here.
     key: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    # What was tried, when it is not the signed-in user: the username at sign-in, a token's prefix.
+    # What was tried: the account a throttle protects, the last refused token's prefix.
     subject: Mapped[str] = mapped_column(String(80), default="")
     ip: Mapped[str] = mapped_column(String(64), default="", index=True)
     method: Mapped[str] = mapped_column(String(10))

@@ -181,9 +181,23 @@ def _note_refusal(code: int, error: HTTPException) -> None:
     elif code == 403:
         security_log.note("forbidden")
     elif code == 429:
-        # Who was being tried: the username at sign-in, the account asked a reset link for.
-        tried = request.form.get("username") or request.form.get("account") or ""
-        security_log.note("throttled", subject=tried.strip().lower())
+        security_log.note("throttled", subject=_throttled_account())
+
+
+def _throttled_account() -> str:
+    """The account a breached per-account limit protects (sign-in, reset link), or "" for an address limit.
+
+    Only then is it part of the security log's row: someone cycling through usernames from one
+    address hits the address limit, and stays one row.
+    """
+    from lms.extensions import limiter
+
+    current = limiter.current_limit
+    for arg in current.request_args if current is not None else []:
+        kind, _, account = str(arg).partition(":")
+        if kind in ("user", "reset") and account:
+            return account
+    return ""
 
 
 def _bare_page(code: int, title: str, message: str, reassurance: str | None, incident: str) -> str:

@@ -1,9 +1,10 @@
 """The security log: refused and suspicious requests, counted, never flooded.
 
-A refusal is one *kind* (see `SECURITY_KINDS`) by one person or address on one route. Within a
-window (`WINDOW`) every repeat adds one to the same row's count: a brute force of ten thousand
-sign-ins from one address is one row saying 10,000, and enumerating other people's attempt ids
-is one row per route, not one per id. The row is found by a unique key and written with an upsert
+A refusal is one *kind* (see `SECURITY_KINDS`) by one person or address on one route (and, for a
+throttled account, that account). Within a window (`WINDOW`) every repeat adds one to the same
+row's count: a brute force of ten thousand sign-ins from one address is one row saying 10,000,
+enumerating other people's attempt ids is one row per route, not one per id, and random API
+tokens are one row per address (the last prefix seen is kept). The row is found by a unique key and written with an upsert
 (INSERT … ON CONFLICT DO UPDATE on both databases), so parallel requests never make two rows.
 """
 
@@ -49,10 +50,12 @@ def window_start(now: dt.datetime) -> dt.datetime:
 
 
 def _key(refusal: Refusal, start: dt.datetime) -> str:
+    # The subject tells rows apart only for a throttled account (one per account attacked); a
+    # refused token's prefix is kept as "the last one seen", or random tokens would each make a row.
     parts = [
         refusal.kind,
         str(refusal.user_id or ""),
-        refusal.subject,
+        refusal.subject if refusal.kind == "throttled" else "",
         refusal.ip,
         refusal.method,
         refusal.route,
@@ -84,7 +87,12 @@ def record(session: Session, refusal: Refusal, now: dt.datetime) -> None:
     stmt = insert(SecurityEvent).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[SecurityEvent.key],
-        set_={"count": SecurityEvent.count + 1, "last_at": now, "path": values["path"]},
+        set_={
+            "count": SecurityEvent.count + 1,
+            "last_at": now,
+            "path": values["path"],
+            "subject": values["subject"],
+        },
     )
     session.execute(stmt)
 

@@ -68,6 +68,16 @@ def test_the_last_path_on_a_route_is_kept(db: Session) -> None:
     assert row.count == 3 and row.path == "/learn/attempts/3"  # enumerating ids is one row, not three
 
 
+def test_random_tokens_from_one_address_are_one_row(db: Session) -> None:
+    for prefix in ("lms_aaaaaa", "lms_bbbbbb", "lms_cccccc"):
+        security_log.record(
+            db, _refusal(kind="bad_token", subject=prefix, method="GET", route="/api/v1/me", path="/api/v1/me"), T0
+        )
+    db.commit()
+    (row,) = _rows(db)
+    assert row.count == 3 and row.subject == "lms_cccccc"  # the last one seen
+
+
 def test_parallel_refusals_make_one_row_with_every_count(app: Flask, db: Session) -> None:
     def refuse(session: Session) -> None:
         security_log.record(session, _refusal(), T0)

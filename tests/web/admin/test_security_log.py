@@ -41,6 +41,20 @@ def test_throttled_sign_ins_are_one_line_with_a_count(database_url: str, tmp_pat
     app.extensions["lms.db"].engine.dispose()
 
 
+def test_cycling_usernames_from_one_address_is_still_one_line(
+    database_url: str, tmp_path: Path, db: Session
+) -> None:
+    config = make_config(database_url, tmp_path, login_rate_user="100 per minute", login_rate_ip="3 per minute")
+    config.extra = {"ratelimit": True}
+    app = create_app(config)
+    client = app.test_client()
+    codes = [client.post("/login", data={"username": f"guess{i}", "password": "x" * 12}).status_code for i in range(8)]
+    assert codes.count(429) == 5
+    (event,) = _events(db, "throttled")
+    assert event.count == 5 and event.subject == ""  # the address was throttled, not an account
+    app.extensions["lms.db"].engine.dispose()
+
+
 def test_another_learners_attempt_is_noted_once_with_a_count(
     app: Flask, client: FlaskClient, login_as, db: Session
 ) -> None:
