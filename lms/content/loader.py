@@ -19,6 +19,7 @@ from lms.content.programme import read_programme
 from lms.content.quizzes import read_gift_quiz, read_quiz
 from lms.content.references import Sources, check_references
 from lms.content.specs import ContentTree
+from lms.content.translations import freshness_warnings, read_lock
 
 
 def read_tree(root: Path) -> tuple[ContentTree, Problems]:
@@ -34,6 +35,9 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
     if quizzes_dir.is_dir():
         _read_quizzes(quizzes_dir, root, tree, sources, problems)
     check_references(tree, sources, problems)
+    tree.translatable = list(problems.translatable)
+    lock = read_lock(root, problems)
+    tree.translation_warnings = sorted(set(problems.warnings + freshness_warnings(tree.translatable, lock)))
     return tree, problems
 
 
@@ -118,14 +122,15 @@ def _read_quizzes(folder: Path, root: Path, tree: ContentTree, sources: Sources,
         sources.lines[rel] = source
 
 
-def check(root: Path, paths: Sequence[str | Path] | None = None) -> tuple[ContentTree, list[Problem]]:
-    """Read and check the content under root; with `paths`, only problems in those files or folders."""
+def check(root: Path) -> tuple[ContentTree, list[Problem]]:
+    """Read and check the whole curriculum under root (named paths: `lms.content.named_paths`)."""
     tree, problems = read_tree(root)
-    found = problems.sorted()
-    if paths:
-        wanted = [_relative(root, p) for p in paths]
-        found = [p for p in found if any(w in (".", p.path) or p.path.startswith(w + "/") for w in wanted)]
-    return tree, found
+    return tree, problems.sorted()
+
+
+def relative_paths(root: Path, paths: Sequence[str | Path]) -> list[str]:
+    """Paths given on the command line, relative to the content root."""
+    return [_relative(root, p) for p in paths]
 
 
 def _relative(root: Path, path: str | Path) -> str:

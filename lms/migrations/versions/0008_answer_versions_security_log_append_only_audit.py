@@ -1,7 +1,7 @@
 """answer versions, the security log and an append-only audit log
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-02
 
 - attempt_items.response_version: each save of an answer counts up; a save against an older
@@ -23,7 +23,7 @@ from alembic import op
 import lms.db
 
 revision: str = '0008'
-down_revision: str | None = '0007'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
