@@ -36,7 +36,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: The saved interface language; None: follow the browser (its cookie, then Accept-Language).
-    locale: Mapped[str | None] = mapped_column(String(10), default=None)
+    locale: Mapped[str] = mapped_column(String(10), default="")
     hired_on: Mapped[dt.date | None] = mapped_column(Date)
     # Bumped on logout, password change and deactivation: every other session then ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

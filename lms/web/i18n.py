@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -30,9 +30,11 @@ def select_locale() -> str:
     """The user's saved language, else the one chosen on this browser, else the browser's own.
 
     A first visit follows Accept-Language (a zh-CN browser sees Chinese); a choice made with the
-    language switcher is remembered in a cookie and, when signed in, on the account.
+    language switcher is remembered in a cookie and, when signed in, on the account. On an error
+    page that must not touch the database (`g.lms_degraded`), the user is not looked up: the
+    cookies or the browser's language decide.
     """
-    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+    if not g.get("lms_degraded") and current_user.is_authenticated and current_user.locale in LOCALES:
         locale: str = current_user.locale
         return locale
     for chosen in (request.cookies.get(LOCALE_COOKIE), session.get("locale")):

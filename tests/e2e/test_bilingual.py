@@ -28,7 +28,7 @@ def learner(live_app: Flask) -> None:
     assert problems == []
     sync_content(session, tree)
     bind(session)
-    UserFactory(username="wangfang", display_name="王芳", locale=None, cohort=CohortFactory(name="一期"))
+    UserFactory(username="wangfang", display_name="王芳", locale="", cohort=CohortFactory(name="一期"))
     session.commit()
     session.close()
 

@@ -42,7 +42,7 @@ def test_an_unknown_language_changes_nothing(client: FlaskClient) -> None:
 def test_a_user_without_a_saved_language_follows_the_browser_and_saves_a_choice(
     client: FlaskClient, db: Session, login_as: Callable[..., User]
 ) -> None:
-    user = login_as("learner", locale=None)
+    user = login_as("learner", locale="")
     assert ZH in _page(client, "/learn/", **{"Accept-Language": "zh-CN"})
     client.post("/language", data={"locale": "en", "next": "/"})
     db.refresh(user)

@@ -189,7 +189,7 @@ def create_user(session: Session, data: UserData, *, actor: User | None = None) 
         username=username,
         display_name=data.display_name.strip(),
         email=(data.email or "").strip() or None,
-        locale=data.locale,
+        locale=data.locale or "",
         hired_on=data.hired_on,
         password_hash=hash_password(data.password) if data.password else "",
         cohort=cohort,
@@ -218,7 +218,7 @@ def update_user(session: Session, user: User, data: UserData, *, actor: User | N
         raise DomainError(N_("You cannot take the admin role from yourself."), "roles")
     user.display_name = data.display_name.strip()
     user.email = (data.email or "").strip() or None
-    user.locale = data.locale
+    user.locale = data.locale or ""
     user.hired_on = data.hired_on
     user.cohort = cohort
     set_roles(user, new_roles)

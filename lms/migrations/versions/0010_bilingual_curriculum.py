@@ -4,10 +4,10 @@ Courses, lessons, quizzes and the programme get `*_en` columns; question version
 products an `en` JSON overlay (the English of their texts, same shapes). The old `title_zh` /
 `name_zh` columns held the Chinese beside an English main column: their Chinese moves into the
 main column and the English into the new one. FAQ entries gain `day`, `key_points` and `steps`.
-A user's language becomes optional: no saved preference means the browser's choice.
+A user's language may be empty (""): no saved preference, follow the browser's choice.
 
 Revision ID: 0010
-Revises: 0011
+Revises: 0008
 Create Date: 2026-12-10 00:00:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0011"  # re-chained after merging main (0011: store codes)
+down_revision: str | None = "0008"  # re-chained after merging main (0011 store codes, 0008 reliability)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -75,15 +75,11 @@ def upgrade() -> None:
             )
     with op.batch_alter_table("products") as batch:
         batch.drop_column("name_zh")
-    with op.batch_alter_table("users") as batch:
-        batch.alter_column("locale", existing_type=sa.String(length=10), nullable=True)
 
 
 def downgrade() -> None:
     users = sa.table("users", sa.column("locale", sa.String))
-    op.execute(users.update().where(users.c.locale.is_(None)).values(locale="en"))
-    with op.batch_alter_table("users") as batch:
-        batch.alter_column("locale", existing_type=sa.String(length=10), nullable=False)
+    op.execute(users.update().where(users.c.locale == "").values(locale="en"))
     with op.batch_alter_table("products") as batch:
         batch.add_column(sa.Column("name_zh", sa.String(length=200), nullable=True))
     products = sa.table(

@@ -47,7 +47,7 @@ def _user_json() -> dict[str, Any]:
         "username": user.username,
         "display_name": user.display_name,
         "roles": sorted(user.roles),
-        "locale": user.locale,
+        "locale": user.locale or None,
         "cohort": user.cohort.name if user.cohort else None,
         "stores": [{"name": link.store.name, "main": link.is_main} for link in user.store_links],
     }
