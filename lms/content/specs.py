@@ -238,6 +238,8 @@ class ContentTree:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     faq: list[FaqEntrySpec] = field(default_factory=list)
     products: list[ProductSpec] = field(default_factory=list)
+    #: The rule book (courses/compliance.toml), when there is one.
+    rulebook: Any = None
     #: Slugs of files that exist but could not be read: references to them are not reported twice.
     unreadable: set[str] = field(default_factory=set)
 
@@ -247,5 +249,6 @@ class ContentTree:
         lessons = sum(len(c.lessons) for c in self.courses.values())
         return (
             f"{len(self.courses)} courses, {lessons} lessons, {len(self.quizzes)} quizzes, "
-            f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products"
+            f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products, "
+            f"{len(self.rulebook.rules) if self.rulebook is not None else 0} rules"
         )
