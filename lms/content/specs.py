@@ -249,6 +249,6 @@ class ContentTree:
         lessons = sum(len(c.lessons) for c in self.courses.values())
         return (
             f"{len(self.courses)} courses, {lessons} lessons, {len(self.quizzes)} quizzes, "
-            f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products, "
-            f"{len(self.rulebook.rules) if self.rulebook is not None else 0} rules"
+            f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products"
+            + (f", {len(self.rulebook.rules)} rules" if self.rulebook is not None else "")
         )
