@@ -169,7 +169,9 @@ class RuleBook:
             h
             for h in merged
             if h.rule.blocks
-            or not any(b.rule.category == h.rule.category and b.start < h.end and h.start < b.end for b in blocks)
+            or not any(
+                b.rule.category == h.rule.category and b.start < h.end and h.start < b.end for b in blocks
+            )
         ]
         if exempted:
             final += _merge(covered, prepared.original)

@@ -6,13 +6,15 @@ is negated, in order:
 1. *Where*: phrases are found as rules are (text.py: folded, compact, 加 微 信 = 加微信); a phrase
    beginning with a Latin letter or digit must start a word ("best" is not in "honestbest") and
    may end inside one ("return" finds "returns").
-2. *Negated before*: a negator (不 没 别 未 无 非 勿 莫 甭, 不能 没有 无法 …, or not / no / don't /
-   can't / never …) ending at most NEGATION_GAP characters (Chinese) or NEGATION_WORDS words
-   (Latin script) before the phrase, in the same clause, negates it: 不可以 does not earn 可以,
-   "we can't ship today" does not earn "ship today". Words that merely contain a negator do not
-   negate: 不错 不仅 不过 特别 无论 无理由 没关系 … (NOT_NEGATORS).
-3. *Negated after*: 不了 / 不成 right after the phrase (within NEGATION_GAP characters) negates it
-   too: 今天发不了 does not earn 今天发.
+2. *Negated before*: a negator (不 没 别 未 无 非 勿 莫 甭, 不能 没有 无法 …) right before the
+   phrase in the same clause, or separated from it only by up to NEGATION_GAP characters of
+   modal words (是 会 能 一定 保证 …: BRIDGES), negates it: 不可以 does not earn 可以, 不是今天 does
+   not earn 今天, but 还没发货可以改 earns 可以 (发货 is what is negated). In Latin script, not / no /
+   don't / can't / never … up to NEGATION_WORDS words before the phrase negates it ("we can't
+   ship today"). Words that merely contain a negator do not negate: 不错 不仅 不过 特别 无论 无理由
+   没关系 能不能 … (NOT_NEGATORS).
+3. *Negated after*: 不了 / 不成 right after the phrase (at most AFTER_GAP characters later)
+   negates it too: 今天发不了 does not earn 今天 or 今天发.
 4. *Unless*: a phrase that itself begins with a negator (不能保证, 无理由) is the negated form the
    key point asks for, and counts as written.
 5. *Order*: with `ordered`, key points count only in the order listed: each must occur after
@@ -31,8 +33,33 @@ from typing import Any
 
 from lms.content.rulebook.text import WORD, Prepared, compact_phrase, kind_of, prepare
 
-#: How many characters may stand between a Chinese negator and the phrase (不是今天 → 是).
-NEGATION_GAP = 2
+#: How many characters of modal words may stand between a Chinese negator and the phrase.
+NEGATION_GAP = 3
+#: The words that may stand there (不是今天, 不能保证今天, 不一定能今天).
+BRIDGES = (
+    "一定",
+    "保证",
+    "确定",
+    "肯定",
+    "怎么",
+    "那么",
+    "这么",
+    "是",
+    "会",
+    "能",
+    "要",
+    "可",
+    "太",
+    "再",
+    "用",
+    "敢",
+    "很",
+    "都",
+    "也",
+    "还",
+    "就",
+    "大",
+)
 #: How many words may stand between an English negator and the phrase ("can't really ship").
 NEGATION_WORDS = 2
 
@@ -147,8 +174,11 @@ _ENGLISH_NEGATORS = frozenset(
 )
 _ENGLISH_NOT_NEGATING = ("not only", "no problem", "no worries", "no doubt", "no matter")
 _AFTER_NEGATORS = ("不了", "不成")
+#: How far after the phrase 不了 may start (今天 + 发 + 不了).
+AFTER_GAP = 1
 _NEGATOR_RE = re.compile("|".join(sorted(map(re.escape, _CHINESE_NEGATORS), key=len, reverse=True)))
 _NOT_NEGATOR_RE = re.compile("|".join(sorted(map(re.escape, NOT_NEGATORS), key=len, reverse=True)))
+_BRIDGE_RE = re.compile("(?:" + "|".join(map(re.escape, BRIDGES)) + ")*")
 _ENGLISH_WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -222,16 +252,17 @@ def _negated_before(text: Prepared, first: int) -> bool:
     for match in _NEGATOR_RE.finditer(before):
         if any(s <= match.start() < e for s, e in harmless):
             continue
-        if len(before) - match.end() <= NEGATION_GAP:
+        gap = before[match.end() :]
+        if len(gap) <= NEGATION_GAP and _BRIDGE_RE.fullmatch(gap):
             return True
     return False
 
 
 def _negated_after(text: Prepared, last: int) -> bool:
-    after = text.compact[last : last + NEGATION_GAP + 2]
+    after = text.compact[last : last + AFTER_GAP + 2]
     for marker in _AFTER_NEGATORS:
         at = after.find(marker)
-        if 0 <= at <= NEGATION_GAP and not any(text.clause_before[last + i] for i in range(at + 1)):
+        if 0 <= at <= AFTER_GAP and not any(text.clause_before[last + i] for i in range(at + 1)):
             return True
     return False
 
@@ -282,7 +313,9 @@ def match_key_points(
                 cursor = best.end
         elif counted:
             first = counted[0]
-            results.append(KeyPointMatch(index, False, first.phrase, first.start, first.end, out_of_order=True))
+            results.append(
+                KeyPointMatch(index, False, first.phrase, first.start, first.end, out_of_order=True)
+            )
         elif occurrences:
             first = occurrences[0]
             results.append(KeyPointMatch(index, False, first.phrase, first.start, first.end, negated=True))

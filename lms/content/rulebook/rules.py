@@ -44,7 +44,18 @@ from lms.content.tables import TableReader
 from lms.content.toml_source import TomlSource
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-RULE_KEYS = {"id", "category", "severity", "phrases", "patterns", "exempt", "hint", "source", "description", "en"}
+RULE_KEYS = {
+    "id",
+    "category",
+    "severity",
+    "phrases",
+    "patterns",
+    "exempt",
+    "hint",
+    "source",
+    "description",
+    "en",
+}
 EN_KEYS = {"hint", "description"}
 TOP_KEYS = {"title", "as_of", "rules", "en"}
 #: Longest pattern accepted, and the memory RE2 may use for one (bytes).
@@ -175,7 +186,9 @@ def _read_rule(reader: TableReader, seen: dict[str, int]) -> Rule | None:
             reader.report(f"pattern {pattern!r} is not a valid RE2 expression: {reason}", "patterns", index)
             continue
         if compiled.search(""):
-            reader.report(f"pattern {pattern!r} matches an empty text: it would flag everything", "patterns", index)
+            reader.report(
+                f"pattern {pattern!r} matches an empty text: it would flag everything", "patterns", index
+            )
             continue
         patterns.append((pattern, compiled))
     if not phrases and not patterns and "phrases" not in reader.table and "patterns" not in reader.table:

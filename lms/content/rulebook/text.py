@@ -152,6 +152,4 @@ def prepare(text: str) -> Prepared:
         compact_at.append(folded_at[position])
         clause.append(ended)
         run = []
-    return Prepared(
-        text, folded_text, tuple(folded_at), "".join(compact), tuple(compact_at), tuple(clause)
-    )
+    return Prepared(text, folded_text, tuple(folded_at), "".join(compact), tuple(compact_at), tuple(clause))
