@@ -16,6 +16,7 @@ The API::
 
     book.check(text, exempted=True)        # also the hits an exemption covers, marked `exempted_by`
     book.blocking(text)                    # only the red lines
+    marked_runs(text, hits)                # the text in runs marked block / warn / exempt, for pages
 
     match_key_points("不可以退哦", [["可以退"]])       # → [KeyPointMatch(index=0, met=False, negated=True)]
     match_key_points(text, groups, ordered=True)      # key points count only in the listed order
@@ -26,7 +27,7 @@ what counts as meeting a key point in keypoints.py, and which lines of the curri
 in sendable.py.
 """
 
-from lms.content.rulebook.book import Hit, RuleBook, cached_book, compiled, compiled_from_json
+from lms.content.rulebook.book import Hit, RuleBook, cached_book, compiled, compiled_from_json, marked_runs
 from lms.content.rulebook.categories import CATEGORIES, SEVERITIES, Category
 from lms.content.rulebook.keypoints import KeyPointMatch, Occurrence, contains, find_phrase, match_key_points
 from lms.content.rulebook.rules import Rule, RuleBookSpec, read_rulebook
@@ -48,6 +49,7 @@ __all__ = [
     "compiled_from_json",
     "contains",
     "find_phrase",
+    "marked_runs",
     "match_key_points",
     "prepare",
     "read_rulebook",

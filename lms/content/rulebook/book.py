@@ -243,3 +243,24 @@ def cached_book(content_hash: str) -> RuleBook | None:
     """A compiled book already in the cache (lets callers skip loading the rules from the database)."""
     with _lock:
         return _cache.get(content_hash)
+
+
+def marked_runs(text: str, hits: list[Hit]) -> list[dict[str, Any]]:
+    """The text cut into runs, each plain or marked by the strongest hit over it (block, warn, exempt).
+
+    For pages that show a text with its hits in place (the tester, the wording box, QC lines).
+    """
+    rank = {None: 0, "exempt": 1, "warn": 2, "block": 3}
+    marks: list[str | None] = [None] * len(text)
+    for hit in hits:
+        mark = "exempt" if hit.exempted_by else ("block" if hit.rule.blocks else "warn")
+        for i in range(max(0, hit.start), min(len(text), hit.end)):
+            if rank[mark] > rank[marks[i]]:
+                marks[i] = mark
+    runs: list[dict[str, Any]] = []
+    for char, mark in zip(text, marks, strict=True):
+        if runs and runs[-1]["mark"] == mark:
+            runs[-1]["text"] += char
+        else:
+            runs.append({"text": char, "mark": mark})
+    return runs

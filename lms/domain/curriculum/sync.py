@@ -49,7 +49,16 @@ class SyncReport:
     def lines(self) -> list[str]:
         """One line per kind, for the command line."""
         out = []
-        for kind in ("programme", "courses", "lessons", "quizzes", "questions", "faq", "products", "rule book"):
+        for kind in (
+            "programme",
+            "courses",
+            "lessons",
+            "quizzes",
+            "questions",
+            "faq",
+            "products",
+            "rule book",
+        ):
             c = self.counts.get(kind, Counter())
             out.append(
                 f"{kind}: {c['created']} created, {c['updated']} updated, "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from lms.access import signed_in
 from lms.db import db_session, utcnow
 from lms.domain.curriculum.programme import load_schedule, may_open_day
+from lms.domain.curriculum.scripts import script_library
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
 from lms.markdown import render_markdown
@@ -98,3 +99,11 @@ def course_file(slug: str, path: str) -> Response:
     except NotFound:
         abort(404)
     return send_course_image(slug, path, max_age=3600)
+
+
+@bp.get("/scripts")
+@signed_in
+def scripts() -> str:
+    """The script library (话术库), searchable, with the "check my wording" box beside it."""
+    query = request.args.get("q", "")[:100]
+    return render_template("learn/scripts.html", entries=script_library(db_session(), query), query=query)
