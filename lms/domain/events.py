@@ -34,7 +34,5 @@ class NotSubscribed(RuntimeError):
 def publish(signal: Any, session: Session, **facts: Any) -> None:
     """Tell the reacting areas; refuses to publish into the void (create_app subscribes them)."""
     if not signal.receivers:
-        raise NotSubscribed(
-            f"no reaction subscribed to {signal.name!r}: call lms.domain.reactions.subscribe()"
-        )
+        raise NotSubscribed(f"no reaction subscribed to {signal.name!r}: call lms.domain.reactions.subscribe()")
     signal.send(session, **facts)

@@ -31,9 +31,7 @@ def _lesson_done(session: Session, *, user: User, lesson: Lesson, now: dt.dateti
     maybe_issue_go_live(session, user, now)
 
 
-def _spot_check_recorded(
-    session: Session, *, check: SpotCheck, agent: User, now: dt.datetime, **_: Any
-) -> None:
+def _spot_check_recorded(session: Session, *, check: SpotCheck, agent: User, now: dt.datetime, **_: Any) -> None:
     """A good check may complete the next tier's requirements."""
     maybe_promote(session, agent, now)
 
