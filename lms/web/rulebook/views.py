@@ -18,6 +18,8 @@ from lms.models import Role
 
 bp = Blueprint("rulebook", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
+# The categories' names in both languages, for every page that shows a hit.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(CATEGORY_LABELS=CATEGORIES))
 #: The longest text the tester and the wording box read (a chat message is far shorter).
 MAX_CHECK = MAX_TEXT
 
@@ -35,7 +37,6 @@ def _check(text: str, *, exempted: bool) -> dict[str, Any]:
         "hits": [h for h in hits if not h.exempted_by],
         "exempted": [h for h in hits if h.exempted_by],
         "runs": marked_runs(text, hits),
-        "categories": CATEGORIES,
     }
 
 
