@@ -113,6 +113,10 @@ class RuleBook:
             for index, rule in enumerate(spec.rules)
             for pattern in rule.patterns
         ]
+        # One pass tells whether any pattern matches at all: most replies need no pattern run.
+        self._any_pattern = (
+            compile_pattern("|".join(f"(?:{p})" for _i, p, _c in self._patterns)) if self._patterns else None
+        )
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -133,6 +137,8 @@ class RuleBook:
                         exemptions.setdefault(rule.category, []).append((start, end, phrase))
                     else:
                         hits.append(Hit(rule, start, end, text.original[start:end], phrase))
+        if self._any_pattern is None or not self._any_pattern.search(text.folded):
+            return hits, exemptions
         for index, pattern, compiled in self._patterns:
             for match in compiled.finditer(text.folded):
                 group = 1 if match.re.groups else 0
@@ -151,28 +157,27 @@ class RuleBook:
         kept: list[Hit] = []
         covered: list[Hit] = []
         for hit in raw:
-            cover = next(
-                (
-                    phrase
-                    for start, end, phrase in exemptions.get(hit.rule.category, ())
-                    if start <= hit.start and hit.end <= end
-                ),
-                None,
-            )
+            cover = None
+            for start, end, phrase in exemptions.get(hit.rule.category, ()):
+                if start <= hit.start and hit.end <= end:
+                    cover = phrase
+                    break
             if cover is None:
                 kept.append(hit)
             elif exempted:
                 covered.append(Hit(hit.rule, hit.start, hit.end, hit.words, hit.matched, cover))
         merged = _merge(kept, prepared.original)
-        blocks = [h for h in merged if h.rule.blocks]
-        final = [
-            h
-            for h in merged
-            if h.rule.blocks
-            or not any(
-                b.rule.category == h.rule.category and b.start < h.end and h.start < b.end for b in blocks
-            )
-        ]
+        blocks: dict[str, list[tuple[int, int]]] = {}
+        for hit in merged:
+            if hit.rule.blocks:
+                blocks.setdefault(hit.rule.category, []).append((hit.start, hit.end))
+        final = []
+        for hit in merged:
+            if not hit.rule.blocks:
+                spans = blocks.get(hit.rule.category, ())
+                if any(start < hit.end and hit.start < end for start, end in spans):
+                    continue
+            final.append(hit)
         if exempted:
             final += _merge(covered, prepared.original)
         return sorted(final, key=lambda h: (h.start, -h.end, h.rule.id, h.exempted_by or ""))

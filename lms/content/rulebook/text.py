@@ -18,7 +18,9 @@ hit found in either form is shown on the words the person actually wrote.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,6 +70,21 @@ def fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char).translate(_MARKS).casefold()
 
 
+#: str.translate's table: only the characters folding changes (the rest are left as they are).
+_FOLD: dict[int, str] = {}
+#: Every character already looked at.
+_SEEN: set[str] = set()
+
+
+def _learn(text: str) -> None:
+    """Fold each character not seen before once, so translate does the rest in C."""
+    for char in set(text) - _SEEN:
+        folded = fold_char(char)
+        if folded != char:
+            _FOLD[ord(char)] = folded
+        _SEEN.add(char)
+
+
 @lru_cache(maxsize=65536)
 def kind_of(char: str) -> str:
     """WORD (a Latin-script letter or a digit), SEPARATOR (space, punctuation, invisible) or OTHER (CJK …)."""
@@ -83,6 +100,26 @@ def kind_of(char: str) -> str:
     return OTHER
 
 
+@lru_cache(maxsize=1)
+def _kept_runs() -> re.Pattern[str]:
+    """Runs of characters that are not separators (built once from the Unicode tables, BMP only)."""
+    ranges = []
+    start = None
+    for code in range(0x10000):
+        separator = 0xD800 <= code <= 0xDFFF or kind_of(chr(code)) == SEPARATOR
+        if separator and start is None:
+            start = code
+        elif not separator and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0xFFFF))
+    chars = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
+    return re.compile(f"[^{chars}]+")
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A text in its typed, folded and compact forms, with the maps between them."""
@@ -90,12 +127,12 @@ class Prepared:
     original: str
     folded: str
     #: For each folded character, the index of the typed character it came from.
-    folded_at: tuple[int, ...]
+    folded_at: Sequence[int]
     compact: str
     #: For each compact character, the index of the typed character it came from.
-    compact_at: tuple[int, ...]
+    compact_at: Sequence[int]
     #: For each compact character, whether a clause ended just before it.
-    clause_before: tuple[bool, ...]
+    clause_before: Sequence[bool]
 
     def span(self, start: int, end: int, *, compact: bool = True) -> tuple[int, int]:
         """The typed text's [start, end) for a span of the compact (or folded) form."""
@@ -109,47 +146,61 @@ class Prepared:
         return 0 <= index < len(self.compact) and kind_of(self.compact[index]) == WORD
 
 
+@lru_cache(maxsize=16384)
 def compact_phrase(phrase: str) -> str:
     """A phrase in the compact form it is looked for in."""
     return prepare(phrase).compact
 
 
+def _fold(text: str) -> tuple[str, Sequence[int]]:
+    """The folded text and where each of its characters came from."""
+    _learn(text)
+    folded = text.translate(_FOLD)
+    if len(folded) == len(text):
+        return folded, range(len(text))  # one character for one: the common case, done in C
+    at: list[int] = []
+    for index, char in enumerate(text):
+        at.extend([index] * len(_FOLD.get(ord(char), char)))
+    return folded, at
+
+
+_SPACE = re.compile(r"\s")
+_CLAUSE_END = re.compile("[" + re.escape("".join(sorted(CLAUSE_ENDS))) + "]")
+
+
+def _joiner(before: str, run: str, after: str) -> str:
+    """What a run of separators between two kept characters becomes in the compact form."""
+    if kind_of(before) != WORD or kind_of(after) != WORD:
+        return ""
+    spaced = _SPACE.search(run) is not None
+    if before.isdigit() and after.isdigit() and not spaced:
+        return run  # 3.5, 16:00, 2-3
+    if not spaced and all(c in "'`" for c in run):
+        return ""  # can't → cant
+    return " "  # the best, vx:abc → vx abc, world-class → world class
+
+
 def prepare(text: str) -> Prepared:
     """Fold and compact a text, keeping where every character came from."""
-    folded: list[str] = []
-    folded_at: list[int] = []
-    for index, char in enumerate(text):
-        out = fold_char(char)
-        folded.append(out)
-        folded_at.extend([index] * len(out))
-    folded_text = "".join(folded)
-    compact: list[str] = []
+    folded, folded_at = _fold(text)
+    pieces: list[str] = []
     compact_at: list[int] = []
     clause: list[bool] = []
-    run: list[str] = []  # the separators since the last kept character
-    for position, char in enumerate(folded_text):
-        kind = kind_of(char)
-        if kind == SEPARATOR:
-            run.append(char)
-            continue
-        if run:
-            if compact and kind == WORD and kind_of(compact[-1]) == WORD:
-                spaced = any(c.isspace() for c in run)
-                if char.isdigit() and compact[-1].isdigit() and not spaced:
-                    kept = run  # 3.5, 16:00, 2-3
-                elif not spaced and all(c in "'`" for c in run):
-                    kept = []  # can't → cant
-                else:
-                    kept = [" "]  # the best, vx:abc → vx abc, world-class → world class
-                for mark in kept:
-                    compact.append(mark)
-                    compact_at.append(folded_at[position])
-                    clause.append(False)
-            ended = any(c in CLAUSE_ENDS for c in run)
-        else:
-            ended = False
-        compact.append(char)
-        compact_at.append(folded_at[position])
+    end = 0
+    for found in _kept_runs().finditer(folded):
+        start = found.start()
+        between = folded[end:start]
+        ended = False
+        if pieces:
+            joiner = _joiner(folded[end - 1], between, folded[start])
+            if joiner:
+                pieces.append(joiner)
+                compact_at.extend([folded_at[start]] * len(joiner))
+                clause.extend([False] * len(joiner))
+            ended = _CLAUSE_END.search(between) is not None
+        pieces.append(found.group())
+        compact_at.extend(folded_at[start : found.end()])
         clause.append(ended)
-        run = []
-    return Prepared(text, folded_text, tuple(folded_at), "".join(compact), tuple(compact_at), tuple(clause))
+        clause.extend([False] * (found.end() - start - 1))
+        end = found.end()
+    return Prepared(text, folded, folded_at, "".join(pieces), compact_at, clause)
