@@ -41,8 +41,9 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
     if quizzes_dir.is_dir():
         _read_quizzes(quizzes_dir, root, tree, sources, problems)
     check_references(tree, sources, problems)
+    tree.sendable = _sendable(tree, sources)
     if tree.rulebook is not None and not problems:
-        _check_sendable(tree, sources, problems)
+        _check_sendable(tree, problems)
     return tree, problems
 
 
@@ -169,11 +170,11 @@ def _sendable(tree: ContentTree, sources: Sources) -> list[SendableLine]:
     return found
 
 
-def _check_sendable(tree: ContentTree, sources: Sources, problems: Problems) -> None:
+def _check_sendable(tree: ContentTree, problems: Problems) -> None:
     """Every model answer, FAQ answer and sendable lesson line must pass the rule book's red lines."""
     assert tree.rulebook is not None
     book = compiled(tree.rulebook)
-    for problem in check_lines(book, _sendable(tree, sources)):
+    for problem in check_lines(book, tree.sendable):
         problems.add(problem.path, problem.line, problem.message)
 
 

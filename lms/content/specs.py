@@ -240,6 +240,8 @@ class ContentTree:
     products: list[ProductSpec] = field(default_factory=list)
     #: The rule book (courses/compliance.toml), when there is one.
     rulebook: Any = None
+    #: Every line an agent could send as is (rulebook/sendable.py), checked against the rule book.
+    sendable: list[Any] = field(default_factory=list)
     #: Slugs of files that exist but could not be read: references to them are not reported twice.
     unreadable: set[str] = field(default_factory=set)
 
