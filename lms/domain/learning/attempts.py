@@ -316,6 +316,7 @@ def send_message(
     if not text.strip():
         raise ResponseInvalid(N_("The message is empty."), "text")
     _lock_user(session, attempt.user_id)
+    session.flush()
     session.refresh(item, ["response"])  # after the lock: a message sent a moment ago is kept
     sent = [m.text for m in messages_of(item.response)] if item.response is not None else []
     if len(sent) >= MAX_MESSAGES:
