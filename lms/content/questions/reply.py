@@ -85,7 +85,7 @@ def speed_share(elapsed: float | None, target: float) -> float:
 def complete_target(body: dict[str, Any]) -> float:
     """The completion target: `complete_seconds`, else scaled from the model answer (rule 4)."""
     given = body.get("complete_seconds")
-    if is_number(given):
+    if given is not None and is_number(given):
         return float(given)
     expected = body.get("model_answer") or " ".join(g["phrases"][0] for g in body.get("key_points", []))
     return max(float(DEFAULT_COMPLETE), len(_MEANINGFUL.findall(expected)) * SECONDS_PER_CHARACTER)

@@ -258,14 +258,14 @@ def marked_runs(text: str, hits: list[Hit]) -> list[dict[str, Any]]:
     rank = {None: 0, "exempt": 1, "warn": 2, "block": 3}
     marks: list[str | None] = [None] * len(text)
     for hit in hits:
-        mark = "exempt" if hit.exempted_by else ("block" if hit.rule.blocks else "warn")
+        mark: str = "exempt" if hit.exempted_by else ("block" if hit.rule.blocks else "warn")
         for i in range(max(0, hit.start), min(len(text), hit.end)):
             if rank[mark] > rank[marks[i]]:
                 marks[i] = mark
     runs: list[dict[str, Any]] = []
-    for char, mark in zip(text, marks, strict=True):
-        if runs and runs[-1]["mark"] == mark:
+    for char, marked in zip(text, marks, strict=True):
+        if runs and runs[-1]["mark"] == marked:
             runs[-1]["text"] += char
         else:
-            runs.append({"text": char, "mark": mark})
+            runs.append({"text": char, "mark": marked})
     return runs

@@ -295,15 +295,14 @@ def _stamp_reply(item: AttemptItem, texts: list[str], now: dt.datetime) -> None:
     """Store a reply's messages, each with the server's time: messages already sent keep theirs."""
     before = messages_of(item.response) if item.response is not None else []
     seconds = _seconds_since_served(item, now)
-    stamped = []
+    stamped: list[tuple[str, float | None]] = []
     for index, text in enumerate(texts):
         kept = before[index] if index < len(before) and before[index].text == text else None
         if kept is None:
             before = before[:index]  # everything from the first changed message is new
-        stamped.append({"text": text, "seconds": kept.seconds if kept is not None else seconds})
-    item.response = {"messages": stamped}
-    first = next((m["seconds"] for m in stamped if m["text"].strip()), None)
-    item.elapsed_seconds = first
+        stamped.append((text, kept.seconds if kept is not None else seconds))
+    item.response = {"messages": [{"text": text, "seconds": at} for text, at in stamped]}
+    item.elapsed_seconds = next((at for text, at in stamped if text.strip()), None)
 
 
 def send_message(
