@@ -22,10 +22,10 @@ from lms.content.rulebook import compiled, read_rulebook
 from lms.content.rulebook.sendable import SendableLine, check_lines, lesson_lines
 from lms.content.specs import ContentTree
 from lms.content.toml_source import TomlSource
+from lms.content.translations import freshness_warnings, read_lock
 
 #: The top-level files courses/ may hold besides course folders.
 COURSES_FILES = ("program.toml", "compliance.toml")
-RULEBOOK = "courses/compliance.toml"
 
 
 def read_tree(root: Path) -> tuple[ContentTree, Problems]:
@@ -44,6 +44,9 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
     tree.sendable = _sendable(tree, sources)
     if tree.rulebook is not None and not problems:
         _check_sendable(tree, problems)
+    tree.translatable = list(problems.translatable)
+    lock = read_lock(root, problems)
+    tree.translation_warnings = sorted(set(problems.warnings + freshness_warnings(tree.translatable, lock)))
     return tree, problems
 
 
@@ -178,14 +181,15 @@ def _check_sendable(tree: ContentTree, problems: Problems) -> None:
         problems.add(problem.path, problem.line, problem.message)
 
 
-def check(root: Path, paths: Sequence[str | Path] | None = None) -> tuple[ContentTree, list[Problem]]:
-    """Read and check the content under root; with `paths`, only problems in those files or folders."""
+def check(root: Path) -> tuple[ContentTree, list[Problem]]:
+    """Read and check the whole curriculum under root (named paths: `lms.content.named_paths`)."""
     tree, problems = read_tree(root)
-    found = problems.sorted()
-    if paths:
-        wanted = [_relative(root, p) for p in paths]
-        found = [p for p in found if any(w in (".", p.path) or p.path.startswith(w + "/") for w in wanted)]
-    return tree, found
+    return tree, problems.sorted()
+
+
+def relative_paths(root: Path, paths: Sequence[str | Path]) -> list[str]:
+    """Paths given on the command line, relative to the content root."""
+    return [_relative(root, p) for p in paths]
 
 
 def _relative(root: Path, path: str | Path) -> str:

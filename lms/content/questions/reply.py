@@ -143,7 +143,8 @@ def reply_text(messages: list[Message]) -> str:
     return "\n".join(m.text for m in messages)
 
 
-def _groups(read: Reader, key: str, amount: str, required: bool) -> list[dict[str, Any]]:
+def phrase_groups(read: Reader, key: str, amount: str, required: bool) -> list[dict[str, Any]]:
+    """Groups of phrases (any one counts) with an amount each: key points or forbidden phrases."""
     groups = []
     for index, table in read.tables(key, required=required):
         at = (key, index)
@@ -291,8 +292,8 @@ class Reply(QuestionType):
         body: dict[str, Any] = {
             "customer": customer,
             "target_seconds": target,
-            "key_points": _groups(read, "key_points", "points", True),
-            "forbidden": _groups(read, "forbidden", "penalty", False),
+            "key_points": phrase_groups(read, "key_points", "points", True),
+            "forbidden": phrase_groups(read, "forbidden", "penalty", False),
         }
         if "complete_seconds" in raw:
             complete = raw["complete_seconds"]

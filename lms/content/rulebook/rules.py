@@ -36,12 +36,14 @@ from typing import Any
 
 import re2
 
+from lms.content.english import SHAPES, read_english
 from lms.content.problems import Problems, load_toml, read_text
 from lms.content.rulebook.categories import CATEGORIES, SEVERITIES
 from lms.content.rulebook.text import compact_phrase, prepare
 from lms.content.specs import content_hash
 from lms.content.tables import TableReader
 from lms.content.toml_source import TomlSource
+from lms.content.translations import note
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 RULE_KEYS = {
@@ -56,7 +58,6 @@ RULE_KEYS = {
     "description",
     "en",
 }
-EN_KEYS = {"hint", "description"}
 TOP_KEYS = {"title", "as_of", "rules", "en"}
 #: Longest pattern accepted, and the memory RE2 may use for one (bytes).
 MAX_PATTERN = 500
@@ -156,7 +157,7 @@ def _caught_by(rule_phrases: list[str], patterns: list[Any], exemption: str) -> 
     return any(pattern.search(folded) for pattern in patterns)
 
 
-def _read_rule(reader: TableReader, seen: dict[str, int]) -> Rule | None:
+def _read_rule(reader: TableReader, seen: dict[str, int], problems: Problems) -> Rule | None:
     reader.unknown_keys(RULE_KEYS, "a rule")
     rule_id = reader.text("id", max_len=60)
     if rule_id and not RULE_ID.match(rule_id):
@@ -205,15 +206,8 @@ def _read_rule(reader: TableReader, seen: dict[str, int]) -> Rule | None:
     hint = reader.text("hint", max_len=500)
     source = reader.text("source", max_len=300)
     description = reader.text("description", required=False, max_len=2000)
-    english: dict[str, str] = {}
-    if "en" in reader.table:
-        en_table = reader.table["en"]
-        if not isinstance(en_table, dict):
-            reader.report("`en` must be a table ([rules.en])", "en")
-        else:
-            en = reader.child(en_table, "en")
-            en.unknown_keys(EN_KEYS, "the English version of a rule")
-            english = {k: en.text(k, required=False, max_len=2000) for k in EN_KEYS}
+    english = read_english(reader.table, SHAPES["rule"], reader.report, "a rule")
+    note(problems, reader.path, f"rules.{rule_id}", reader.line(), reader.table, english, SHAPES["rule"])
     if not isinstance(category, str) or category not in CATEGORIES:
         return None
     return Rule(
@@ -243,6 +237,8 @@ def read_rulebook(path: Path, root: Path, problems: Problems) -> RuleBookSpec | 
     top = TableReader(data, rel, problems, source)
     top.unknown_keys(TOP_KEYS, "the rule book")
     title = top.text("title", max_len=200)
+    english = read_english(data, SHAPES["rulebook"], top.report, "the rule book")
+    note(problems, rel, ".", 1, data, english, SHAPES["rulebook"])
     as_of = data.get("as_of")
     if as_of is not None and not (isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime)):
         top.report("`as_of` must be a date, e.g. as_of = 2026-11-01", "as_of")
@@ -250,7 +246,7 @@ def read_rulebook(path: Path, root: Path, problems: Problems) -> RuleBookSpec | 
     seen: dict[str, int] = {}
     rules = []
     for index, table in top.tables("rules", required=True):
-        rule = _read_rule(top.child(table, "rules", index), seen)
+        rule = _read_rule(top.child(table, "rules", index), seen, problems)
         if rule is not None:
             rules.append(rule)
     return RuleBookSpec(title, as_of.isoformat() if as_of else None, tuple(rules), text)
