@@ -20,10 +20,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from lms.content.chat import chat_lines
 from lms.content.rulebook.book import RuleBook
 
-_CHAT = re.compile(r'^(?P<indent>[ \t]*)!!!\s+chat\b(?:\s+"(?P<title>[^"]*)")?')
-_AGENT = re.compile(r"^\s*客服\s*[：:]\s*(?P<text>.*)$")
+#: The speaker whose lines are sent to shoppers.
+AGENT = "客服"
 _DESK = re.compile(r"^(?P<level>#{2,4})\s+.*(?:At the desk|在岗应答)", re.IGNORECASE)
 _HEADING = re.compile(r"^(?P<level>#{1,6})\s")
 _QUOTE = re.compile(r'"([^"]+)"|“([^”]+)”')
@@ -45,26 +46,12 @@ class SendableLine:
     multiline: bool = False
 
 
-def chat_lines(path: str, body: str) -> Iterator[SendableLine]:
-    """The `客服：` lines of a lesson's `!!! chat` blocks (not those titled 反面示例)."""
-    lines = body.split("\n")
-    index = 0
-    while index < len(lines):
-        found = _CHAT.match(lines[index])
-        index += 1
-        if not found:
-            continue
-        indent = len(found.group("indent").expandtabs(4))
-        title = found.group("title") or ""
-        checked = not any(word in title for word in NOT_SENDABLE)
-        while index < len(lines):
-            line = lines[index]
-            if line.strip() and len(line) - len(line.lstrip()) <= indent:
-                break
-            agent = _AGENT.match(line)
-            if checked and agent and agent.group("text").strip():
-                yield SendableLine(path, index + 1, agent.group("text").strip(), "chat line")
-            index += 1
+def agent_chat_lines(path: str, body: str) -> Iterator[SendableLine]:
+    """The `客服：` lines of a lesson's `!!! chat` blocks (lms/content/chat.py reads the blocks)."""
+    for chat in chat_lines(body):
+        sendable = not any(word in chat.block_title for word in NOT_SENDABLE)
+        if sendable and chat.speaker == AGENT and chat.text:
+            yield SendableLine(path, chat.line, chat.text, "chat line")
 
 
 def desk_quotes(path: str, body: str) -> Iterator[SendableLine]:
@@ -97,7 +84,7 @@ def desk_quotes(path: str, body: str) -> Iterator[SendableLine]:
 
 def lesson_lines(path: str, body: str) -> list[SendableLine]:
     """Every sendable line of a lesson: chat blocks, and quotes in the older "At the desk" form."""
-    return [*chat_lines(path, body), *desk_quotes(path, body)]
+    return [*agent_chat_lines(path, body), *desk_quotes(path, body)]
 
 
 @dataclass(frozen=True)
