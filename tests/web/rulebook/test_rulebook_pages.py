@@ -115,3 +115,22 @@ def test_the_script_library_has_the_wording_box(client: FlaskClient, login_as, l
     found = client.get("/learn/scripts?q=顺丰").get_data(as_text=True)
     assert "顺丰" in found and "今天下单什么时候发货" not in found
     assert "No script matches" in client.get("/learn/scripts?q=%25_%25").get_data(as_text=True)
+
+
+def test_the_script_library_costs_a_fixed_number_of_queries(
+    client: FlaskClient, login_as, loaded, db: Session, count_queries
+) -> None:
+    from lms.models import FaqEntry
+
+    login_as("learner")
+    client.get("/learn/scripts")
+    with count_queries() as few:
+        client.get("/learn/scripts")
+    for n in range(60):
+        db.add(
+            FaqEntry(key=f"extra-{n}", kind="reply", question=f"问题{n}", answer="亲，好的", content_hash="x")
+        )
+    db.commit()
+    with count_queries() as many:
+        page = client.get("/learn/scripts").get_data(as_text=True)
+    assert "问题59" in page and few.count == many.count
