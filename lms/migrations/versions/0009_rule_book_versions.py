@@ -1,7 +1,7 @@
 """the rule book: versions, and the version each attempt and spot check was graded with
 
 Revision ID: 0009
-Revises: 0011 (main's newest when this branch merged it; written against 0007)
+Revises: 0008 (main's newest when this branch merged it; written against 0007)
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import lms.db
 
 revision: str = '0009'
-down_revision: str | None = '0011'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
