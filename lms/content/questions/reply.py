@@ -203,7 +203,8 @@ def judge(body: dict[str, Any], text: str | Prepared, book: RuleBook | None = No
     return Judgement(key_points, forbidden, hits)
 
 
-def _feedback(judgement: Judgement, body: dict[str, Any]) -> list[str]:
+def _feedback(judgement: Judgement) -> list[str]:
+    """What the reply broke and which key points did not count, for the learner."""
     notes = []
     for hit in judgement.hits:
         kind = "Red line" if hit.rule.blocks else "Careful"
@@ -378,7 +379,7 @@ class Reply(QuestionType):
         share = (
             1.0 - lateness_loss(first, target, FIRST_SHARE) - lateness_loss(last, complete, COMPLETE_SHARE)
         )
-        feedback = _feedback(judgement, body)
+        feedback = _feedback(judgement)
         if first is not None and first > target:
             feedback.append(f"The first message came after {first:.0f} s; the standard is {target:g} s.")
         if last is not None and last > complete and len(messages) > 1:
