@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.compliance import bench_compliance
 from bench.grading import bench_grading
 from bench.pages import bench_pages
 from bench.statistics import bench_statistics
@@ -13,7 +14,12 @@ from bench.statistics import bench_statistics
 
 def main() -> int:
     """Run the benchmarks and print their results."""
-    results = {"grading": bench_grading(), "pages": bench_pages(), "statistics": bench_statistics()}
+    results = {
+        "grading": bench_grading(),
+        "compliance": bench_compliance(),
+        "pages": bench_pages(),
+        "statistics": bench_statistics(),
+    }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
@@ -21,6 +27,13 @@ def main() -> int:
     print(
         f"grading: {g['questions']} questions, {g['per_question_us']:.1f} µs per question "
         f"({g['per_attempt_ms']:.3f} ms per attempt)"
+    )
+    c = results["compliance"]
+    print(
+        f"rule book: {c['rules']:.0f} rules, compiled once in {c['compile_ms']:.1f} ms; per 300-character reply "
+        f"{c['clean_us']:.0f} µs clean, {c['dirty_us']:.0f} µs with {c['hits_in_dirty']:.0f} hits, "
+        f"{c['spaced_us']:.0f} µs spaced out; key points {c['key_points_us']:.0f} µs "
+        f"(machine baseline {c['python_baseline_us']:.0f} µs)"
     )
     print(f"{'page':<28}{'req/s':>10}{'bare Flask':>12}{'ratio':>8}{'queries':>9}")
     for row in results["pages"]:

@@ -29,6 +29,9 @@ def create_app(config: Config | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=config.https,
         PREFERRED_URL_SCHEME="https" if config.https else "http",
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        # A text field may hold a few MB (a pasted day of chat): the view then says what is wrong
+        # in place, instead of the request failing before it (Flask's default is 500 kB).
+        MAX_FORM_MEMORY_SIZE=4 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="en",
         RATELIMIT_STORAGE_URI=config.redis_url or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,

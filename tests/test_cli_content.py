@@ -37,6 +37,53 @@ def test_check_reports_a_broken_file_precisely(app: Flask, tmp_path: Path) -> No
     assert "quizzes/broken.toml:3: missing `choices`" in result.output
 
 
+def test_a_planted_superlative_in_a_copy_of_a_quiz_fails_the_check_with_its_line(
+    app: Flask, tmp_path: Path
+) -> None:
+    from lms.config import PROJECT_ROOT
+
+    shutil.copytree(PROJECT_ROOT / "courses", tmp_path / "courses")
+    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
+    quiz = tmp_path / "quizzes" / "tier-gold-exam.toml"
+    lines = quiz.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines, 1) if "怎么凑更划算" in line)
+    lines[number - 1] = lines[number - 1].replace("更划算", "最划算")
+    quiz.write_text("\n".join(lines), encoding="utf-8")
+    app.config["LMS"].content_dir = tmp_path
+    result = _run(app, "content", "check")
+    assert result.exit_code == 1
+    assert f"quizzes/tier-gold-exam.toml:{number}: the model answer of gold-reply-loyal-customer breaks the rule book: “最划算” (absolute-lowest-price" in result.output
+    assert "1 problem(s) found" in result.output
+
+
+def test_a_broken_rule_book_is_reported_and_sync_loads_nothing(app: Flask, db: Session, tmp_path: Path) -> None:
+    (tmp_path / "courses").mkdir()
+    (tmp_path / "courses" / "compliance.toml").write_text(
+        'title = "T"\n[[rules]]\nid = "x"\ncategory = "absolute_term"\npatterns = ["(bad"]\nhint = "h"\nsource = "s"\n',
+        encoding="utf-8",
+    )
+    app.config["LMS"].content_dir = tmp_path
+    result = _run(app, "content", "sync")
+    assert result.exit_code == 1 and "courses/compliance.toml:5: pattern '(bad' is not a valid RE2" in result.output
+    assert "nothing was loaded" in result.output
+    from lms.models import RuleBookVersion
+
+    assert db.scalar(select(func.count()).select_from(RuleBookVersion)) == 0
+
+
+def test_a_planted_superlative_in_a_lone_copy_of_a_quiz_is_named_with_its_line(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "tier-gold-exam.toml"
+    text = (PROJECT_ROOT / "quizzes" / "tier-gold-exam.toml").read_text(encoding="utf-8")
+    copy.write_text(text.replace("怎么凑更划算", "怎么凑最划算"), encoding="utf-8")
+    number = text[: text.index("怎么凑更划算")].count("\n") + 1
+    monkeypatch.chdir(tmp_path)
+    result = _run(app, "content", "check", "tier-gold-exam.toml")
+    assert result.exit_code == 1, result.output
+    assert f"tier-gold-exam.toml:{number}: the model answer of gold-reply-loyal-customer breaks the rule book" in result.output
+
+
 def test_check_on_a_broken_copy_elsewhere_reports_the_file_by_path_and_line(
     app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

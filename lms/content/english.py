@@ -46,6 +46,8 @@ SHAPES: dict[str, Shape] = {
     "tier": {"name": "text", "description": "text"},
     "quiz": {"title": "text", "description": "text"},
     "faq": {"question": "text", "answer": "text", "steps": "texts"},
+    "rulebook": {"title": "text"},
+    "rule": {"hint": "text", "description": "text"},
     "product": {
         "name": "text",
         "material": "text",

@@ -18,8 +18,14 @@ from lms.content.products import read_products
 from lms.content.programme import read_programme
 from lms.content.quizzes import read_gift_quiz, read_quiz
 from lms.content.references import Sources, check_references
+from lms.content.rulebook import compiled, read_rulebook
+from lms.content.rulebook.sendable import SendableLine, check_lines, lesson_lines
 from lms.content.specs import ContentTree
+from lms.content.toml_source import TomlSource
 from lms.content.translations import freshness_warnings, read_lock
+
+#: The top-level files courses/ may hold besides course folders.
+COURSES_FILES = ("program.toml", "compliance.toml")
 
 
 def read_tree(root: Path) -> tuple[ContentTree, Problems]:
@@ -35,6 +41,9 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
     if quizzes_dir.is_dir():
         _read_quizzes(quizzes_dir, root, tree, sources, problems)
     check_references(tree, sources, problems)
+    tree.sendable = _sendable(tree, sources)
+    if tree.rulebook is not None and not problems:
+        _check_sendable(tree, problems)
     tree.translatable = list(problems.translatable)
     lock = read_lock(root, problems)
     tree.translation_warnings = sorted(set(problems.warnings + freshness_warnings(tree.translatable, lock)))
@@ -63,6 +72,8 @@ def _read_courses(folder: Path, root: Path, tree: ContentTree, sources: Sources,
                 if entry.day is not None and faq_source is not None:
                     line = faq_source.line("entries", index, "day")
                     sources.faq_days.append((f"{rel}/faq.toml", line, course_dir.name, entry.id, entry.day))
+            if faq_source is not None:
+                sources.faq_files.append((f"{rel}/faq.toml", entries, faq_source))
             _unique_across_files(
                 entries, "id", "entries", "FAQ id", f"{rel}/faq.toml", faq_ids, faq_source, problems
             )
@@ -79,12 +90,17 @@ def _read_courses(folder: Path, root: Path, tree: ContentTree, sources: Sources,
         tree.programme = programme
         if source is not None:
             sources.lines[programme_file.relative_to(root).as_posix()] = source
+    rulebook_file = folder / "compliance.toml"
+    if rulebook_file.is_file():
+        tree.rulebook = read_rulebook(rulebook_file, root, problems)
+        if tree.rulebook is None:
+            tree.unreadable.add("compliance")
     for path in sorted(folder.glob("*.toml")):
-        if path.name != "program.toml":
+        if path.name not in COURSES_FILES:
             problems.add(
                 path.relative_to(root).as_posix(),
                 1,
-                "unknown file: courses/ holds program.toml and course folders",
+                "unknown file: courses/ holds program.toml, compliance.toml and course folders",
             )
 
 
@@ -124,6 +140,49 @@ def _read_quizzes(folder: Path, root: Path, tree: ContentTree, sources: Sources,
             continue
         tree.quizzes[quiz.slug] = quiz
         sources.lines[rel] = source
+
+
+def _value_line(source: TomlSource, key_line: int) -> tuple[int, bool]:
+    """Where a TOML string value's text starts, and whether its line breaks are the file's (\"\"\")."""
+    lines = source.text.split("\n")
+    raw = lines[key_line - 1] if 0 < key_line <= len(lines) else ""
+    multiline = '"""' in raw or "'''" in raw
+    return (key_line + 1 if raw.rstrip().endswith(('"""', "'''")) else key_line), multiline
+
+
+def _sendable(tree: ContentTree, sources: Sources) -> list[SendableLine]:
+    """Every line of the curriculum an agent could send as is (rulebook/sendable.py)."""
+    found: list[SendableLine] = []
+    for quiz in tree.quizzes.values():
+        path = sources.quiz_files.get(quiz.slug, "")
+        source = sources.lines.get(path)
+        answer_lines: dict[int, tuple[int, bool]] = {}
+        if isinstance(source, TomlSource):
+            starts = {at[1]: line for at, line in source.paths() if len(at) == 2 and at[0] == "questions"}
+            for at, line in source.paths():
+                if len(at) == 3 and at[0] == "questions" and at[2] == "model_answer" and at[1] in starts:
+                    answer_lines[starts[at[1]]] = _value_line(source, line)
+        for question in quiz.questions:
+            model = question.body.get("model_answer") if question.type == "reply" else None
+            if model:
+                line, multiline = answer_lines.get(question.line, (question.line, False))
+                found.append(SendableLine(path, line, model, f"model answer of {question.id}", multiline))
+    for path, entries, faq_source in sources.faq_files:
+        for index, entry in enumerate(entries):
+            line, multiline = _value_line(faq_source, faq_source.line("entries", index, "answer"))
+            found.append(SendableLine(path, line, entry.answer, f"answer of FAQ {entry.id}", multiline))
+    for course in tree.courses.values():
+        for lesson in course.lessons:
+            found.extend(lesson_lines(f"courses/{course.slug}/{lesson.file}", lesson.body))
+    return found
+
+
+def _check_sendable(tree: ContentTree, problems: Problems) -> None:
+    """Every model answer, FAQ answer and sendable lesson line must pass the rule book's red lines."""
+    assert tree.rulebook is not None
+    book = compiled(tree.rulebook)
+    for problem in check_lines(book, tree.sendable):
+        problems.add(problem.path, problem.line, problem.message)
 
 
 def check(root: Path) -> tuple[ContentTree, list[Problem]]:

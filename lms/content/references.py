@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lms.content.problems import Problems
 from lms.content.programme import PATH as PROGRAMME
@@ -18,6 +19,8 @@ class Sources:
     quiz_files: dict[str, str] = field(default_factory=dict)
     #: FAQ entries with a `day`: (file, line, course folder, entry id, day).
     faq_days: list[tuple[str, int, str, str, int]] = field(default_factory=list)
+    #: Each script library read: its path, its entries in file order, where its keys are.
+    faq_files: list[tuple[str, list[Any], Any]] = field(default_factory=list)
 
     def line(self, path: str, *at: str | int) -> int:
         """The line of a key path in a file (1 when unknown)."""

@@ -266,6 +266,10 @@ class ContentTree:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     faq: list[FaqEntrySpec] = field(default_factory=list)
     products: list[ProductSpec] = field(default_factory=list)
+    #: The rule book (courses/compliance.toml), when there is one.
+    rulebook: Any = None
+    #: Every line an agent could send as is (rulebook/sendable.py), checked against the rule book.
+    sendable: list[Any] = field(default_factory=list)
     #: Slugs of files that exist but could not be read: references to them are not reported twice.
     unreadable: set[str] = field(default_factory=set)
     #: Missing, partial, stale or unstamped English versions (problems.Problem), by file and line.
@@ -280,4 +284,5 @@ class ContentTree:
         return (
             f"{len(self.courses)} courses, {lessons} lessons, {len(self.quizzes)} quizzes, "
             f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products"
+            + (f", {len(self.rulebook.rules)} rules" if self.rulebook is not None else "")
         )

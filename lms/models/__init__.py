@@ -13,6 +13,7 @@ from lms.models.content import (
     Question,
     QuestionVersion,
     Quiz,
+    RuleBookVersion,
 )
 from lms.models.kpi import KpiRecord, KpiScheme, TierAward
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
@@ -46,6 +47,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "Role",
+    "RuleBookVersion",
     "SecurityEvent",
     "Store",
     "TierAward",

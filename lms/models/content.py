@@ -222,3 +222,24 @@ class Product(Base):
     en: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     content_hash: Mapped[str] = mapped_column(HASH)
+
+
+class RuleBookVersion(Base):
+    """One version of the rule book (courses/compliance.toml): immutable once made.
+
+    A sync makes a new version only when the rules' content hash changes; attempts and spot checks
+    keep the version they were graded with, so a later rule change never changes a past result.
+    """
+
+    __tablename__ = "rule_book_versions"
+
+    id: Mapped[intpk]
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    as_of: Mapped[str | None] = mapped_column(String(10))
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rule_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: The file as written, exported back verbatim with the curriculum.
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(HASH, index=True)
+    created_at: Mapped[timestamp]

@@ -76,6 +76,8 @@ class Attempt(Base):
     percent: Mapped[float | None]
     passed: Mapped[bool | None] = mapped_column(Boolean)
     seed: Mapped[int] = mapped_column(Integer, default=0)
+    # The rule-book version the attempt was graded with (replies are checked against it).
+    rule_book_id: Mapped[int | None] = mapped_column(ForeignKey("rule_book_versions.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship()
     quiz: Mapped[Quiz] = relationship()

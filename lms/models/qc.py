@@ -48,6 +48,8 @@ class SpotCheck(Base):
     max_score: Mapped[float] = mapped_column(default=0.0)
     percent: Mapped[float] = mapped_column(default=0.0)
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The rule-book version the transcript was read with (its hits pre-filled the checklist).
+    rule_book_id: Mapped[int | None] = mapped_column(ForeignKey("rule_book_versions.id", ondelete="SET NULL"))
     created_at: Mapped[timestamp]
 
     agent: Mapped[User] = relationship(foreign_keys=[agent_id])

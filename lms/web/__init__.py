@@ -49,6 +49,7 @@ def init_web(app: Flask) -> None:
     from lms.web.qc import bp as qc_bp
     from lms.web.qc.checklist_views import bp as qc_checklist_bp
     from lms.web.quiz_editing import bp as quiz_editing_bp
+    from lms.web.rulebook import bp as rulebook_bp
     from lms.web.statistics.views import bp as statistics_bp
 
     csrf.init_app(app)
@@ -80,6 +81,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(kpi_bp)
     app.register_blueprint(qc_bp, url_prefix="/qc")
     app.register_blueprint(qc_checklist_bp, url_prefix="/qc")
+    app.register_blueprint(rulebook_bp, url_prefix="/rulebook")
     app.register_blueprint(assignments_bp, url_prefix="/assignments")
     app.register_blueprint(my_assignments_bp, url_prefix="/learn")
     init_assignment_context(app)

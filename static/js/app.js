@@ -36,6 +36,40 @@
       event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
     }
   });
+
+  // htmx: a refused message (422) or a text over the limit (413) still shows its explanation.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 413 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
+
+// Chat replies: Enter sends the message (Shift+Enter is a new line; never while an IME is composing).
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var area = event.target;
+    if (!area.matches || !area.matches("textarea[data-enter-sends]")) { return; }
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) { return; }
+    event.preventDefault();
+    if (!area.value.trim()) { return; }
+    var button = area.form && area.form.querySelector("[data-send-button]");
+    if (button) { button.click(); }
+  });
+  // Once a message is sent, empty the box for the next one.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var el = event.detail.elt;
+    if (!el.matches || !el.matches("[data-send-button]") || !event.detail.successful) { return; }
+    var area = el.form && el.form.querySelector("textarea[data-enter-sends]");
+    if (area) {
+      area.value = "";
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+      area.focus();
+    }
+  });
 })();
 
 // Quiz countdown: shows the server's deadline; the server closes the attempt itself when time is up.

@@ -320,7 +320,7 @@ def test_course_problems(tmp_path: Path) -> None:
 def test_a_folder_without_course_toml_and_a_stray_file(tmp_path: Path) -> None:
     make_tree(tmp_path, {"courses/drafts/notes.md": "ideas", "courses/extra.toml": "x = 1\n"})
     assert "courses/drafts:1: a course folder needs a course.toml" in found(tmp_path)
-    assert "courses/extra.toml:1: unknown file: courses/ holds program.toml and course folders" in found(
+    assert "courses/extra.toml:1: unknown file: courses/ holds program.toml, compliance.toml and course folders" in found(
         tmp_path
     )
 

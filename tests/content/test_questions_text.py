@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lms.content.questions import ResponseError, get_type
-from lms.content.questions.reply import MIN_CHARACTERS, SPEED_SHARE, speed_share
+from lms.content.questions.reply import COMPLETE_SHARE, FIRST_SHARE, MIN_CHARACTERS, SPEED_SHARE, speed_share
 
 
 def problems(type_name: str, raw: dict[str, Any]) -> list[str]:
@@ -160,7 +160,7 @@ def test_reply_parses_and_defaults_points_to_the_key_points() -> None:
     t = get_type("reply")
     assert problems("reply", REPLY) == []
     assert t.default_points(REPLY) == 3
-    assert t.public(REPLY, None) == {"customer": REPLY["customer"], "target_seconds": 20}
+    assert t.public(REPLY, None) == {"customer": REPLY["customer"], "target_seconds": 20, "complete_seconds": 60}
 
 
 @pytest.mark.parametrize(
@@ -187,10 +187,10 @@ def test_reply_scoring_key_points_penalties_and_speed() -> None:
     half = t.grade(REPLY, 3, {"text": "Full-grain leather, made to last."}, elapsed_seconds=20)
     assert half.score == 2 and not half.needs_review
     slow = t.grade(REPLY, 3, {"text": "Full-grain leather with a warranty"}, elapsed_seconds=40)
-    assert slow.score == pytest.approx(3 * 0.75) and "40 s" in slow.feedback[0]
+    assert slow.score == pytest.approx(3 * (1 - 0.35 * 0.5)) and "40 s" in slow.feedback[0]
     penalised = t.grade(REPLY, 3, {"text": "头层牛皮，最好的，便宜给你"}, elapsed_seconds=5)
     assert penalised.score == 0 and penalised.detail["forbidden_used"] == [0]  # 2 − 2, never below zero
-    assert "must not write" in penalised.feedback[0]
+    assert "forbids: 便宜给你, 最好" in penalised.feedback[0]
 
 
 def test_reply_needs_review_when_the_rubric_cannot_judge() -> None:
@@ -212,8 +212,9 @@ def test_reply_review_shows_what_was_met() -> None:
 
 @pytest.mark.parametrize(
     ("elapsed", "share"),
-    [(None, 1.0), (0, 1.0), (20, 1.0), (30, 0.875), (40, 0.75), (60, 0.5), (600, 0.5)],
+    [(None, 1.0), (0, 1.0), (20, 1.0), (30, 0.9125), (40, 0.825), (60, 0.65), (600, 0.65)],
 )
 def test_speed_share_rule(elapsed: float | None, share: float) -> None:
     assert speed_share(elapsed, 20) == pytest.approx(share)
-    assert speed_share(10**9, 20) == pytest.approx(1 - SPEED_SHARE)
+    assert speed_share(10**9, 20) == pytest.approx(1 - FIRST_SHARE)
+    assert FIRST_SHARE + COMPLETE_SHARE == SPEED_SHARE

@@ -10,6 +10,7 @@ import pytest
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
 from lms.content.questions import REGISTRY
+from lms.content.rulebook import compiled
 
 
 @pytest.fixture(scope="module")
@@ -82,5 +83,16 @@ def test_every_reply_model_answer_scores_full_marks(tree) -> None:
         for q in quiz.questions:
             if q.type != "reply":
                 continue
-            grade = reply.grade(q.body, q.points, {"text": q.body["model_answer"]}, elapsed_seconds=5)
+            grade = reply.grade(
+                q.body, q.points, {"text": q.body["model_answer"]}, elapsed_seconds=5, book=compiled(tree.rulebook)
+            )
             assert grade.score == pytest.approx(q.points), (quiz.slug, q.id, grade.detail)
+
+
+def test_the_shipped_curriculum_is_clean_against_the_rule_book(tree) -> None:
+    """Every model answer, FAQ answer and sendable lesson line passes the rule book's red lines."""
+    lines = tree.sendable
+    kinds = Counter(line.what.split(" of ")[0] for line in lines)
+    assert kinds["model answer"] >= 30 and kinds["answer"] >= 60 and kinds["reply in “At the desk”"] >= 20
+    book = compiled(tree.rulebook)
+    assert [(line.path, line.line, h.words) for line in lines for h in book.blocking(line.text)] == []

@@ -16,6 +16,7 @@ from lms.content.problems import Where
 
 if TYPE_CHECKING:
     from lms.content.gift_syntax import GiftParts
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 #: Longest text answer accepted (characters); a reply or essay is a chat message, not a book.
@@ -71,11 +72,19 @@ class QuestionType(ABC):
 
     @abstractmethod
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """Score a (checked) response; raises ResponseError for one of the wrong shape."""
 
-    def review(self, body: dict[str, Any], response: Any = None) -> dict[str, Any]:
+    def review(
+        self, body: dict[str, Any], response: Any = None, book: RuleBook | None = None
+    ) -> dict[str, Any]:
         """The right answers and per-option feedback, shown after submission."""
         return {k: v for k, v in body.items() if k not in META_KEYS}
 

@@ -20,6 +20,7 @@ from lms.content.questions.base import (
 )
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 GAP = re.compile(r"\{\{(\d+)\}\}")
@@ -85,7 +86,13 @@ class Cloze(QuestionType):
             raise ResponseError("gaps", f"an answer is longer than {MAX_SHORT} characters")
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """An equal share per gap answered with one of its answers."""
         self.check_response(body, response)
@@ -96,7 +103,9 @@ class Cloze(QuestionType):
         ]
         return Grade(score_of(points, len(right) / len(body["gaps"])), points, detail={"right_gaps": right})
 
-    def review(self, body: dict[str, Any], response: Any = None) -> dict[str, Any]:
+    def review(
+        self, body: dict[str, Any], response: Any = None, book: RuleBook | None = None
+    ) -> dict[str, Any]:
         """Each gap's answers and, given a response, which gaps were right."""
         out: dict[str, Any] = {"gaps": body["gaps"]}
         if isinstance(response, dict) and isinstance(response.get("gaps"), list):

@@ -9,6 +9,7 @@ from lms.content.problems import Where
 from lms.content.questions.base import Grade, QuestionType, Reader, register, text_response
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 
@@ -30,7 +31,13 @@ class Essay(QuestionType):
         text_response(response)
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """Always 0 and waiting for a trainer."""
         self.check_response(body, response)

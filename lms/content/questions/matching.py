@@ -21,6 +21,7 @@ from lms.content.questions.base import (
 )
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 PAIR_KEYS = {"left", "right"}
@@ -101,7 +102,13 @@ class Matching(QuestionType):
             raise ResponseError("pairs", "a right-hand option is used twice")
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """An equal share per left matched with its own right."""
         self.check_response(body, response)
@@ -109,7 +116,9 @@ class Matching(QuestionType):
         right = [i for i in range(len(body["pairs"])) if given.get(str(i)) == i]
         return Grade(score_of(points, len(right) / len(body["pairs"])), points, detail={"right_pairs": right})
 
-    def review(self, body: dict[str, Any], response: Any = None) -> dict[str, Any]:
+    def review(
+        self, body: dict[str, Any], response: Any = None, book: RuleBook | None = None
+    ) -> dict[str, Any]:
         """The pairs, the distractors and, given a response, which lefts were matched right."""
         out: dict[str, Any] = {"pairs": body["pairs"], "distractors": body.get("distractors", [])}
         if isinstance(response, dict) and isinstance(response.get("pairs"), dict):

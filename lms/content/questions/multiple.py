@@ -25,6 +25,7 @@ from lms.content.questions.single import (
 )
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 #: How far the positive weights may miss 100 (Moodle writes thirds as 33.33333).
@@ -65,7 +66,13 @@ class MultipleChoice(QuestionType):
             raise ResponseError("choices", "a choice is given twice")
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """The sum of the chosen weights, clamped to 0..100 %."""
         self.check_response(body, response)
@@ -74,7 +81,9 @@ class MultipleChoice(QuestionType):
         feedback = [body["choices"][i]["feedback"] for i in chosen if body["choices"][i].get("feedback")]
         return Grade(score_of(points, total / 100), points, feedback, detail={"chosen": chosen})
 
-    def review(self, body: dict[str, Any], response: Any = None) -> dict[str, Any]:
+    def review(
+        self, body: dict[str, Any], response: Any = None, book: RuleBook | None = None
+    ) -> dict[str, Any]:
         """Every choice with its weight and feedback, and which are right (weight above 0)."""
         out: dict[str, Any] = {
             "choices": body["choices"],

@@ -30,6 +30,7 @@ from lms.content.questions.base import (
 from lms.content.questions.single import weight_of
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 ANSWER_KEYS = {"value", "tolerance", "min", "max", "weight", "feedback"}
@@ -109,7 +110,13 @@ class Numeric(QuestionType):
             raise ResponseError("value", f"must be a number (is {value!r})")
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """The best weight among the answers the number falls within."""
         self.check_response(body, response)

@@ -26,6 +26,7 @@ from lms.content.questions.base import (
 )
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 MIN_ITEMS = 3
@@ -66,7 +67,13 @@ class Ordering(QuestionType):
             raise ResponseError("order", f"give each of the {len(body['items'])} items exactly once")
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """The share of neighbouring pairs in the right relative order."""
         self.check_response(body, response)

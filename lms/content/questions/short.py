@@ -33,6 +33,7 @@ from lms.content.questions.base import (
 from lms.content.questions.single import weight_of
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 ANSWER_KEYS = {"text", "weight", "feedback"}
@@ -126,7 +127,13 @@ class ShortAnswer(QuestionType):
         text_response(response, MAX_SHORT)
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """The best matching answer's weight; the pattern gives full marks."""
         typed = text_response(response, MAX_SHORT)

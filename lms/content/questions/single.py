@@ -29,6 +29,7 @@ from lms.content.questions.base import (
 )
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 CHOICE_KEYS = {"text", "weight", "feedback"}
@@ -152,7 +153,13 @@ class SingleChoice(QuestionType):
         position(data["choice"], len(body["choices"]), "choice")
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """The chosen option's weight (a negative one scores 0)."""
         self.check_response(body, response)
@@ -165,7 +172,9 @@ class SingleChoice(QuestionType):
             detail={"chosen": [chosen]},
         )
 
-    def review(self, body: dict[str, Any], response: Any = None) -> dict[str, Any]:
+    def review(
+        self, body: dict[str, Any], response: Any = None, book: RuleBook | None = None
+    ) -> dict[str, Any]:
         """Every choice with its weight and feedback, and which are right."""
         out: dict[str, Any] = {
             "choices": body["choices"],

@@ -17,6 +17,7 @@ from lms.content.questions.base import (
 )
 
 if TYPE_CHECKING:
+    from lms.content.rulebook.book import RuleBook
     from lms.content.specs import QuestionSpec
 
 GIFT_WORDS = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -51,7 +52,13 @@ class TrueFalse(QuestionType):
             raise ResponseError("value", "must be true or false")
 
     def grade(
-        self, body: dict[str, Any], points: float, response: Any, *, elapsed_seconds: float | None = None
+        self,
+        body: dict[str, Any],
+        points: float,
+        response: Any,
+        *,
+        elapsed_seconds: float | None = None,
+        book: RuleBook | None = None,
     ) -> Grade:
         """All or nothing; the feedback for the answer given."""
         self.check_response(body, response)

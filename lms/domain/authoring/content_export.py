@@ -5,7 +5,8 @@ its quizzes; a quiz becomes `quizzes/<slug>.toml`, or `quizzes/<slug>.gift` when
 file (GIFT export reads every question back, so nothing is lost). Reading the files again gives the
 same specs, hash for hash, as the database holds: export, then `lms content sync`, changes nothing.
 
-The database does not record which course folder holds the script library (`faq.toml`) or the
+The rule book (`courses/compliance.toml`) goes with every course, as the newest version's file
+text. The database does not record which course folder holds the script library (`faq.toml`) or the
 product sheet (`products.toml`), so they are not exported; a lesson's pictures are copied from the
 content folder when it has them, and a missing one is noted.
 """
@@ -29,6 +30,7 @@ from lms.content.questions import REGISTRY
 from lms.content.questions.base import number_of
 from lms.content.quizzes import QUIZ_SETTINGS
 from lms.content.specs import CourseSpec, LessonSpec, QuestionSpec, QuizSpec
+from lms.domain.curriculum.rulebook import newest_version
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.models import Course, Question, Quiz
 
@@ -319,4 +321,8 @@ def export_course(session: Session, slug: str, assets: Path | None = None) -> Ex
     _pictures(export, spec, assets)
     for quiz in _quizzes(session, Quiz.course_id == course.id):
         _add_quiz(export, quiz)
+    rulebook = newest_version(session)
+    if rulebook is not None and rulebook.source_text:
+        # The rule book travels with the curriculum, exactly as it was written.
+        export.add("courses/compliance.toml", rulebook.source_text)
     return export

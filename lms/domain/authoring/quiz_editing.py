@@ -16,6 +16,7 @@ from lms.content.problems import Problems
 from lms.content.questions import REGISTRY
 from lms.content.questions.base import Grade, ResponseError
 from lms.content.quizzes import GATE, GRADING, REVIEW, SLUG, check_draw, parse_question
+from lms.content.rulebook import RuleBook
 from lms.content.specs import QuestionSpec
 from lms.content.tables import TableReader
 from lms.domain import audit
@@ -158,11 +159,13 @@ def attempts_using(session: Session, question: Question) -> int:
     )
 
 
-def try_question(version_body: dict[str, Any], qtype: str, points: float, response: Any) -> Grade:
-    """Grade a sample answer against the key, exactly as an attempt would (nothing is stored)."""
+def try_question(
+    version_body: dict[str, Any], qtype: str, points: float, response: Any, book: RuleBook | None = None
+) -> Grade:
+    """Grade a sample answer against the key (and the rule book), as an attempt would; nothing is stored."""
     kind = REGISTRY[qtype]
     kind.check_response(version_body, response)
-    return kind.grade(version_body, points, response, elapsed_seconds=None)
+    return kind.grade(version_body, points, response, elapsed_seconds=None, book=book)
 
 
 def public_view(version_body: dict[str, Any], qtype: str, seed: int = 0) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from lms.content.specs import ContentTree, CourseSpec, FaqEntrySpec, QuizSpec
 from lms.domain import audit
 from lms.domain.curriculum.overview import PROGRAMME_SLUG
 from lms.domain.curriculum.question_versions import add_version
+from lms.domain.curriculum.rulebook import sync_rulebook
 from lms.models import (
     Course,
     CourseRevision,
@@ -49,7 +50,16 @@ class SyncReport:
     def lines(self) -> list[str]:
         """One line per kind, for the command line."""
         out = []
-        for kind in ("programme", "courses", "lessons", "quizzes", "questions", "faq", "products"):
+        for kind in (
+            "programme",
+            "courses",
+            "lessons",
+            "quizzes",
+            "questions",
+            "faq",
+            "products",
+            "rule book",
+        ):
             c = self.counts.get(kind, Counter())
             out.append(
                 f"{kind}: {c['created']} created, {c['updated']} updated, "
@@ -298,6 +308,8 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
             report.count("products", "updated")
         else:
             report.count("products", "unchanged")
+    if tree.rulebook is not None:
+        report.count("rule book", sync_rulebook(session, tree.rulebook))
     session.flush()
     if report.changed:
         audit.record(

@@ -2,7 +2,9 @@
 
 The server owns the clock and the answer keys. Every rule that could be raced (double submits,
 parallel starts, max attempts) is held by a row lock on PostgreSQL (SQLite has one writer) and by
-unique constraints underneath.
+unique constraints underneath. A chat reply is a list of messages, each stamped by the server
+when it arrives (never by the client); an attempt is graded with the rule book in force when it is
+submitted, and keeps that version, so a later rule change never changes a past result.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lms.content.questions import ResponseError, get_type
+from lms.content.questions.reply import MAX_MESSAGES, messages_of
+from lms.content.rulebook import RuleBook
 from lms.domain import audit, events
 from lms.domain.assignments.assigning import close_for_attempt
+from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
 from lms.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
 from lms.models.learning import GRADED, IN_PROGRESS, SUBMITTED
@@ -300,14 +305,52 @@ def save_response(
         get_type(version.type).check_response(version.body, response)
     except ResponseError as err:
         raise ResponseInvalid(err.message, err.field) from None
-    item.response = response
-    item.response_version += 1
-    item.saved_at = now
     if item.served_at is None:
         item.served_at = now
     if version.type == "reply":
-        item.elapsed_seconds = max(0.0, (now - item.served_at).total_seconds())
+        _stamp_reply(item, [m.text for m in messages_of(response)], now)
+    else:
+        item.response = response
+    item.response_version += 1
+    item.saved_at = now
     return item
+
+
+def _seconds_since_served(item: AttemptItem, now: dt.datetime) -> float:
+    assert item.served_at is not None
+    return round(max(0.0, (now - item.served_at).total_seconds()), 3)
+
+
+def _stamp_reply(item: AttemptItem, texts: list[str], now: dt.datetime) -> None:
+    """Store a reply's messages, each with the server's time: messages already sent keep theirs."""
+    before = messages_of(item.response) if item.response is not None else []
+    seconds = _seconds_since_served(item, now)
+    stamped: list[tuple[str, float | None]] = []
+    for index, text in enumerate(texts):
+        kept = before[index] if index < len(before) and before[index].text == text else None
+        if kept is None:
+            before = before[:index]  # everything from the first changed message is new
+        stamped.append((text, kept.seconds if kept is not None else seconds))
+    item.response = {"messages": [{"text": text, "seconds": at} for text, at in stamped]}
+    item.elapsed_seconds = next((at for text, at in stamped if text.strip()), None)
+
+
+def send_message(
+    session: Session, attempt: Attempt, question_key: str, text: str, now: dt.datetime
+) -> AttemptItem:
+    """Append one chat message to a reply, stamped by the server now (Enter in the reply box)."""
+    item = item_by_key(attempt, question_key)
+    if item.version.type != "reply":
+        raise ResponseInvalid(N_("Only a chat reply takes messages one at a time."), "text")
+    if not text.strip():
+        raise ResponseInvalid(N_("The message is empty."), "text")
+    _lock_user(session, attempt.user_id)
+    session.flush()
+    session.refresh(item, ["response"])  # after the lock: a message sent a moment ago is kept
+    sent = [m.text for m in messages_of(item.response)] if item.response is not None else []
+    if len(sent) >= MAX_MESSAGES:
+        raise ResponseInvalid(N_("A reply holds at most %(n)s messages."), "text", n=MAX_MESSAGES)
+    return save_response(session, attempt, question_key, {"messages": [*sent, text]}, now)
 
 
 def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None:
@@ -324,13 +367,20 @@ def _reread_status(session: Session, attempt: Attempt) -> None:
     session.refresh(attempt, ["status", "submitted_at", "score", "max_score", "percent", "passed"])
 
 
-def _grade_item(item: AttemptItem) -> None:
+def grading_book(session: Session, attempt: Attempt) -> LoadedBook | None:
+    """The rule book an attempt is (or was) graded with: its own version, else the newest."""
+    return book_by_id(session, attempt.rule_book_id) or current_book(session)
+
+
+def _grade_item(item: AttemptItem, book: RuleBook | None) -> None:
     version: QuestionVersion = item.version
     qtype = get_type(version.type)
     if item.response is None:
         item.score, item.feedback, item.needs_review = 0.0, [], False  # nothing to review
         return
-    result = qtype.grade(version.body, version.points, item.response, elapsed_seconds=item.elapsed_seconds)
+    result = qtype.grade(
+        version.body, version.points, item.response, elapsed_seconds=item.elapsed_seconds, book=book
+    )
     item.score = max(0.0, float(result.score))
     item.max_score = float(result.max)
     item.feedback = list(result.feedback)
@@ -361,8 +411,10 @@ def submit_attempt(
     if attempt.status != IN_PROGRESS:
         return attempt
     attempt.submitted_at = min(now, attempt.deadline + GRACE) if attempt.deadline else now
+    loaded = grading_book(session, attempt)
+    attempt.rule_book_id = loaded.id if loaded is not None else None
     for item in attempt.items:
-        _grade_item(item)
+        _grade_item(item, loaded.book if loaded is not None else None)
     _total(attempt, now)
     _after_grading(session, attempt, now)
     audit.record(

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms.db import utcnow
 from lms.domain import audit, events
+from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.domain.qc.checklist import active_items
+from lms.domain.qc.transcripts import TranscriptReview, check_readable, review_transcript
 from lms.models import Assignment, Course, Quiz, Role, SpotCheck, SpotCheckResult, Store, User
 from lms.models.qc import CHANNELS, OUTCOMES
 
-TRANSCRIPT_MAX = 20_000
 NOTE_MAX = 500
 #: The window the tier ladder reads the QC average over.
 AVERAGE_DAYS = 90
@@ -41,8 +42,12 @@ def record_spot_check(
     outcomes: dict[int, ItemOutcome],
     comment: str,
     today: dt.date,
+    rule_book_id: int | None = None,
 ) -> SpotCheck:
-    """Score a transcript against the active checklist; any bad input raises before anything is written."""
+    """Score a transcript against the active checklist; any bad input raises before anything is written.
+
+    `rule_book_id` is the rule-book version QC read the transcript with (kept with the check).
+    """
     if not checker.has_role(Role.QC, Role.ADMIN):
         raise DomainError(N_("Only QC staff record spot checks."))
     if not agent.active or not agent.has_role(Role.LEARNER):
@@ -61,10 +66,7 @@ def record_spot_check(
     transcript = transcript.strip()
     if not transcript:
         raise DomainError(N_("Paste the transcript (or the call notes) you checked."), "transcript")
-    if len(transcript) > TRANSCRIPT_MAX:
-        raise DomainError(
-            N_("The transcript is too long (at most %(n)s characters)."), "transcript", n=TRANSCRIPT_MAX
-        )
+    check_readable(transcript)
     items = active_items(session)
     if not items:
         raise DomainError(N_("The checklist is empty: an administrator adds its items first."))
@@ -116,6 +118,7 @@ def record_spot_check(
         percent=round(100 * earned / maximum, 1),
         comment=comment.strip()[:2000],
         results=results,
+        rule_book_id=rule_book_id,
     )
     session.add(check)
     session.flush()
@@ -132,6 +135,25 @@ def record_spot_check(
     )
     events.publish(events.spot_check_recorded, session, check=check, agent=agent, now=utcnow())
     return check
+
+
+def read_transcript(session: Session, transcript: str) -> tuple[TranscriptReview, LoadedBook | None]:
+    """Read a pasted transcript with the newest rule book (refuses one too long or mojibake)."""
+    text = transcript.strip()
+    check_readable(text)
+    loaded = current_book(session)
+    review = review_transcript(text, loaded.book if loaded else None, loaded.version if loaded else None)
+    return review, loaded
+
+
+def review_of(session: Session, check: SpotCheck) -> TranscriptReview | None:
+    """A recorded check's transcript read again with the rule-book version it was recorded with."""
+    if check.channel != "chat" or not check.transcript:
+        return None
+    loaded = book_by_id(session, check.rule_book_id)
+    return review_transcript(
+        check.transcript, loaded.book if loaded else None, loaded.version if loaded else None
+    )
 
 
 def get_spot_check(session: Session, check_id: int) -> SpotCheck:

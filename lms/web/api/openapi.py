@@ -231,7 +231,10 @@ SCHEMAS: dict[str, Any] = {
     },
     "Response": {
         "description": "One answer, by question type: single {choice}, multiple {choices}, truefalse {value}, "
-        "short/essay/reply {text}, numeric {value}, matching {pairs}, ordering {order}, cloze {gaps}.",
+        "short/essay {text}, numeric {value}, matching {pairs}, ordering {order}, cloze {gaps}. A chat reply "
+        "is {text} (one message) or {messages: [text, …]} (several, in the order sent); the server stamps "
+        "each message with the seconds since the question opened, keeping the stamps of messages it already "
+        "has (so send the whole list again with one more at the end), and never takes a time from the client.",
         "oneOf": [
             {"type": "object", "required": ["choice"], "properties": {"choice": {"type": "integer"}}},
             {
@@ -245,6 +248,13 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {"value": {"type": ["boolean", "number"]}},
             },
             {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+            {
+                "type": "object",
+                "required": ["messages"],
+                "properties": {
+                    "messages": {"type": "array", "minItems": 1, "maxItems": 30, "items": {"type": "string"}}
+                },
+            },
             {
                 "type": "object",
                 "required": ["pairs"],
@@ -262,13 +272,39 @@ SCHEMAS: dict[str, Any] = {
             },
         ],
     },
+    "Message": {
+        "type": "object",
+        "required": ["text"],
+        "description": 'One chat message of a reply: {"text": "..."}.',
+        "properties": {"text": {"type": "string", "maxLength": 10000}},
+        "additionalProperties": False,
+    },
+    "StampedReply": {
+        "type": "object",
+        "required": ["messages"],
+        "description": "A chat reply as the server keeps it: each message with the seconds between the question "
+        "opening and its arrival (the first is timed against the 20-second standard).",
+        "properties": {
+            "messages": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["text", "seconds"],
+                    "properties": {"text": {"type": "string"}, "seconds": {"type": ["number", "null"]}},
+                },
+            }
+        },
+    },
     "Saved": {
         "type": "object",
         "required": ["question", "saved_at", "response", "version"],
         "properties": {
             "question": {"type": "string"},
             "saved_at": {"type": "string", "format": "date-time"},
-            "response": {"type": "object"},
+            "response": {
+                "type": "object",
+                "description": "The answer as saved; a chat reply comes back as a StampedReply.",
+            },
             "version": {"type": "integer", "description": "The answer's new version (also the ETag)."},
         },
     },
@@ -403,6 +439,20 @@ def document() -> dict[str, Any]:
                     "than the stored one — the answer was changed meanwhile in another window, device "
                     "or client — is refused with 409 `stale_answer`; the stored answer stays and the "
                     "response's ETag names its version.",
+                )
+            },
+            "/attempts/{attempt_id}/responses/{question_id}/messages": {
+                "post": _op(
+                    "Send one message of a chat reply (Enter in the chat window); the server stamps its time",
+                    _json(_ref("Saved"), "Created"),
+                    400,
+                    404,
+                    409,
+                    413,
+                    422,
+                    body=_ref("Message"),
+                    params=[_path_param("attempt_id", "integer"), _path_param("question_id")],
+                    status="201",
                 )
             },
             "/attempts/{attempt_id}/submit": {

@@ -172,6 +172,34 @@ def save_response(attempt_id: int, question_id: str) -> Response:
     return resp
 
 
+@bp.post("/attempts/<int:attempt_id>/responses/<question_id>/messages")
+@signed_in
+def send_message(attempt_id: int, question_id: str) -> tuple[Response, int]:
+    """Send one message of a chat reply ({"text": "..."}); the server stamps when it arrived."""
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"text"} or not isinstance(body["text"], str):
+        fail(422, "invalid_response", 'Send {"text": "..."}: one message.', "text")
+    try:
+        item = engine.send_message(session, attempt, question_id, body["text"], utcnow())
+    except NotFound:
+        session.rollback()
+        not_found("This question is not part of the attempt.")
+    except engine.ResponseInvalid as err:
+        session.rollback()
+        fail(422, "invalid_response", str(err), err.field)
+    except Conflict as err:
+        session.commit()  # an overdue attempt has just been closed: keep that
+        fail(409, "conflict", str(err))
+    session.commit()
+    resp = jsonify(
+        question=question_id, saved_at=_iso(item.saved_at), response=item.response, version=item.response_version
+    )
+    resp.headers["ETag"] = f'"{item.response_version}"'
+    return resp, 201
+
+
 @bp.post("/attempts/<int:attempt_id>/submit")
 @signed_in
 def submit(attempt_id: int) -> Response:
@@ -193,12 +221,14 @@ def get_attempt(attempt_id: int) -> Response:
     if attempt.status != "in_progress":
         status = engine.quiz_status(session, me(), attempt.quiz, utcnow())
         if review_allowed(attempt.quiz, status):
+            loaded = engine.grading_book(session, attempt)
+            book = loaded.book if loaded is not None else None
             for question, item in zip(data["questions"], attempt.items, strict=True):
                 question.update(
                     score=item.score,
                     feedback=item.feedback or [],
                     needs_review=item.needs_review,
-                    key=get_type(item.version.type).review(item.version.body),
+                    key=get_type(item.version.type).review(item.version.body, item.response, book),
                     explanation=item.version.explanation,
                 )
     return jsonify(data)

@@ -14,6 +14,8 @@ from werkzeug.wrappers import Response
 
 from lms.access import signed_in
 from lms.content.questions import get_type
+from lms.content.questions.reply import Message, messages_of
+from lms.content.rulebook import RuleBook
 from lms.db import db_session, utcnow
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.learning import attempts as engine
@@ -30,6 +32,20 @@ from lms.web.security_log import note_if_someone_elses
 bp = Blueprint("quiz", __name__)
 
 GAP = re.compile(r"\{\{(\d+)\}\}")
+
+
+@bp.app_template_global()
+def reply_messages(response: Any) -> list[Message]:
+    """The messages of a chat reply as saved ({"text"} or {"messages"}), for pages; [] when none."""
+    try:
+        return messages_of(response) if response is not None else []
+    except ValueError:
+        return []
+
+
+def is_practice(attempt: Attempt) -> bool:
+    """A practice quiz counts towards nothing: its pages offer the "check my wording" box."""
+    return not attempt.quiz.gates
 
 
 @bp.get("/quizzes/<slug>")
@@ -130,12 +146,18 @@ def question(attempt_id: int, position: int) -> Response | str | tuple[str, int]
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        response = response_from_form(item.version.type, request.form, item.display)
-        if response is not None:
+        reply = item.version.type == "reply"
+        # A reply is sent message by message; text left unsent in its box goes out as one more.
+        response = None if reply else response_from_form(item.version.type, request.form, item.display)
+        unsent = request.form.get("text", "") if reply else ""
+        if response is not None or unsent.strip():
             try:
-                engine.save_response(
-                    session, attempt, item.question_key, response, now, expected_version=_shown_version()
-                )
+                if response is None:
+                    engine.send_message(session, attempt, item.question_key, unsent, now)
+                else:
+                    engine.save_response(
+                        session, attempt, item.question_key, response, now, expected_version=_shown_version()
+                    )
             except engine.ResponseInvalid as err:
                 session.rollback()
                 flash(translate_error(err), "error")
@@ -180,6 +202,8 @@ def question(attempt_id: int, position: int) -> Response | str | tuple[str, int]
         text=render_question_text(shown(version).text, version.type, attempt.id, position, item.response),
         display=shown_display(version, item.display),
         saved=item.response or {},
+        messages=reply_messages(item.response) if version.type == "reply" else [],
+        practice=is_practice(attempt),
         render_inline=render_inline,
         form=form,
         now=now,
@@ -220,6 +244,46 @@ def autosave(attempt_id: int, position: int) -> tuple[str, int] | str:
     return render_template("learn/_saved.html", saved_at=item.saved_at, version=item.response_version)
 
 
+@bp.post("/attempts/<int:attempt_id>/<int:position>/messages")
+@signed_in
+def send_message(attempt_id: int, position: int) -> Response | str | tuple[str, int]:
+    """Send one chat message of a reply (Enter in the reply box); the server stamps its time.
+
+    htmx gets the thread back; without JavaScript the page reloads on the question.
+    """
+    session = db_session()
+    attempt = _own_attempt(attempt_id)
+    if not 0 <= position < len(attempt.items):
+        abort(404)
+    item = attempt.items[position]
+    htmx = request.headers.get("HX-Request") == "true"
+    error = None
+    try:
+        engine.send_message(session, attempt, item.question_key, request.form.get("text", ""), utcnow())
+    except engine.ResponseInvalid as err:
+        session.rollback()
+        error = translate_error(err)
+    except Conflict as err:
+        session.commit()  # an overdue attempt has just been closed: keep that
+        if not htmx:
+            flash(translate_error(err), "error")
+            return redirect(url_for("quiz.result", attempt_id=attempt.id))
+        error = translate_error(err)
+    else:
+        session.commit()
+    if not htmx:
+        if error:
+            flash(error, "error")
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    return render_template(
+        "learn/_reply_thread.html",
+        item=item,
+        display=item.display,
+        messages=reply_messages(item.response),
+        error=error,
+    ), (422 if error else 200)
+
+
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
 @signed_in
 def confirm_submit(attempt_id: int) -> Response | str:
@@ -253,13 +317,15 @@ def result(attempt_id: int) -> Response | str:
     show_review = review_allowed(attempt.quiz, status)
     reviews = []
     if show_review:
+        loaded = engine.grading_book(session, attempt)
+        book: RuleBook | None = loaded.book if loaded is not None else None
         for item in attempt.items:
             qtype = get_type(item.version.type)
             texts = shown(item.version)
             reviews.append(
                 {
                     "item": item,
-                    "key": qtype.review(texts.body),
+                    "key": qtype.review(texts.body, item.response, book),
                     "text": render_markdown(texts.text),
                     "explanation": texts.explanation,
                     "feedback": shown_feedback(item),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -107,5 +107,5 @@ def course_file(slug: str, path: str) -> Response:
 @bp.get("/library")
 @signed_in
 def library() -> str:
-    """The script library and the product sheet, in the reader's language (Chinese when no English)."""
-    return render_template("learn/library.html", library=script_library(db_session()))
+    """The script library (searchable, with the "check my wording" box) and the product sheet, in the reader's language."""
+    return render_template("learn/library.html", library=script_library(db_session(), request.args.get("q", "")))

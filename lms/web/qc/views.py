@@ -18,11 +18,14 @@ from lms.domain.qc.checklist import active_items
 from lms.domain.qc.spot_checks import (
     ItemOutcome,
     get_spot_check,
+    read_transcript,
     record_spot_check,
+    review_of,
     spot_checks_of,
     suggestions_for,
 )
-from lms.models import Course, Quiz, Role, Store, User, UserRole
+from lms.domain.qc.transcripts import TRANSCRIPT_MAX, Prefill, TranscriptReview, bounded
+from lms.models import ChecklistItem, Course, Quiz, Role, Store, User, UserRole
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 from lms.web.qc.dashboard import dashboard_context
@@ -53,6 +56,31 @@ def _agents() -> list[User]:
     )
 
 
+def prefill_note(prefill: Prefill) -> str:
+    """A pre-filled note in the reader's language, bounded to what an item holds."""
+    return bounded(" ".join(_(template, **params) for template, params in prefill.parts))
+
+
+def apply_prefill(values: dict[str, str], items: list[ChecklistItem], review: TranscriptReview) -> None:
+    """Pre-fill the items the transcript decides, unless QC already chose something else.
+
+    An item counts as QC's own once it differs from what was pre-filled last time (kept in the
+    hidden `auto-item-N` / `auto-note-N` fields), so reading the transcript again never overwrites
+    an override.
+    """
+    for item in items:
+        suggestion = review.prefill.get(item.key)
+        if suggestion is None:
+            continue
+        key, note_key = f"item-{item.id}", f"note-{item.id}"
+        current, note = values.get(key, ""), values.get(note_key, "")
+        untouched = current == values.get(f"auto-{key}", "") and note == values.get(f"auto-{note_key}", "")
+        if not current or untouched:
+            text = prefill_note(suggestion)
+            values[key] = values[f"auto-{key}"] = suggestion.outcome
+            values[note_key] = values[f"auto-{note_key}"] = text
+
+
 @bp.get("/")
 @assigners
 def dashboard() -> str:
@@ -69,41 +97,66 @@ def new_spot_check() -> Response | tuple[str, int]:
     form = FlaskForm()
     items = active_items(session)
     errors: dict[str, str] = {}
-    values = request.form if request.method == "POST" else {}
+    values: dict[str, str] = request.form.to_dict() if request.method == "POST" else {}
+    review: TranscriptReview | None = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            agent = session.get(User, form_int(request.form, "agent") or 0)
-            if agent is None:
-                raise DomainError(N_("Choose an active agent."), "agent")
-            store_id = form_int(request.form, "store") or None
-            outcomes = {
-                item.id: ItemOutcome(
-                    request.form.get(f"item-{item.id}", ""), request.form.get(f"note-{item.id}", "")
-                )
-                for item in items
-                if request.form.get(f"item-{item.id}")
-            }
-            check = record_spot_check(
-                session,
-                me(),
-                agent,
-                store_id=store_id,
-                checked_on=parse_date(request.form.get("checked_on"), "checked_on"),
-                channel=request.form.get("channel", ""),
-                transcript=request.form.get("transcript", ""),
-                outcomes=outcomes,
-                comment=request.form.get("comment", ""),
-                today=utcnow().date(),
+        if len(values.get("transcript", "")) > TRANSCRIPT_MAX:
+            # Never echo megabytes back into the page: say what happened, keep everything else.
+            size = len(values.pop("transcript"))
+            errors["transcript"] = _(
+                "The transcript is %(size)s characters long; at most %(n)s are read. "
+                "Paste the one chat you checked. Nothing was saved.",
+                size=f"{size:,}",
+                n=f"{TRANSCRIPT_MAX:,}",
             )
-        except DomainError as err:
-            session.rollback()
-            errors[err.field or "form"] = translate_error(err)
+        elif request.form.get("action") == "read":
+            try:
+                if not values.get("transcript", "").strip():
+                    raise DomainError(N_("Paste the transcript (or the call notes) you checked."), "transcript")
+                review, _loaded = read_transcript(session, values["transcript"])
+            except DomainError as err:
+                errors[err.field or "form"] = translate_error(err)
+            else:
+                apply_prefill(values, items, review)
         else:
-            session.commit()
-            flash(_("Spot check saved: %(p)s %%.", p=f"{check.percent:g}"), "success")
-            return redirect(url_for("qc.spot_check", check_id=check.id))
+            try:
+                agent = session.get(User, form_int(request.form, "agent") or 0)
+                if agent is None:
+                    raise DomainError(N_("Choose an active agent."), "agent")
+                store_id = form_int(request.form, "store") or None
+                outcomes = {
+                    item.id: ItemOutcome(
+                        request.form.get(f"item-{item.id}", ""), request.form.get(f"note-{item.id}", "")
+                    )
+                    for item in items
+                    if request.form.get(f"item-{item.id}")
+                }
+                channel = request.form.get("channel", "")
+                transcript = request.form.get("transcript", "")
+                reading = channel == "chat" and transcript.strip()
+                loaded = read_transcript(session, transcript)[1] if reading else None
+                check = record_spot_check(
+                    session,
+                    me(),
+                    agent,
+                    store_id=store_id,
+                    checked_on=parse_date(request.form.get("checked_on"), "checked_on"),
+                    channel=channel,
+                    transcript=transcript,
+                    outcomes=outcomes,
+                    comment=request.form.get("comment", ""),
+                    today=utcnow().date(),
+                    rule_book_id=loaded.id if loaded is not None else None,
+                )
+            except DomainError as err:
+                session.rollback()
+                errors[err.field or "form"] = translate_error(err)
+            else:
+                session.commit()
+                flash(_("Spot check saved: %(p)s %%.", p=f"{check.percent:g}"), "success")
+                return redirect(url_for("qc.spot_check", check_id=check.id))
     stores = session.scalars(select(Store).where(Store.active.is_(True)).order_by(Store.name)).all()
     return render_template(
         "qc/spot_check_form.html",
@@ -113,6 +166,7 @@ def new_spot_check() -> Response | tuple[str, int]:
         stores=stores,
         values=values,
         errors=errors,
+        review=review,
         today=utcnow().date(),
         preselected=form_int(request.args, "agent"),
     ), (422 if errors else 200)
@@ -136,6 +190,7 @@ def spot_check(check_id: int) -> str:
     return render_template(
         "qc/spot_check.html",
         check=check,
+        review=review_of(session, check),
         staff=staff,
         suggestions=suggestions_for(session, check) if staff else [],
         form=FlaskForm(),

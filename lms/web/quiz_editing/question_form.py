@@ -25,7 +25,7 @@ ROWS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "cloze": [("gaps", ("answers",))],
     "reply": [("key_points", ("points", "phrases")), ("forbidden", ("penalty", "phrases"))],
 }
-NUMBERS = {"weight", "value", "tolerance", "points", "penalty", "target_seconds"}
+NUMBERS = {"weight", "value", "tolerance", "points", "penalty", "target_seconds", "complete_seconds"}
 ALTERNATIVES = {"phrases", "answers"}
 #: Single fields of each type (text areas or lines).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -33,7 +33,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "short": ("other_feedback",),
     "numeric": ("other_feedback",),
     "essay": ("rubric",),
-    "reply": ("customer", "target_seconds", "model_answer"),
+    "reply": ("customer", "target_seconds", "complete_seconds", "model_answer"),
 }
 #: Fields written one item per line.
 LINES: dict[str, tuple[str, ...]] = {"matching": ("distractors",), "ordering": ("items",)}
@@ -82,6 +82,8 @@ def form_to_raw(qtype: str, form: Mapping[str, str], key: str | None) -> dict[st
             raw[name] = lines
     if qtype == "truefalse":
         raw["answer"] = form.get("answer") == "true"
+    if qtype == "reply" and form.get("ordered"):
+        raw["ordered"] = True
     for list_key, columns in ROWS.get(qtype, []):
         rows = []
         for i in range(MAX_ROWS):
@@ -165,6 +167,8 @@ def body_to_form(
         values[name] = "\n".join(str(x) for x in body.get(name, []))
     if qtype == "truefalse":
         values["answer"] = "true" if body.get("answer") else "false"
+    if qtype == "reply" and body.get("ordered"):
+        values["ordered"] = "1"
     for list_key, columns in ROWS.get(qtype, []):
         for i, row in enumerate(body.get(list_key, [])):
             for column in columns:

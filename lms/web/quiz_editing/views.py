@@ -15,6 +15,7 @@ from lms.content.questions import REGISTRY
 from lms.content.quizzes import GRADING, REVIEW
 from lms.db import db_session
 from lms.domain.authoring import quiz_editing as editing
+from lms.domain.curriculum.rulebook import current_book
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.tiers.ladder import tier_names
 from lms.markdown import render_inline
@@ -275,7 +276,10 @@ def try_question(slug: str, key: str) -> tuple[str, int]:
         trial["error"] = _("Give an answer to try.")
     else:
         try:
-            trial["grade"] = editing.try_question(version.body, version.type, version.points, response)
+            loaded = current_book(db_session())
+            trial["grade"] = editing.try_question(
+                version.body, version.type, version.points, response, loaded.book if loaded else None
+            )
         except editing.ResponseError as err:
             trial["error"] = err.message
     return _render_editor(quiz, version.type, question, values, [], 200, trial=trial)

@@ -79,7 +79,7 @@ def test_score_is_passed_points_over_marked_points(db: Session, people) -> None:
         ({"checked_on": TODAY + dt.timedelta(days=1)}, "checked_on"),
         ({"channel": "email"}, "channel"),
         ({"transcript": "   "}, "transcript"),
-        ({"transcript": "x" * 20_001}, "transcript"),
+        ({"transcript": "x" * 100_001}, "transcript"),
         ({"store_id": 999_999}, "store"),
     ],
 )
