@@ -54,7 +54,7 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def _reply_question(page) -> None:  # type: ignore[no-untyped-def]
     page.locator(".qnav a").nth(2).click()
-    expect(page.locator("#answer-text")).to_be_visible()
+    expect(page.locator("#message-text")).to_be_visible()  # the chat composer
 
 
 def test_chinese_first_then_english_beside_it(zh_page, learner) -> None:  # type: ignore[no-untyped-def]
