@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, redirect, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -76,6 +76,7 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         format_date=format_date,
         format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
         get_locale=get_locale,
         title_for=title_for,
         label_for=label_for,
