@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.desk import bench_desk
 from bench.grading import bench_grading
 from bench.pages import bench_pages
 from bench.statistics import bench_statistics
@@ -13,7 +14,12 @@ from bench.statistics import bench_statistics
 
 def main() -> int:
     """Run the benchmarks and print their results."""
-    results = {"grading": bench_grading(), "pages": bench_pages(), "statistics": bench_statistics()}
+    results = {
+        "grading": bench_grading(),
+        "pages": bench_pages(),
+        "desk": bench_desk(),
+        "statistics": bench_statistics(),
+    }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
@@ -23,7 +29,7 @@ def main() -> int:
         f"({g['per_attempt_ms']:.3f} ms per attempt)"
     )
     print(f"{'page':<28}{'req/s':>10}{'bare Flask':>12}{'ratio':>8}{'queries':>9}")
-    for row in results["pages"]:
+    for row in results["pages"] + results["desk"]:
         print(
             f"{row['page']:<28}{row['rps']:>10.0f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.2f}{row['queries']:>9}"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from lms.domain.certification.golive import GoLiveRules, go_live_rules
@@ -60,6 +60,13 @@ class _Requirements:
     courses: list[tuple[Course, int]]
     quizzes: list[tuple[Quiz, int]]
     lesson_totals: dict[int, int]
+    course_keys: list[tuple[int, int, int]] = field(init=False)  # (course id, due day, lessons)
+    quiz_keys: list[tuple[int, int]] = field(init=False)  # (quiz id, due day)
+
+    def __post_init__(self) -> None:
+        # Plain ids and numbers for the per-learner loop (thousands of rows on a staff desk).
+        self.course_keys = [(c.id, day, self.lesson_totals.get(c.id, 0)) for c, day in self.courses]
+        self.quiz_keys = [(q.id, day) for q, day in self.quizzes]
 
     @property
     def columns(self) -> list[tuple[str, str, int]]:
@@ -129,22 +136,22 @@ def _progress(session: Session, who: Select[tuple[int]], required: _Requirements
 
 def _row(user: User, day: int, required: _Requirements, progress: _Progress) -> MatrixRow:
     """One learner's cells on programme day `day`: what is done, and how much should be by today."""
+    uid = user.id
     cells: list[str] = []
     done = expected = 0
-    for course, due_day in required.courses:
-        total = required.lesson_totals.get(course.id, 0)
-        count = progress.lessons_done.get((user.id, course.id), 0)
+    for course_id, due_day, total in required.course_keys:
+        count = progress.lessons_done.get((uid, course_id), 0)
         state = DONE if total and count >= total else (IN_PROGRESS_STATE if count else NOT_STARTED)
         cells.append(OVERDUE if state != DONE and due_day < day else state)
         done += state == DONE
         expected += due_day < day
-    for quiz, due_day in required.quizzes:
-        state = progress.attempt_state.get((user.id, quiz.id), NOT_STARTED)
+    for quiz_id, due_day in required.quiz_keys:
+        state = progress.attempt_state.get((uid, quiz_id), NOT_STARTED)
         cells.append(OVERDUE if state in (NOT_STARTED, IN_PROGRESS_STATE) and due_day < day else state)
         done += state == DONE
         expected += due_day < day
     return MatrixRow(
-        user, cells, done, min(expected, len(cells)), user.id in progress.live, user.id in progress.signed
+        user, cells, done, min(expected, len(cells)), uid in progress.live, uid in progress.signed
     )
 
 
@@ -197,12 +204,18 @@ def behind_by_cohort(
     rules = rules or go_live_rules(session, schedule)
     assert rules is not None
     required = _requirements(rules, schedule)
+    # Live agents are never "behind": leave them out before their rows are built.
+    not_live = ~exists().where(
+        Certificate.user_id == User.id, Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
+    )
     progress = _progress(
-        session, select(User.id).where(User.cohort_id.in_(ids), User.active.is_(True)), required
+        session,
+        select(User.id).where(User.cohort_id.in_(ids), User.active.is_(True), not_live),
+        required,
     )
     by_cohort: dict[int, list[MatrixRow]] = {}
     days = {c.id: schedule.day_number(c.start_date, today) for c in cohorts}
-    for user in session.scalars(_members(ids)):
+    for user in session.scalars(_members(ids).where(not_live)):
         assert user.cohort_id is not None
         row = _row(user, days[user.cohort_id], required, progress)
         if row.behind and not row.live:

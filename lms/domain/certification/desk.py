@@ -11,15 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.domain.accounts.desk import SHORTLIST, Shortlist, people, shortlist
 from lms.domain.certification.cohort_matrix import CohortBehind, behind_by_cohort
 from lms.domain.certification.golive import GoLiveRules, only_signoff_missing, requirements_of
 from lms.domain.curriculum.programme import Schedule
-from lms.models import Certificate, Cohort, GoLiveSignoff, User
+from lms.models import Attempt, Certificate, Cohort, GoLiveSignoff, User
 from lms.models.certification import GO_LIVE
+from lms.models.learning import GRADED
 
 #: A certificate is "expiring" this many days before its validity period ends.
 EXPIRY_WINDOW_DAYS = 30
@@ -43,6 +44,18 @@ def ready_for_signoff(
         )
         .order_by(Cohort.start_date, User.display_name, User.id)
     )
+    quiz_ids = [q.id for q in rules.quizzes.values()]
+    if quiz_ids:
+        # Only someone who passed every gating quiz can be ready: a cheap necessary condition in SQL,
+        # so the rule itself (below) runs for the few near the end, not for a whole floor of agents.
+        waiting = waiting.where(
+            User.id.in_(
+                select(Attempt.user_id)
+                .where(Attempt.status == GRADED, Attempt.passed.is_(True), Attempt.quiz_id.in_(quiz_ids))
+                .group_by(Attempt.user_id)
+                .having(func.count(distinct(Attempt.quiz_id)) == len(quiz_ids))
+            )
+        )
     ready = [
         uid for uid, reqs in requirements_of(session, rules, waiting).items() if only_signoff_missing(reqs)
     ]
