@@ -168,7 +168,12 @@ def test_ready_sign_off_essay_age_and_unchecked_agents(browser, page, live_app: 
     # liuyang has just gone live, zhangwei was never checked, lina last 40 days ago; chenjing 5 days ago
     assert "Live agents not checked for 30 days" in text
     assert unchecked.locator(".desk-count").inner_text() == "3"
-    assert "张伟 Zhang Wei" in text and "never checked" in text and "李娜 Li Na" in text and "刘洋 Liu Yang" in text
+    assert (
+        "张伟 Zhang Wei" in text
+        and "never checked" in text
+        and "李娜 Li Na" in text
+        and "刘洋 Liu Yang" in text
+    )
     assert "陈静 Chen Jing" not in text
     assert text.index("张伟 Zhang Wei") < text.index("李娜 Li Na")  # never checked first
     page.fill("#desk-days", "3")
