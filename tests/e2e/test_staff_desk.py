@@ -28,7 +28,7 @@ from lms.models import (
 )
 from lms.models.certification import GO_LIVE
 from tests.domain.certification.test_golive import _complete_everything
-from tests.e2e.conftest import ARTIFACTS, sign_in
+from tests.e2e.conftest import ARTIFACTS, PHONE, assert_fits_a_phone, sign_in
 from tests.e2e.test_quiz_flow import _answer, learner  # noqa: F401 - the drill quiz fixture, reused
 from tests.factories import CohortFactory, UserFactory, bind
 
@@ -182,11 +182,6 @@ def test_ready_sign_off_essay_age_and_unchecked_agents(browser, page, live_app: 
     assert page.csp_errors == []
 
 
-def _phone_fits(page) -> None:  # type: ignore[no-untyped-def]
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways on a phone: {width}px"
-
-
 def test_each_roles_desk_on_desktop_and_phone_in_both_languages(
     browser, live_server: str, live_app: Flask, desk_team
 ) -> None:  # type: ignore[no-untyped-def]
@@ -201,11 +196,11 @@ def test_each_roles_desk_on_desktop_and_phone_in_both_languages(
     ARTIFACTS.mkdir(exist_ok=True)
     for locale in ("en", "zh_Hans"):
         for username in ("trainer", "qclead", "admin", "chief"):
-            for device, viewport in (
-                ("desktop", {"width": 1366, "height": 900}),
-                ("phone", {"width": 390, "height": 844}),
+            for device, options in (
+                ("desktop", {"viewport": {"width": 1366, "height": 900}}),
+                ("phone", PHONE),
             ):
-                context = browser.new_context(base_url=live_server, locale="en-US", viewport=viewport)
+                context = browser.new_context(base_url=live_server, locale="en-US", **options)
                 page = context.new_page()
                 errors: list[str] = []
                 page.on(
@@ -219,7 +214,7 @@ def test_each_roles_desk_on_desktop_and_phone_in_both_languages(
                         page.select_option("#lang-select", "zh_Hans")
                     assert "员工工作台" in page.inner_text("main")
                 if device == "phone":
-                    _phone_fits(page)
+                    assert_fits_a_phone(page)
                 page.screenshot(
                     path=str(ARTIFACTS / f"desk-{username}-{device}-{locale}.png"), full_page=True
                 )

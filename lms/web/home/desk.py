@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
-from lms.domain.accounts.desk import agents_without_store, trainer_scope, without_role
+from lms.domain.accounts.desk import (
+    agents_without_store,
+    latest_security_events,
+    trainer_scope,
+    without_role,
+)
 from lms.domain.assignments.desk import overdue_from_qc, overdue_in_cohorts
 from lms.domain.certification.desk import behind_schedule, expiring_certificates, ready_for_signoff
 from lms.domain.certification.golive import go_live_rules
@@ -16,6 +22,9 @@ from lms.domain.kpi.desk import kpi_month_status
 from lms.domain.learning.desk import FAILED_EXAM_DAYS, failed_exams, grading_queue
 from lms.domain.qc.desk import checks_this_week, not_checked, top_failing_topics
 from lms.models import Role, User
+
+#: Where the security log's full page may live, once it exists (issue 13); the first that exists is linked.
+SECURITY_LOG_PAGES = ("admin.security_log", "admin.security")
 
 
 def trainer_desk(session: Session, trainer: User, now: dt.datetime) -> dict[str, Any]:
@@ -54,7 +63,10 @@ def admin_desk(session: Session, now: dt.datetime) -> dict[str, Any]:
         "kpi": kpi_month_status(session, now.date()),
         "no_role": without_role(session),
         "no_store": agents_without_store(session),
-        "security": None,
+        "security": latest_security_events(session),
+        "security_url": next(
+            (url_for(e) for e in SECURITY_LOG_PAGES if e in current_app.view_functions), None
+        ),
     }
 
 
