@@ -40,7 +40,7 @@ def _matrix(cohort_id: int) -> tuple[Cohort, Matrix, str]:
         abort(404)
     matrix = cohort_matrix(session, cohort, schedule, utcnow().date())
     order = request.args.get("sort", "name")
-    if request.args.get("only") == "behind":
+    if request.args.get("show") == "behind":
         matrix.rows = [r for r in matrix.rows if r.behind and not r.live]
     if order == "behind":
         matrix.rows.sort(key=lambda r: (r.done - r.expected, r.user.display_name))
@@ -66,8 +66,8 @@ def index() -> str:
 def matrix(cohort_id: int) -> str:
     """Learners × go-live requirements: done, in progress, failed, overdue; who is behind."""
     cohort, data, order = _matrix(cohort_id)
-    only = "behind" if request.args.get("only") == "behind" else ""
-    return render_template("cohorts/matrix.html", cohort=cohort, matrix=data, order=order, only=only)
+    show = "behind" if request.args.get("show") == "behind" else ""
+    return render_template("cohorts/matrix.html", cohort=cohort, matrix=data, order=order, show=show)
 
 
 @bp.get("/<int:cohort_id>.csv")

@@ -170,7 +170,7 @@ def test_the_full_pages_the_desk_links_to(client: FlaskClient, login_as, db: Ses
     seed_team(db, lead, 20, dt.datetime.now(dt.UTC))
     db.commit()
     spring = db.scalars(select(Cohort).where(Cohort.name == "desk spring")).one()
-    behind = _text(client.get(f"/author/cohorts/{spring.id}?only=behind&sort=behind").get_data(as_text=True))
+    behind = _text(client.get(f"/author/cohorts/{spring.id}?show=behind&sort=behind").get_data(as_text=True))
     everyone = _text(client.get(f"/author/cohorts/{spring.id}").get_data(as_text=True))
     assert "Learner 00002" in behind and "Learner 00000" not in behind  # 0 is done, waiting for sign-off
     assert "Learner 00000" in everyone
