@@ -53,7 +53,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from lms import db
 
-    db.init_app(app, config.resolved_database_url())
+    db.init_app(app, config.resolved_database_url(), config.database_timeout)
 
     from lms.web import init_web
 

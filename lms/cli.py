@@ -52,6 +52,8 @@ def db_upgrade(revision: str) -> None:
     url = get_db().url
     upgrade(url, revision)
     if revision == "head":
+        # Migration 0007 inserts the default checklist with its table; this only helps a database
+        # that reached 0007 before the seed moved into the migration.
         from lms.domain.qc.checklist import ensure_default_checklist
 
         session = db_session()
@@ -63,7 +65,7 @@ def db_upgrade(revision: str) -> None:
     )
 
 
-@db_group.command("downgrade")
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 @with_appcontext
 def db_downgrade(revision: str) -> None:

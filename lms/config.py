@@ -21,6 +21,9 @@ ENVIRONMENT: dict[str, str] = {
     "LMS_PROXY_FIX": "number of reverse proxies in front (trust their X-Forwarded-* headers)",
     "LMS_LOGIN_RATE_IP": "login attempts allowed per client address; default '30 per 5 minutes'",
     "LMS_LOGIN_RATE_USER": "login attempts allowed per username; default '10 per 5 minutes'",
+    "LMS_RESET_RATE_IP": "password-reset emails asked for per client address; default '10 per hour'",
+    "LMS_RESET_RATE_ACCOUNT": "password-reset emails asked for per account; default '3 per hour'",
+    "LMS_DATABASE_TIMEOUT": "seconds a request waits for the database (a lock, a connection) before a 503; default 5",
     "LMS_CONTENT_DIR": "folder holding courses/ and quizzes/; default the checkout's root",
     "LMS_INSTANCE_PATH": "folder for the SQLite file and the generated secret key; default instance/",
     "LMS_DEFAULT_LOCALE": "language for visitors who have not chosen one: en or zh_Hans",
@@ -44,6 +47,9 @@ class Config:
     proxy_fix: int = 0
     login_rate_ip: str = "30 per 5 minutes"
     login_rate_user: str = "10 per 5 minutes"
+    reset_rate_ip: str = "10 per hour"
+    reset_rate_account: str = "3 per hour"
+    database_timeout: float = 5.0
     content_dir: Path = PROJECT_ROOT
     instance_path: Path = PROJECT_ROOT / "instance"
     default_locale: str = "en"
@@ -68,6 +74,9 @@ class Config:
             proxy_fix=int(env.get("LMS_PROXY_FIX") or 0),
             login_rate_ip=env.get("LMS_LOGIN_RATE_IP") or cls.login_rate_ip,
             login_rate_user=env.get("LMS_LOGIN_RATE_USER") or cls.login_rate_user,
+            reset_rate_ip=env.get("LMS_RESET_RATE_IP") or cls.reset_rate_ip,
+            reset_rate_account=env.get("LMS_RESET_RATE_ACCOUNT") or cls.reset_rate_account,
+            database_timeout=float(env.get("LMS_DATABASE_TIMEOUT") or cls.database_timeout),
             content_dir=Path(env.get("LMS_CONTENT_DIR") or PROJECT_ROOT),
             instance_path=instance,
             default_locale=env.get("LMS_DEFAULT_LOCALE") or "en",

@@ -60,11 +60,27 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime()}
 
 
-def make_engine(url: str) -> Engine:
-    """An engine tuned per backend: SQLite gets WAL, foreign keys and one writer at a time."""
+#: How long a request waits for the database — SQLite's write lock, a PostgreSQL connection or row
+#: lock — before it gives up and the visitor gets a 503 "try again" (LMS_DATABASE_TIMEOUT). Well below
+#: gunicorn's worker timeout (gunicorn.conf.py), so a stuck database never gets a worker killed.
+DEFAULT_TIMEOUT = 5.0
+#: The longest one statement may run on PostgreSQL in the app (reports included); also inside the
+#: worker timeout. Migrations run without it: rewriting a big table may take longer.
+STATEMENT_TIMEOUT = 30.0
+
+
+def make_engine(
+    url: str, *, timeout: float = DEFAULT_TIMEOUT, statement_timeout: float | None = STATEMENT_TIMEOUT
+) -> Engine:
+    """An engine tuned per backend: SQLite gets WAL, foreign keys and one writer at a time.
+
+    Waiting is bounded everywhere (`timeout`), so an unavailable database fails fast instead of
+    holding the request until the worker is killed.
+    """
     parsed = make_url(url)
+    wait_ms = max(1, int(timeout * 1000))
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -72,7 +88,7 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={wait_ms}")
             if parsed.database and parsed.database != ":memory:":
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
@@ -87,15 +103,28 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        options = f"-c lock_timeout={wait_ms}"
+        if statement_timeout:
+            options += f" -c statement_timeout={int(statement_timeout * 1000)}"
+        connect_args = {"connect_timeout": max(1, round(timeout)), "options": options}
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=timeout,
+        connect_args=connect_args,
+    )
 
 
 class Database:
     """The engine and session factory bound to one app."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, timeout=timeout)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.read_sessionmaker = sessionmaker(
             bind=self.engine.execution_options(lms_begin="DEFERRED"), expire_on_commit=False
@@ -115,9 +144,9 @@ class Database:
         return self.read_sessionmaker()
 
 
-def init_app(app: Flask, url: str) -> Database:
+def init_app(app: Flask, url: str, timeout: float = DEFAULT_TIMEOUT) -> Database:
     """Bind a database to the app and close the request's session after each request."""
-    database = Database(url)
+    database = Database(url, timeout)
     app.extensions["lms.db"] = database
 
     @app.teardown_appcontext

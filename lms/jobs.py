@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.config import Config
+from lms.domain.accounts import security_log
 from lms.domain.assignments.refreshers import assign_refreshers
 from lms.domain.assignments.reminders import ReminderRun, create_reminders, send_pending_emails
 from lms.domain.learning.attempts import close_overdue_attempts
@@ -22,6 +23,7 @@ class JobsReport:
     promoted: int
     refresher_assignments: int
     reminders: ReminderRun
+    security_rows_pruned: int = 0
 
     def line(self) -> str:
         r = self.reminders
@@ -29,12 +31,16 @@ class JobsReport:
             f"Closed {self.closed} overdue attempt(s). Promoted {self.promoted} agent(s). "
             f"Assigned {self.refresher_assignments} refresher(s). "
             f"Reminders: {r.due_soon} due soon, {r.overdue} overdue; "
-            f"emails sent {r.emailed}, failed {r.email_failures}."
+            f"emails sent {r.emailed}, failed {r.email_failures}. "
+            f"Pruned {self.security_rows_pruned} old security log line(s)."
         )
 
 
 def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
-    """Close timed-out attempts, promote, assign refreshers, remind. A failing email blocks nothing."""
+    """Close timed-out attempts, promote, assign refreshers, remind, prune the security log.
+
+    A failing email blocks nothing.
+    """
     closed = close_overdue_attempts(session, now)
     session.commit()
     promoted = 0
@@ -53,4 +59,6 @@ def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
         send_pending_emails(
             session, SmtpSender(config.smtp_url, config.mail_from, config.base_url), now, reminders
         )
-    return JobsReport(closed, promoted, refreshers.assigned, reminders)
+    pruned = security_log.prune(session, now)
+    session.commit()
+    return JobsReport(closed, promoted, refreshers.assigned, reminders, pruned)

@@ -44,8 +44,36 @@ class SmtpSender:
         message.set_content(body)
         return message
 
+    def password_reset(self, user: User, link: str, minutes: int) -> EmailMessage:
+        """The reset link for one account, in its owner's language."""
+        with force_locale(user.locale or "en"):
+            subject = gettext("Set a new password for the Service Academy")
+            body = "\n\n".join(
+                [
+                    gettext("Hello %(name)s,", name=user.display_name),
+                    gettext(
+                        "Someone (we hope you) asked to set a new password for the account “%(username)s”. "
+                        "Open this link within %(minutes)s minutes to choose one; it works once:",
+                        username=user.username,
+                        minutes=minutes,
+                    ),
+                    link,
+                    gettext(
+                        "If you did not ask for this, ignore this email: your password stays as it is."
+                    ),
+                    gettext("— The Service Academy"),
+                ]
+            )
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, user.email, subject
+        message.set_content(body)
+        return message
+
     def __call__(self, user: User, notice: Notification) -> None:
-        message = self.compose(user, notice)
+        self.send(self.compose(user, notice))
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver one message."""
         client_class = smtplib.SMTP_SSL if self.secure else smtplib.SMTP
         with client_class(self.host, self.port, timeout=TIMEOUT_SECONDS) as client:
             client.ehlo()

@@ -44,6 +44,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     upgrade(url)
+    # Migrations seed data (the QC checklist); every test starts from empty tables all the same.
+    database = Database(url)
+    _empty_tables(database)
+    database.engine.dispose()
     return url
 
 
@@ -72,13 +76,26 @@ def make_config(database_url: str, tmp_path: Path, **overrides: object) -> Confi
 
 
 def _empty_tables(database: Database) -> None:
+    """Empty every table, the append-only audit log included (its triggers stay in force).
+
+    PostgreSQL: TRUNCATE, which row triggers do not see. SQLite has no TRUNCATE: inside one
+    transaction the audit log's triggers are lifted, the rows deleted, and the very same triggers
+    put back from their own SQL in sqlite_master (so the migration stays their only source).
+    """
     with database.engine.begin() as conn:
         if database.engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            triggers = conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+            ).all()
+            for name, _sql in triggers:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
+            for _name, sql in triggers:
+                conn.execute(text(sql))
 
 
 @pytest.fixture

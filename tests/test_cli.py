@@ -145,6 +145,29 @@ def test_db_upgrade_is_idempotent(app: Flask) -> None:
     assert "is at revision head" in result.output
 
 
+def test_one_step_down_and_up_keeps_the_qc_checklist(tmp_path: Path) -> None:
+    from lms import create_app
+    from lms.domain.qc.checklist import DEFAULT_ITEMS
+    from lms.models import ChecklistItem
+    from tests.conftest import make_config
+
+    app = create_app(make_config(f"sqlite:///{tmp_path / 'own.sqlite3'}", tmp_path))
+    assert _invoke(app, "db", "upgrade").exit_code == 0
+    for steps in (["-1"], ["0006"]):  # `-1` is a revision, not an option
+        down = _invoke(app, "db", "downgrade", *steps)
+        assert down.exit_code == 0, down.output
+        up = _invoke(app, "db", "upgrade")
+        assert up.exit_code == 0, up.output
+        assert "Added the default QC checklist" not in up.output  # the migration brought it back
+        with app.app_context():
+            from lms.db import get_db
+
+            with get_db().read_session() as session:
+                keys = session.scalars(select(ChecklistItem.key).order_by(ChecklistItem.position)).all()
+        assert keys == [item[0] for item in DEFAULT_ITEMS]
+    app.extensions["lms.db"].engine.dispose()
+
+
 def test_serve_really_serves(tmp_path: Path, database_url: str) -> None:
     """`lms serve` answers HTTP (Flask ignores app.run() inside its CLI, so this is worth a test)."""
     import os

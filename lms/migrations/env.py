@@ -34,7 +34,8 @@ def run_migrations_online() -> None:
             _run(conn)
             conn.commit()
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    # No statement timeout: rewriting a big table may take longer than any page should.
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "", statement_timeout=None)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

@@ -18,6 +18,7 @@ from lms.models.kpi import KpiRecord, KpiScheme, TierAward
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 from lms.models.qc import ChecklistItem, SpotCheck, SpotCheckResult
+from lms.models.security import SecurityEvent
 
 __all__ = [
     "Assignment",
@@ -45,6 +46,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "Role",
+    "SecurityEvent",
     "Store",
     "TierAward",
     "User",

@@ -98,6 +98,8 @@ class AttemptItem(Base):
     display: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     served_at: Mapped[dt.datetime | None]
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Goes up by one with every save: a page or client saving against an older one is refused.
+    response_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     saved_at: Mapped[dt.datetime | None]
     elapsed_seconds: Mapped[float | None]
     score: Mapped[float | None]

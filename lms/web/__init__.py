@@ -21,8 +21,9 @@ def init_web(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     from lms.access import enforce_access
     from lms.extensions import csrf, limiter
-    from lms.web import errors, i18n, identity, pagination, security_headers
+    from lms.web import errors, i18n, identity, pagination, security_headers, security_log
     from lms.web.account.views import bp as account_bp
+    from lms.web.admin import security_views as _security_views  # noqa: F401 - adds its routes to admin_bp
     from lms.web.admin.views import bp as admin_bp
     from lms.web.api import openapi as _api_openapi  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import quizzes as _api_quizzes  # noqa: F401 - adds its routes to api_bp
@@ -30,6 +31,7 @@ def init_web(app: Flask) -> None:
     from lms.web.assignments import bp as assignments_bp
     from lms.web.assignments import learner_bp as my_assignments_bp
     from lms.web.assignments.context import init_app as init_assignment_context
+    from lms.web.auth import reset_views as _reset_views  # noqa: F401 - adds its routes to auth_bp
     from lms.web.auth.views import bp as auth_bp
     from lms.web.authoring import bp as authoring_bp
     from lms.web.certificates.views import bp as certificates_bp
@@ -56,6 +58,7 @@ def init_web(app: Flask) -> None:
     app.before_request(enforce_access)
     security_headers.init_app(app)
     errors.init_app(app)
+    security_log.init_app(app)
     pagination.init_app(app)
 
     app.register_blueprint(health_bp)

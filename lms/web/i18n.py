@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -19,8 +19,12 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The signed-in user's language, else the visitor's choice, else the browser's."""
-    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+    """The signed-in user's language, else the visitor's choice, else the browser's.
+
+    On an error page that must not touch the database (`g.lms_degraded`), the user is not looked
+    up: the choice kept in the session cookie (set at sign-in) or the browser's language decides.
+    """
+    if not g.get("lms_degraded") and current_user.is_authenticated and current_user.locale in LOCALES:
         locale: str = current_user.locale
         return locale
     chosen = session.get("locale")

@@ -34,6 +34,9 @@ def load_user_from_request(req: Request) -> User | None:
     session = db_session()
     found = user_for_token(session, secret.strip())
     if found is None:
+        from lms.web.security_log import note
+
+        note("bad_token", subject=secret.strip()[:10], anonymous=True)  # the prefix, as token pages show it
         return None
     user, token = found
     g.api_token = token

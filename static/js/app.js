@@ -19,6 +19,16 @@
     }
   });
 
+  // htmx swaps only 2xx answers by default. The autosave's 409 (the answer was changed in another
+  // window) and 500/503 (with an incident number) carry a message for the learner: show them.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 409 || status === 500 || status === 503) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // htmx: send the CSRF token with every request it makes.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector("meta[name=csrf-token]");

@@ -13,12 +13,18 @@ from sqlalchemy.orm import Session
 
 from lms.domain import audit, events
 from lms.domain.accounts.user_import import ImportProblem, decode_csv
+from lms.domain.errors import N_, DomainError
 from lms.domain.kpi.metrics import METRICS
 from lms.models import KpiRecord, Store, User
 
 COLUMNS = ["agent", "store", "month", *METRICS]
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_ROWS = 20000
+#: A month for a few hundred agents is a few dozen kilobytes; 2 MB leaves room and stops accidents.
+MAX_BYTES = 2 * 1024 * 1024
+#: How spreadsheets and archives begin: a workbook saved as .xlsx (a zip) or as old .xls.
+BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+CSV_SUFFIXES = (".csv", ".txt")
 
 
 @dataclass
@@ -50,6 +56,27 @@ def _number(raw: str) -> float | None:
     if raw == "":
         return None
     return float(raw)
+
+
+def check_upload(filename: str | None, data: bytes) -> None:
+    """Refuse, with the reason, what cannot be a KPI CSV: empty, too large, a spreadsheet or other binary."""
+    if not data:
+        raise DomainError(N_("The file is empty: choose the CSV with the month's numbers."), "file")
+    if len(data) > MAX_BYTES:
+        raise DomainError(
+            N_("The file is %(size)s MB; at most 2 MB is accepted (split it by month)."),
+            "file",
+            size=f"{len(data) / 1024 / 1024:.1f}",
+        )
+    named_otherwise = filename is not None and not filename.lower().endswith(CSV_SUFFIXES)
+    if named_otherwise or data.startswith(BINARY_SIGNATURES) or b"\x00" in data[:4096]:
+        raise DomainError(
+            N_(
+                "This is not a CSV file (a spreadsheet, perhaps?). In Excel or WPS choose "
+                "File → Save as → CSV, and upload that."
+            ),
+            "file",
+        )
 
 
 def parse_kpi_csv(session: Session, data: bytes, today: dt.date) -> KpiPreview:

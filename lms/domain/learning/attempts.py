@@ -252,10 +252,36 @@ def serve_item(item: AttemptItem, now: dt.datetime) -> None:
         item.served_at = now
 
 
+class StaleAnswer(Conflict):
+    """The answer was saved elsewhere (another tab, device or client) after this one was loaded."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            N_(
+                "This answer was changed in another window after this page was opened, so this change "
+                "was not saved. Reload the page to see the newer answer."
+            ),
+            "response",
+        )
+        self.current_version = current_version
+
+
 def save_response(
-    session: Session, attempt: Attempt, question_key: str, response: Any, now: dt.datetime
+    session: Session,
+    attempt: Attempt,
+    question_key: str,
+    response: Any,
+    now: dt.datetime,
+    *,
+    expected_version: int | None = None,
 ) -> AttemptItem:
-    """Save one answer into an attempt in progress, checked against its question's shape."""
+    """Save one answer into an attempt in progress, checked against its question's shape.
+
+    Each save counts the item's `response_version` up by one. A caller that says which version it
+    was showing (`expected_version`: the quiz page always does, the API with If-Match) is refused
+    with StaleAnswer when another save came first, and the newer answer stays. Without it, the
+    last save wins. The version is read after the lock, so two saves racing cannot both pass.
+    """
     _lock_user(session, attempt.user_id)
     _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
@@ -266,12 +292,16 @@ def save_response(
             N_("Time is up: the attempt was submitted with the answers saved before the deadline.")
         )
     item = item_by_key(attempt, question_key)
+    session.refresh(item, ["response_version"])  # as committed, now that we hold the lock
+    if expected_version is not None and expected_version != item.response_version:
+        raise StaleAnswer(item.response_version)
     version = item.version
     try:
         get_type(version.type).check_response(version.body, response)
     except ResponseError as err:
         raise ResponseInvalid(err.message, err.field) from None
     item.response = response
+    item.response_version += 1
     item.saved_at = now
     if item.served_at is None:
         item.served_at = now

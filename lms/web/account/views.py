@@ -16,6 +16,7 @@ from lms.models import ApiToken
 from lms.web.account.forms import TokenForm
 from lms.web.forms import apply_domain_error
 from lms.web.identity import me
+from lms.web.security_log import note_if_someone_elses
 
 bp = Blueprint("account", __name__)
 
@@ -58,6 +59,7 @@ def revoke_token(token_id: int) -> Response:
     try:
         tokens.revoke_token(session, me(), token_id)
     except NotFound:
+        note_if_someone_elses(ApiToken, token_id)
         abort(404)
     session.commit()
     flash(_("Token revoked."), "success")

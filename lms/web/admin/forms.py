@@ -1,4 +1,4 @@
-"""Admin forms: users, stores, cohorts, the audit filter."""
+"""Admin forms: users, stores, cohorts, the audit and security log filters."""
 
 from __future__ import annotations
 
@@ -116,3 +116,29 @@ class AuditFilterForm(FlaskForm):
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[Optional()])
     active = BooleanField()
+
+
+#: The security log's kinds as an admin reads them.
+SECURITY_KIND_LABELS = {
+    "throttled": _l("Throttled: too many attempts (429)"),
+    "forbidden": _l("Denied: not allowed (403)"),
+    "not_owner": _l("Someone else's attempt, certificate or spot check (404)"),
+    "bad_token": _l("API token refused"),
+    "csrf": _l("Form check failed (CSRF)"),
+}
+
+
+class SecurityFilterForm(FlaskForm):
+    """Filter the security log (a GET form: no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("What"), validators=[Optional()])
+    who = StringField(_l("Who or which address"), validators=[Optional(), Length(max=80)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("Everything"))] + list(SECURITY_KIND_LABELS.items())

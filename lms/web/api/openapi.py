@@ -19,10 +19,8 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-ERRORS = {
-    str(code): {"$ref": f"#/components/responses/E{code}"}
-    for code in (400, 401, 403, 404, 409, 413, 422, 429)
-}
+ERROR_CODES = (400, 401, 403, 404, 409, 413, 422, 429, 503)
+ERRORS = {str(code): {"$ref": f"#/components/responses/E{code}"} for code in ERROR_CODES}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 
 SCHEMAS: dict[str, Any] = {
@@ -37,6 +35,11 @@ SCHEMAS: dict[str, Any] = {
                     "code": {"type": "string"},
                     "message": {"type": "string"},
                     "field": {"type": "string"},
+                    "incident": {
+                        "type": "string",
+                        "description": "On a 500 or 503: the id the error is logged under (also the "
+                        "X-Request-Id header); quote it when reporting the problem.",
+                    },
                 },
             }
         },
@@ -165,6 +168,11 @@ SCHEMAS: dict[str, Any] = {
             "points": {"type": "number"},
             "display": {"type": "object"},
             "response": {"type": ["object", "null"]},
+            "version": {
+                "type": "integer",
+                "description": "The saved answer's version: send it as If-Match when saving to refuse "
+                "overwriting a newer answer.",
+            },
             "saved_at": NULLABLE_TIME,
             "score": {"type": ["number", "null"]},
             "feedback": {"type": "array", "items": {"type": "string"}},
@@ -256,11 +264,12 @@ SCHEMAS: dict[str, Any] = {
     },
     "Saved": {
         "type": "object",
-        "required": ["question", "saved_at", "response"],
+        "required": ["question", "saved_at", "response", "version"],
         "properties": {
             "question": {"type": "string"},
             "saved_at": {"type": "string", "format": "date-time"},
             "response": {"type": "object"},
+            "version": {"type": "integer", "description": "The answer's new version (also the ETag)."},
         },
     },
 }
@@ -273,15 +282,18 @@ def _op(
     body: dict[str, Any] | None = None,
     params: list[dict[str, Any]] | None = None,
     status: str = "200",
+    description: str = "",
 ) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
-        "responses": {status: ok, **{str(e): ERRORS[str(e)] for e in (401, 429, *errors)}},
+        "responses": {status: ok, **{str(e): ERRORS[str(e)] for e in (401, 429, 503, *errors)}},
     }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if params:
         op["parameters"] = params
+    if description:
+        op["description"] = description
     return op
 
 
@@ -297,7 +309,9 @@ def document() -> dict[str, Any]:
             "title": "Service Academy API",
             "version": "1",
             "description": "For the mobile client and integrations. Authenticate with a personal access "
-            "token: `Authorization: Bearer lms_…` (never in the URL).",
+            "token: `Authorization: Bearer lms_…` (never in the URL). Every response carries an "
+            "X-Request-Id; a 503 (the database is unavailable: retry after Retry-After seconds) or a "
+            "500 also says it as `error.incident`.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
@@ -372,7 +386,23 @@ def document() -> dict[str, Any]:
                     413,
                     422,
                     body=_ref("Response"),
-                    params=[_path_param("attempt_id", "integer"), _path_param("question_id")],
+                    params=[
+                        _path_param("attempt_id", "integer"),
+                        _path_param("question_id"),
+                        {
+                            "name": "If-Match",
+                            "in": "header",
+                            "required": False,
+                            "description": 'The answer version the client last saw, e.g. "3" (the '
+                            "question's `version`, or the ETag of the last save).",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    description="Without If-Match the last save wins (a client that never reads "
+                    "before writing keeps working). With If-Match, a save against an older version "
+                    "than the stored one — the answer was changed meanwhile in another window, device "
+                    'or client — is refused with 409 `stale_answer`; the stored answer stays and the '
+                    "response's ETag names its version.",
                 )
             },
             "/attempts/{attempt_id}/submit": {
@@ -388,7 +418,7 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": SCHEMAS,
             "responses": {
-                f"E{code}": _json(_ref("Error"), "Error") for code in (400, 401, 403, 404, 409, 413, 422, 429)
+                f"E{code}": _json(_ref("Error"), "Error") for code in ERROR_CODES
             },
         },
     }

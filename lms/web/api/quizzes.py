@@ -13,10 +13,11 @@ from lms.db import db_session, utcnow
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.learning import attempts as engine
 from lms.models import Attempt, AttemptItem
-from lms.web.api.errors import fail, not_found
+from lms.web.api.errors import ApiError, fail, not_found
 from lms.web.api.views import bp
 from lms.web.identity import me
 from lms.web.learn.review import review_allowed
+from lms.web.security_log import note_if_someone_elses
 
 
 def _iso(value: Any) -> str | None:
@@ -33,6 +34,7 @@ def _question_json(item: AttemptItem) -> dict[str, Any]:
         "points": item.max_score,
         "display": item.display,
         "response": item.response,
+        "version": item.response_version,
         "saved_at": _iso(item.saved_at),
     }
 
@@ -60,6 +62,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
     try:
         return engine.get_attempt(db_session(), me(), attempt_id)
     except NotFound:
+        note_if_someone_elses(Attempt, attempt_id)
         not_found("No such attempt.")
 
 
@@ -121,17 +124,34 @@ def start_attempt(slug: str) -> tuple[Response, int]:
     return jsonify(_attempt_json(attempt, with_questions=True)), 201
 
 
+def _if_match() -> int | None:
+    """The answer version named by If-Match ("3", 3 or W/"3"); None when absent or `*` (last save wins)."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        fail(400, "bad_request", 'If-Match must be an answer version, e.g. "3".', "If-Match")
+    return int(value)
+
+
 @bp.put("/attempts/<int:attempt_id>/responses/<question_id>")
 @signed_in
 def save_response(attempt_id: int, question_id: str) -> Response:
-    """Save one answer (the JSON object of its question type)."""
+    """Save one answer (the JSON object of its question type); If-Match refuses a stale save."""
     session = db_session()
     attempt = _own_attempt(attempt_id)
     body = request.get_json(silent=True)
     if body is None:
         fail(400, "bad_request", "The body must be a JSON object.")
+    expected = _if_match()
     try:
-        item = engine.save_response(session, attempt, question_id, body, utcnow())
+        item = engine.save_response(session, attempt, question_id, body, utcnow(), expected_version=expected)
+    except engine.StaleAnswer as err:
+        session.rollback()
+        resp = ApiError(409, "stale_answer", str(err), "response").response()
+        resp.headers["ETag"] = f'"{err.current_version}"'
+        return resp
     except NotFound:
         session.rollback()
         not_found("This question is not part of the attempt.")
@@ -142,7 +162,11 @@ def save_response(attempt_id: int, question_id: str) -> Response:
         session.commit()  # an overdue attempt has just been closed: keep that
         fail(409, "conflict", str(err))
     session.commit()
-    return jsonify(question=question_id, saved_at=_iso(item.saved_at), response=item.response)
+    resp = jsonify(
+        question=question_id, saved_at=_iso(item.saved_at), response=item.response, version=item.response_version
+    )
+    resp.headers["ETag"] = f'"{item.response_version}"'
+    return resp
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

@@ -1,4 +1,4 @@
-"""Sign-in and password forms."""
+"""Sign-in and password forms (change, forgot, reset)."""
 
 from __future__ import annotations
 
@@ -33,4 +33,28 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Whose password: a username or an email address."""
+
+    account = StringField(
+        _l("Username or email address"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("The link goes to the email address your account has."),
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    """The new password, twice."""
+
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=PASSWORD_LENGTH)],
+        description=_l("At least %(n)s characters, and not your username.", n=MIN_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )

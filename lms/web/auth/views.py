@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -62,9 +63,11 @@ def login() -> Response | str:
         session.commit()
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
+            # Kept in the cookie too, for the pages that cannot ask the database (lms/web/errors.py).
+            cookie["locale"] = user.locale
             return redirect(safe_next(form.next.data) or landing_url())
         flash(_("That username and password do not match an active account."), "error")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, mail_enabled=bool(current_app.config["LMS"].smtp_url))
 
 
 @bp.post("/logout")

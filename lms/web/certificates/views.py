@@ -18,6 +18,7 @@ from lms.models import Certificate, Role
 from lms.web.certificates.render import PdfUnavailable, certificate_html, certificate_pdf
 from lms.web.forms import translate_error
 from lms.web.identity import me
+from lms.web.security_log import note
 
 bp = Blueprint("certificates", __name__)
 
@@ -28,6 +29,7 @@ def _visible(code: str) -> Certificate:
         abort(404)
     user = me()
     if cert.user_id != user.id and not user.is_staff:
+        note("not_owner")
         abort(404)
     return cert
 

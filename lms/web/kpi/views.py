@@ -17,15 +17,16 @@ from werkzeug.wrappers import Response
 from lms.access import roles_required, signed_in
 from lms.db import db_session, utcnow
 from lms.domain.certification.cohort_matrix import neutralise
-from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
+from lms.domain.errors import DomainError
+from lms.domain.kpi.csv_import import MAX_BYTES, apply_kpi_import, check_upload, parse_kpi_csv
 from lms.domain.kpi.metrics import METRICS
 from lms.domain.kpi.scores import agent_history, month_scores, scheme_for
 from lms.models import KpiRecord, Role
+from lms.web.forms import translate_error
 from lms.web.identity import me
 
 bp = Blueprint("kpi", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
-MAX_UPLOAD = 2 * 1024 * 1024
 
 
 @bp.get("/learn/kpi")
@@ -114,15 +115,21 @@ def import_month() -> Response | str:
         if not form.validate_on_submit():
             abort(400)
         upload = request.files.get("file")
+        filename: str | None = None
         if upload is not None and upload.filename:
-            data = upload.read(MAX_UPLOAD + 1)
-        else:
+            filename, data = upload.filename, upload.read(MAX_BYTES + 1)
+        elif request.form.get("payload"):
             try:
                 data = base64.b64decode(request.form.get("payload", ""), validate=True)
             except (binascii.Error, ValueError):
                 data = b""
-        if not data or len(data) > MAX_UPLOAD:
-            flash(_("Choose a CSV file of at most 2 MB."), "error")
+        else:
+            flash(_("Choose the CSV file to import."), "error")
+            return redirect(url_for("kpi.import_month"))
+        try:
+            check_upload(filename, data)
+        except DomainError as err:
+            flash(translate_error(err), "error")
             return redirect(url_for("kpi.import_month"))
         session = db_session()
         preview = parse_kpi_csv(session, data, utcnow().date())

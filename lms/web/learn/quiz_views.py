@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.wrappers import Response
 
 from lms.access import signed_in
@@ -19,10 +19,12 @@ from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.learning import attempts as engine
 from lms.markdown import render_inline, render_markdown
 from lms.models import Attempt
+from lms.web.errors import database_unavailable
 from lms.web.forms import translate_error
 from lms.web.identity import me
 from lms.web.learn.answers import response_from_form
 from lms.web.learn.review import review_allowed
+from lms.web.security_log import note_if_someone_elses
 
 bp = Blueprint("quiz", __name__)
 
@@ -81,6 +83,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
     try:
         return engine.get_attempt(db_session(), me(), attempt_id)
     except NotFound:
+        note_if_someone_elses(Attempt, attempt_id)
         abort(404)
 
 
@@ -107,7 +110,7 @@ def render_question_text(
 
 @bp.route("/attempts/<int:attempt_id>/<int:position>", methods=["GET", "POST"])
 @signed_in
-def question(attempt_id: int, position: int) -> Response | str:
+def question(attempt_id: int, position: int) -> Response | str | tuple[str, int]:
     """One question of an attempt; POST saves it and moves on."""
     session = db_session()
     attempt = _own_attempt(attempt_id)
@@ -122,21 +125,35 @@ def question(attempt_id: int, position: int) -> Response | str:
         abort(404)
     item = attempt.items[position]
     form = FlaskForm()
+    stale: str | None = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         response = response_from_form(item.version.type, request.form, item.display)
         if response is not None:
             try:
-                engine.save_response(session, attempt, item.question_key, response, now)
+                engine.save_response(
+                    session, attempt, item.question_key, response, now, expected_version=_shown_version()
+                )
             except engine.ResponseInvalid as err:
                 session.rollback()
                 flash(translate_error(err), "error")
                 return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+            except engine.StaleAnswer:
+                # Another window saved first: keep its answer, show it here, and say so (409).
+                session.rollback()
+                attempt = _own_attempt(attempt_id)
+                item = attempt.items[position]
+                stale = _(
+                    "This answer was changed in another window after this page was opened, so your "
+                    "change was not saved. The newer answer is shown below: check it, and save again "
+                    "if you want to change it."
+                )
             except Conflict as err:
                 session.commit()
                 flash(translate_error(err), "error")
                 return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if request.method == "POST" and stale is None:
         session.commit()
         target = request.form.get("go", "next")
         if target == "submit":
@@ -148,10 +165,12 @@ def question(attempt_id: int, position: int) -> Response | str:
         item.served_at = now  # the reply clock starts when the question is first shown
         try:
             session.commit()
-        except OperationalError:
+        except DBAPIError as err:
             session.rollback()  # best effort: the first save then starts the clock
+            if not database_unavailable(err):
+                raise
     version = item.version
-    return render_template(
+    page = render_template(
         "learn/question.html",
         attempt=attempt,
         item=item,
@@ -163,7 +182,15 @@ def question(attempt_id: int, position: int) -> Response | str:
         render_inline=render_inline,
         form=form,
         now=now,
+        stale=stale,
     )
+    return (page, 409) if stale else page
+
+
+def _shown_version() -> int | None:
+    """The answer's version the page was showing (None from a form without one: last save wins)."""
+    raw = request.form.get("answer_version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 @bp.post("/attempts/<int:attempt_id>/<int:position>/autosave")
@@ -179,12 +206,17 @@ def autosave(attempt_id: int, position: int) -> tuple[str, int] | str:
     if response is None:
         return ""
     try:
-        engine.save_response(session, attempt, item.question_key, response, utcnow())
+        engine.save_response(
+            session, attempt, item.question_key, response, utcnow(), expected_version=_shown_version()
+        )
+    except engine.StaleAnswer as err:
+        session.rollback()
+        return render_template("learn/_saved.html", error=translate_error(err), stale=True), 409
     except (engine.ResponseInvalid, Conflict) as err:
         session.commit()
         return render_template("learn/_saved.html", error=translate_error(err)), 200
     session.commit()
-    return render_template("learn/_saved.html", saved_at=item.saved_at)
+    return render_template("learn/_saved.html", saved_at=item.saved_at, version=item.response_version)
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])

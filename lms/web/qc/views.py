@@ -26,6 +26,7 @@ from lms.models import Course, Quiz, Role, Store, User, UserRole
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 from lms.web.qc.dashboard import dashboard_context
+from lms.web.security_log import note
 
 bp = Blueprint("qc", __name__)
 qc_staff = roles_required(Role.QC, Role.ADMIN)
@@ -129,6 +130,7 @@ def spot_check(check_id: int) -> str:
     viewer = me()
     staff = viewer.has_role(Role.QC, Role.TRAINER, Role.ADMIN)
     if not staff and check.agent_id != viewer.id:
+        note("not_owner")
         abort(404)
     today = utcnow().date()
     return render_template(

@@ -74,3 +74,28 @@ def test_import_previews_then_writes_only_on_confirm(client: FlaskClient, login_
         content_type="multipart/form-data",
     ).get_data(as_text=True)
     assert "nothing will be imported" in bad
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("kpi.csv", b"", "The file is empty"),
+        ("kpi.csv", b"agent,store\n" + b"x" * (2 * 1024 * 1024), "at most 2 MB is accepted"),
+        ("kpi.xlsx", b"agent,store,month\n", "This is not a CSV file"),
+        ("kpi.csv", b"PK\x03\x04\x14\x00\x06\x00 spreadsheet inside", "This is not a CSV file"),
+    ],
+)
+def test_an_upload_that_is_not_a_kpi_csv_says_what_is_wrong(
+    client: FlaskClient, login_as, name: str, content: bytes, says: str
+) -> None:
+    login_as("admin")
+    response = client.post(
+        "/admin/kpi/import",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    flashed = re.search(r'class="flash flash-error">([^<]*)<', response.get_data(as_text=True)).group(1)
+    assert says in flashed
+    if says != "at most 2 MB is accepted":
+        assert "2 MB" not in flashed  # a small file is not told about sizes
