@@ -1,5 +1,5 @@
 """The staff desk's shape, and what it says about people: who has no role, which agents have no store,
-which cohorts a trainer's desk covers, and the security log's latest entries (once that log exists).
+which cohorts a trainer's desk covers, and the security log's latest lines.
 
 Every desk item is a `Shortlist`: how many there are, and the first few, most urgent first. Each item
 is one function taking a Session, in a fixed number of queries however large the team (the areas'
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, lazyload
 
-from lms.db import Base
-from lms.models import Cohort, Role, User, UserRole, UserStore
+from lms.domain.accounts.security_log import SecurityFilter, filtered
+from lms.models import Cohort, Role, SecurityEvent, User, UserRole, UserStore
 
 T = TypeVar("T")
 
@@ -115,61 +115,18 @@ def trainer_scope(session: Session, trainer: User) -> TrainerScope:
     return TrainerScope(list(session.scalars(stmt.order_by(Cohort.start_date.desc()))), False)
 
 
-#: The security log of issue 13 (throttled sign-ins, denied access, token and CSRF failures). Until a
-#: model with this table is registered, the desk has no security section at all.
-SECURITY_LOG_TABLE = "security_events"
-_WHEN = ("last_at", "last_seen_at", "at", "created_at", "first_at")
-_WHAT = ("kind", "event", "action", "what")
-_WHO = ("username", "ip", "address", "who")
+#: The desk's security item looks back this far: what was refused since yesterday morning's coffee.
+SECURITY_HOURS = 24
 
 
-@dataclass
-class SecurityEntry:
-    """One line of the security log as the desk shows it: what happened, to or from whom, how often, when."""
-
-    what: str
-    who: str
-    count: int
-    when: dt.datetime | None
-
-
-def security_log_table() -> Table | None:
-    """The security log's table, once a model defines it (None before: the desk leaves the section out)."""
-    return Base.metadata.tables.get(SECURITY_LOG_TABLE)
-
-
-def _column(table: Table, names: tuple[str, ...]) -> Any:
-    return next((table.c[name] for name in names if name in table.c), None)
-
-
-def latest_security_events(session: Session, limit: int = SHORTLIST) -> Shortlist[SecurityEntry] | None:
-    """The latest entries of the security log (two queries), or None while there is no security log.
-
-    The log's columns are read by their usual names (when: last_at/at/created_at; what: kind/event/
-    action; who: username/ip; repeats: count), so the section works with the log as it lands."""
-    table = security_log_table()
-    if table is None:
-        return None
-    when, what, who = _column(table, _WHEN), _column(table, _WHAT), _column(table, _WHO)
-    repeats = _column(table, ("count", "repeats"))
-    total = int(session.scalar(select(func.count()).select_from(table)) or 0)
-    order = [when.desc()] if when is not None else []
-    order += [c.desc() for c in table.primary_key.columns]
-    rows = session.execute(select(table).order_by(*order).limit(limit)).mappings().all() if total else []
-    entries = [
-        SecurityEntry(
-            str(row[what.key]) if what is not None else "",
-            str(row[who.key] or "") if who is not None else "",
-            int(row[repeats.key] or 1) if repeats is not None else 1,
-            _aware(row[when.key]) if when is not None else None,
-        )
-        for row in rows
-    ]
-    return Shortlist(total, entries)
-
-
-def _aware(value: object) -> dt.datetime | None:
-    """A timestamp as an aware UTC datetime (SQLite hands back naive ones through a plain Table)."""
-    if not isinstance(value, dt.datetime):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+def latest_security_events(
+    session: Session, now: dt.datetime, limit: int = SHORTLIST
+) -> Shortlist[SecurityEvent]:
+    """Lines of the security log with a refusal in the last 24 hours, latest first (the log page's
+    order; each line already counts its repeats)."""
+    stmt = (
+        filtered(SecurityFilter())
+        .where(SecurityEvent.last_at >= now - dt.timedelta(hours=SECURITY_HOURS))
+        .options(joinedload(SecurityEvent.user).lazyload(User.role_rows))
+    )
+    return shortlist(session, stmt, limit)

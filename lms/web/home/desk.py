@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
 from lms.domain.accounts.desk import (
+    SECURITY_HOURS,
     agents_without_store,
     latest_security_events,
     trainer_scope,
@@ -22,9 +22,7 @@ from lms.domain.kpi.desk import kpi_month_status
 from lms.domain.learning.desk import FAILED_EXAM_DAYS, failed_exams, grading_queue
 from lms.domain.qc.desk import checks_this_week, not_checked, top_failing_topics
 from lms.models import Role, User
-
-#: Where the security log's full page may live, once it exists (issue 13); the first that exists is linked.
-SECURITY_LOG_PAGES = ("admin.security_log", "admin.security")
+from lms.web.admin.forms import SECURITY_KIND_LABELS
 
 
 def trainer_desk(session: Session, trainer: User, now: dt.datetime) -> dict[str, Any]:
@@ -58,15 +56,14 @@ def qc_desk(session: Session, reader: User, now: dt.datetime, days: int) -> dict
 
 
 def admin_desk(session: Session, now: dt.datetime) -> dict[str, Any]:
-    """The KPI month, people without a role or a store, the security log's latest entries (once it exists)."""
+    """The KPI month, people without a role or a store, the security log's latest lines."""
     return {
         "kpi": kpi_month_status(session, now.date()),
         "no_role": without_role(session),
         "no_store": agents_without_store(session),
-        "security": latest_security_events(session),
-        "security_url": next(
-            (url_for(e) for e in SECURITY_LOG_PAGES if e in current_app.view_functions), None
-        ),
+        "security": latest_security_events(session, now),
+        "security_since": (now - dt.timedelta(hours=SECURITY_HOURS)).date(),
+        "security_kinds": SECURITY_KIND_LABELS,
     }
 
 

@@ -222,55 +222,33 @@ def test_a_trainer_who_leads_no_cohort_sees_every_cohort(
     assert "You lead no cohort, so every cohort is shown." in text and "Learner 00000" in text
 
 
-def test_the_security_section_appears_only_once_the_security_log_exists(
-    app, client: FlaskClient, login_as, db: Session, monkeypatch
+def test_the_admin_sees_what_the_security_log_refused_lately(
+    client: FlaskClient, login_as, db: Session
 ) -> None:
-    from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
-
-    from lms.domain.accounts import desk
+    from lms.domain.accounts.security_log import Refusal, record
 
     login_as("admin")
-    assert desk.security_log_table() is None  # issue 13 has not landed here
-    assert 'id="security"' not in client.get("/staff/").get_data(as_text=True)
-    log = Table(
-        "security_events",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("kind", String(40)),
-        Column("ip", String(64)),
-        Column("count", Integer),
-        Column("last_at", DateTime(timezone=True)),
+    text = _text(client.get("/staff/").get_data(as_text=True))
+    assert "Nothing was refused in the last 24 hours." in text
+    now = dt.datetime.now(dt.UTC)
+    throttled = Refusal("throttled", None, "wangfang", "203.0.113.9", "POST", "auth.login", "/login")
+    for _ in range(12):
+        record(db, throttled, now - dt.timedelta(hours=2))
+    record(
+        db,
+        Refusal("csrf", None, "", "198.51.100.4", "POST", "qc.assign", "/qc/x"),
+        now - dt.timedelta(hours=5),
     )
-    engine = app.extensions["lms.db"].engine
-    log.create(engine)
-    try:
-        monkeypatch.setattr(desk, "security_log_table", lambda: log)
-        assert "Nothing in the security log." in client.get("/staff/").get_data(as_text=True)
-        now = dt.datetime.now(dt.UTC)
-        with engine.begin() as conn:
-            conn.execute(
-                log.insert(),
-                [
-                    {
-                        "kind": "login.throttled",
-                        "ip": "203.0.113.9",
-                        "count": 12,
-                        "last_at": now - dt.timedelta(hours=2),
-                    },
-                    {
-                        "kind": "csrf.failed",
-                        "ip": "198.51.100.4",
-                        "count": 1,
-                        "last_at": now - dt.timedelta(hours=5),
-                    },
-                ],
-            )
-        section = _text(
-            re.search(
-                r'id="security".*?</section>', client.get("/staff/").get_data(as_text=True), re.S
-            ).group(0)
-        )
-        assert "2 Security log" in section and "login.throttled 203.0.113.9 · 12 times 2 hours ago" in section
-        assert section.index("login.throttled") < section.index("csrf.failed")
-    finally:
-        log.drop(engine)
+    record(
+        db,
+        Refusal("forbidden", None, "", "192.0.2.1", "GET", "admin.users", "/admin/users"),
+        now - dt.timedelta(days=3),
+    )
+    db.commit()
+    page = client.get("/staff/").get_data(as_text=True)
+    section = _text(re.search(r'id="security".*?</section>', page, re.S).group(0))
+    assert "2 Refused in the last 24 hours" in section  # the line from three days ago is on the log page only
+    assert "Throttled: too many attempts (429) 203.0.113.9 · wangfang · 12 times 2 hours ago" in section
+    assert section.index("Throttled") < section.index("Form check failed")
+    since = (now - dt.timedelta(hours=24)).date().isoformat()
+    assert f"/admin/security?since={since}" in page
