@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -120,6 +120,7 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         format_date=format_date,
         format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
         get_locale=get_locale,
         title_for=title_for,
         tr=in_reader_language,

@@ -23,6 +23,7 @@ from lms.models import (
     Assignment,
     Attempt,
     Certificate,
+    Cohort,
     Course,
     CourseRevision,
     Lesson,
@@ -262,35 +263,56 @@ def recently_closed(session: Session, user: User, limit: int = 10) -> list[Assig
     )
 
 
+#: Where an assignment made by quality control comes from: a spot check's suggestion, or QC's own.
+QC_SOURCES = ("spot_check", "qc")
+
+
+def open_team_work(
+    *,
+    today: dt.date,
+    overdue_only: bool = False,
+    cohort_ids: list[int] | Select[tuple[int]] | None = None,
+    sources: tuple[str, ...] | None = None,
+) -> Select[tuple[Assignment]]:
+    """Open assignments across the team, due soonest (most overdue) first, optionally narrowed to the
+    overdue ones, to the people of some cohorts, or to where they came from."""
+    stmt = (
+        select(Assignment)
+        .join(User, User.id == Assignment.user_id)
+        .where(Assignment.closed_at.is_(None))
+        .order_by(Assignment.due_on, Assignment.id)
+    )
+    if overdue_only:
+        stmt = stmt.where(Assignment.due_on < today)
+    if cohort_ids is not None:
+        stmt = stmt.where(User.cohort_id.in_(cohort_ids))
+    if sources is not None:
+        stmt = stmt.where(Assignment.source.in_(sources))
+    return stmt
+
+
 def team_assignments(
     session: Session,
     *,
     today: dt.date,
     overdue_only: bool = False,
     trainer: User | None = None,
+    sources: tuple[str, ...] | None = None,
     limit: int = 300,
 ) -> list[Assignment]:
     """Open assignments across the team (overdue first); a trainer may narrow to their cohorts' people."""
-    stmt = (
-        select(Assignment)
-        .join(User, User.id == Assignment.user_id)
-        .where(Assignment.closed_at.is_(None))
-        .options(
-            selectinload(Assignment.course),
-            selectinload(Assignment.quiz),
-            selectinload(Assignment.user),
-            selectinload(Assignment.assigned_by),
+    cohort_ids = select(Cohort.id).where(Cohort.trainer_id == trainer.id) if trainer is not None else None
+    stmt = open_team_work(today=today, overdue_only=overdue_only, cohort_ids=cohort_ids, sources=sources)
+    return list(
+        session.scalars(
+            stmt.options(
+                selectinload(Assignment.course),
+                selectinload(Assignment.quiz),
+                selectinload(Assignment.user),
+                selectinload(Assignment.assigned_by),
+            ).limit(limit)
         )
-        .order_by(Assignment.due_on, Assignment.id)
-        .limit(limit)
     )
-    if overdue_only:
-        stmt = stmt.where(Assignment.due_on < today)
-    if trainer is not None:
-        from lms.models import Cohort
-
-        stmt = stmt.join(Cohort, Cohort.id == User.cohort_id).where(Cohort.trainer_id == trainer.id)
-    return list(session.scalars(stmt))
 
 
 def cancel(session: Session, actor: User, assignment_id: int, now: dt.datetime) -> Assignment:

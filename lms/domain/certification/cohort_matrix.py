@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session, lazyload
 
+from lms.domain.certification.golive import GoLiveRules, go_live_rules
 from lms.domain.curriculum.programme import Schedule
 from lms.models import (
     Attempt,
@@ -50,52 +51,76 @@ class Matrix:
     columns: list[tuple[str, str, int]]  # (kind, title, programme day)
     rows: list[MatrixRow] = field(default_factory=list)
     day: int = 0
-    #: The columns' English titles (None where none is written), for English readers.
-    titles_en: list[str | None] = field(default_factory=list)
+    titles_en: list[str | None] = field(default_factory=list)  # the columns' English titles, when written
 
 
-def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: dt.date) -> Matrix:
-    """Learners × go-live requirements (quizzes passed, courses completed), with who is behind."""
-    day = schedule.day_number(cohort.start_date, today)
-    quiz_slugs = list(schedule.go_live.get("quizzes", []))
-    course_slugs = list(schedule.go_live.get("courses", []))
-    quizzes = {q.slug: q for q in session.scalars(select(Quiz).where(Quiz.slug.in_(quiz_slugs)))}
-    courses = {c.slug: c for c in session.scalars(select(Course).where(Course.slug.in_(course_slugs)))}
-    columns: list[tuple[str, str, int]] = []
-    titles_en: list[str | None] = []
-    for slug in course_slugs:
-        if slug in courses:
-            columns.append(("course", courses[slug].title, schedule.course_days.get(slug, (1, 1))[1]))
-            titles_en.append(courses[slug].title_en)
-    for slug in quiz_slugs:
-        if slug in quizzes:
-            columns.append(("quiz", quizzes[slug].title, schedule.quiz_days.get(slug, schedule.days)))
-            titles_en.append(quizzes[slug].title_en)
-    users = list(
-        session.scalars(
-            select(User).where(User.cohort_id == cohort.id, User.active.is_(True)).order_by(User.display_name)
-        )
+@dataclass
+class _Requirements:
+    """The programme's go-live quizzes and courses, each with the day it is due."""
+
+    courses: list[tuple[Course, int]]
+    quizzes: list[tuple[Quiz, int]]
+    lesson_totals: dict[int, int]
+    course_keys: list[tuple[int, int, int]] = field(init=False)  # (course id, due day, lessons)
+    quiz_keys: list[tuple[int, int]] = field(init=False)  # (quiz id, due day)
+
+    def __post_init__(self) -> None:
+        # Plain ids and numbers for the per-learner loop (thousands of rows on a staff desk).
+        self.course_keys = [(c.id, day, self.lesson_totals.get(c.id, 0)) for c, day in self.courses]
+        self.quiz_keys = [(q.id, day) for q, day in self.quizzes]
+
+    @property
+    def columns(self) -> list[tuple[str, str, int]]:
+        return [("course", c.title, day) for c, day in self.courses] + [
+            ("quiz", q.title, day) for q, day in self.quizzes
+        ]
+
+    @property
+    def titles_en(self) -> list[str | None]:
+        return [c.title_en for c, _day in self.courses] + [q.title_en for q, _day in self.quizzes]
+
+
+@dataclass
+class _Progress:
+    """What a group of learners has done, keyed by learner (loaded in four queries, whatever its size)."""
+
+    lessons_done: dict[tuple[int, int], int]
+    attempt_state: dict[tuple[int, int], str]
+    live: set[int]
+    signed: set[int]
+
+
+def _requirements(rules: GoLiveRules, schedule: Schedule) -> _Requirements:
+    return _Requirements(
+        [
+            (rules.courses[s], schedule.course_days.get(s, (1, 1))[1])
+            for s in rules.course_slugs
+            if s in rules.courses
+        ],
+        [
+            (rules.quizzes[s], schedule.quiz_days.get(s, schedule.days))
+            for s in rules.quiz_slugs
+            if s in rules.quizzes
+        ],
+        rules.lesson_totals,
     )
-    ids = [u.id for u in users]
-    lesson_totals = dict(
-        session.execute(
-            select(Lesson.course_id, func.count()).where(Lesson.active.is_(True)).group_by(Lesson.course_id)
-        )
-        .tuples()
-        .all()
-    )
+
+
+def _progress(session: Session, who: Select[tuple[int]], required: _Requirements) -> _Progress:
+    course_ids = [c.id for c, _day in required.courses]
+    quiz_ids = [q.id for q, _day in required.quizzes]
     lessons_done: dict[tuple[int, int], int] = {}
     for user_id, course_id, n in session.execute(
         select(LessonCompletion.user_id, Lesson.course_id, func.count())
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(LessonCompletion.user_id.in_(ids), Lesson.active.is_(True))
+        .where(LessonCompletion.user_id.in_(who), Lesson.active.is_(True), Lesson.course_id.in_(course_ids))
         .group_by(LessonCompletion.user_id, Lesson.course_id)
     ):
         lessons_done[(user_id, course_id)] = n
     attempt_state: dict[tuple[int, int], str] = {}
     for user_id, quiz_id, status, passed in session.execute(
         select(Attempt.user_id, Attempt.quiz_id, Attempt.status, Attempt.passed).where(
-            Attempt.user_id.in_(ids)
+            Attempt.user_id.in_(who), Attempt.quiz_id.in_(quiz_ids)
         )
     ):
         key = (user_id, quiz_id)
@@ -106,38 +131,105 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
     live = set(
         session.scalars(
             select(Certificate.user_id).where(
-                Certificate.user_id.in_(ids), Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
+                Certificate.user_id.in_(who), Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
             )
         )
     )
-    signed = set(session.scalars(select(GoLiveSignoff.user_id).where(GoLiveSignoff.user_id.in_(ids))))
-    matrix = Matrix(columns=columns, day=day, titles_en=titles_en)
-    for user in users:
-        cells: list[str] = []
-        done = expected = 0
-        for slug in course_slugs:
-            course = courses.get(slug)
-            if course is None:
-                continue
-            total, count = lesson_totals.get(course.id, 0), lessons_done.get((user.id, course.id), 0)
-            due_day = schedule.course_days.get(slug, (1, 1))[1]
-            state = DONE if total and count >= total else (IN_PROGRESS_STATE if count else NOT_STARTED)
-            cells.append(OVERDUE if state != DONE and due_day < day else state)
-            done += state == DONE
-            expected += due_day < day
-        for slug in quiz_slugs:
-            quiz = quizzes.get(slug)
-            if quiz is None:
-                continue
-            state = attempt_state.get((user.id, quiz.id), NOT_STARTED)
-            due_day = schedule.quiz_days.get(slug, schedule.days)
-            cells.append(OVERDUE if state in (NOT_STARTED, IN_PROGRESS_STATE) and due_day < day else state)
-            done += state == DONE
-            expected += due_day < day
-        matrix.rows.append(
-            MatrixRow(user, cells, done, min(expected, len(cells)), user.id in live, user.id in signed)
-        )
+    signed = set(session.scalars(select(GoLiveSignoff.user_id).where(GoLiveSignoff.user_id.in_(who))))
+    return _Progress(lessons_done, attempt_state, live, signed)
+
+
+def _row(user: User, day: int, required: _Requirements, progress: _Progress) -> MatrixRow:
+    """One learner's cells on programme day `day`: what is done, and how much should be by today."""
+    uid = user.id
+    cells: list[str] = []
+    done = expected = 0
+    for course_id, due_day, total in required.course_keys:
+        count = progress.lessons_done.get((uid, course_id), 0)
+        state = DONE if total and count >= total else (IN_PROGRESS_STATE if count else NOT_STARTED)
+        cells.append(OVERDUE if state != DONE and due_day < day else state)
+        done += state == DONE
+        expected += due_day < day
+    for quiz_id, due_day in required.quiz_keys:
+        state = progress.attempt_state.get((uid, quiz_id), NOT_STARTED)
+        cells.append(OVERDUE if state in (NOT_STARTED, IN_PROGRESS_STATE) and due_day < day else state)
+        done += state == DONE
+        expected += due_day < day
+    return MatrixRow(
+        user, cells, done, min(expected, len(cells)), uid in progress.live, uid in progress.signed
+    )
+
+
+def _members(cohort_ids: Select[tuple[int]] | list[int]) -> Select[tuple[User]]:
+    # Role rows are not needed here; their select-in loading would cost a query per 500 learners.
+    return (
+        select(User)
+        .where(User.cohort_id.in_(cohort_ids), User.active.is_(True))
+        .options(lazyload(User.role_rows))
+        .order_by(User.display_name, User.id)
+    )
+
+
+def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: dt.date) -> Matrix:
+    """Learners × go-live requirements (quizzes passed, courses completed), with who is behind."""
+    day = schedule.day_number(cohort.start_date, today)
+    rules = go_live_rules(session, schedule)
+    assert rules is not None
+    required = _requirements(rules, schedule)
+    users = list(session.scalars(_members([cohort.id])))
+    progress = _progress(
+        session, select(User.id).where(User.cohort_id == cohort.id, User.active.is_(True)), required
+    )
+    matrix = Matrix(columns=required.columns, day=day, titles_en=required.titles_en)
+    matrix.rows = [_row(user, day, required, progress) for user in users]
     return matrix
+
+
+@dataclass
+class CohortBehind:
+    """A cohort's learners behind schedule (not yet live), most behind first."""
+
+    cohort: Cohort
+    day: int
+    rows: list[MatrixRow]
+
+
+def behind_by_cohort(
+    session: Session,
+    cohorts: list[Cohort],
+    schedule: Schedule,
+    today: dt.date,
+    rules: GoLiveRules | None = None,
+) -> list[CohortBehind]:
+    """For each cohort, who is behind (the matrix's rule) and not yet live, in the matrix's queries
+    for all the cohorts together; cohorts with nobody behind are left out."""
+    if not cohorts:
+        return []
+    ids = [c.id for c in cohorts]
+    rules = rules or go_live_rules(session, schedule)
+    assert rules is not None
+    required = _requirements(rules, schedule)
+    # Live agents are never "behind": leave them out before their rows are built.
+    not_live = ~exists().where(
+        Certificate.user_id == User.id, Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
+    )
+    progress = _progress(
+        session,
+        select(User.id).where(User.cohort_id.in_(ids), User.active.is_(True), not_live),
+        required,
+    )
+    by_cohort: dict[int, list[MatrixRow]] = {}
+    days = {c.id: schedule.day_number(c.start_date, today) for c in cohorts}
+    for user in session.scalars(_members(ids).where(not_live)):
+        assert user.cohort_id is not None
+        row = _row(user, days[user.cohort_id], required, progress)
+        if row.behind and not row.live:
+            by_cohort.setdefault(user.cohort_id, []).append(row)
+    found = [CohortBehind(c, days[c.id], by_cohort[c.id]) for c in cohorts if c.id in by_cohort]
+    for group in found:
+        group.rows.sort(key=lambda r: (r.done - r.expected, r.user.display_name))
+    found.sort(key=lambda g: (-len(g.rows), g.cohort.start_date))
+    return found
 
 
 def neutralise(value: object) -> str:

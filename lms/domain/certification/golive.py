@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms.domain import audit
-from lms.domain.curriculum.programme import load_schedule, passed_quiz_ids
+from lms.domain.curriculum.programme import Schedule, load_schedule
 from lms.domain.errors import N_, DomainError
-from lms.models import Certificate, Course, GoLiveSignoff, Lesson, LessonCompletion, Quiz, Role, User
+from lms.models import (
+    Attempt,
+    Certificate,
+    Course,
+    GoLiveSignoff,
+    Lesson,
+    LessonCompletion,
+    Quiz,
+    Role,
+    User,
+)
 from lms.models.certification import GO_LIVE
+from lms.models.learning import GRADED
 
 
 @dataclass
@@ -34,54 +46,108 @@ class Requirement:
         return f"{self.title}: {self.detail % self.params if self.params else self.detail}"
 
 
-def go_live_requirements(session: Session, user: User) -> list[Requirement]:
-    """Every go-live requirement of the programme, evaluated for this user."""
-    schedule = load_schedule(session)
+@dataclass(frozen=True)
+class GoLiveRules:
+    """The programme's go-live rules with the quizzes, courses and lesson counts they name (loaded once)."""
+
+    quiz_slugs: list[str]
+    course_slugs: list[str]
+    trainer_signoff: bool
+    quizzes: dict[str, Quiz]
+    courses: dict[str, Course]
+    lesson_totals: dict[int, int]
+
+
+def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveRules | None:
+    """The go-live rules of the programme (None before `lms content sync`), in three queries (four
+    when the schedule is not given)."""
+    schedule = schedule or load_schedule(session)
     if schedule is None:
-        return []
+        return None
     rules = schedule.go_live
-    result: list[Requirement] = []
     quiz_slugs = list(rules.get("quizzes", []))
+    course_slugs = list(rules.get("courses", []))
     quizzes = {q.slug: q for q in session.scalars(select(Quiz).where(Quiz.slug.in_(quiz_slugs)))}
-    passed, failed = passed_quiz_ids(session, user)
-    for slug in quiz_slugs:
-        quiz = quizzes.get(slug)
-        ok = quiz is not None and quiz.id in passed
-        detail = (
-            N_("passed")
-            if ok
-            else (N_("not passed yet") if quiz is not None and quiz.id in failed else N_("not taken"))
+    courses = {c.slug: c for c in session.scalars(select(Course).where(Course.slug.in_(course_slugs)))}
+    totals: dict[int, int] = dict(
+        session.execute(
+            select(Lesson.course_id, func.count())
+            .where(Lesson.active.is_(True), Lesson.course_id.in_([c.id for c in courses.values()]))
+            .group_by(Lesson.course_id)
         )
+        .tuples()
+        .all()
+    )
+    return GoLiveRules(quiz_slugs, course_slugs, bool(rules.get("trainer_signoff")), quizzes, courses, totals)
+
+
+def requirements_of(
+    session: Session, rules: GoLiveRules, who: Select[tuple[int]] | Sequence[int]
+) -> dict[int, list[Requirement]]:
+    """Every go-live requirement for each person in `who` (ids, or a select of ids), in at most four
+    queries whatever their number: one learner and a whole team go through the same rule."""
+    quiz_ids = [q.id for q in rules.quizzes.values()]
+    # Per person and gating quiz: 1 when a graded attempt passed, 0 when graded attempts all failed.
+    quiz_state: dict[tuple[int, int], int] = {
+        (user_id, quiz_id): passed
+        for user_id, quiz_id, passed in session.execute(
+            select(Attempt.user_id, Attempt.quiz_id, func.max(case((Attempt.passed.is_(True), 1), else_=0)))
+            .where(Attempt.user_id.in_(who), Attempt.status == GRADED, Attempt.quiz_id.in_(quiz_ids))
+            .group_by(Attempt.user_id, Attempt.quiz_id)
+        ).tuples()
+    }
+    done: dict[tuple[int, int], int] = {
+        (user_id, course_id): count
+        for user_id, course_id, count in session.execute(
+            select(LessonCompletion.user_id, Lesson.course_id, func.count())
+            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+            .where(
+                LessonCompletion.user_id.in_(who),
+                Lesson.active.is_(True),
+                Lesson.course_id.in_([c.id for c in rules.courses.values()]),
+            )
+            .group_by(LessonCompletion.user_id, Lesson.course_id)
+        ).tuples()
+    }
+    signoffs: dict[int, GoLiveSignoff] = {}
+    if rules.trainer_signoff:
+        signoffs = {
+            s.user_id: s
+            for s in session.scalars(
+                select(GoLiveSignoff)
+                .where(GoLiveSignoff.user_id.in_(who))
+                .options(joinedload(GoLiveSignoff.trainer).lazyload(User.role_rows))
+            )
+        }
+    ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
+    return {
+        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id)) for user_id in ids
+    }
+
+
+def _requirements(
+    rules: GoLiveRules,
+    user_id: int,
+    quiz_state: dict[tuple[int, int], int],
+    done: dict[tuple[int, int], int],
+    signoff: GoLiveSignoff | None,
+) -> list[Requirement]:
+    """One person's requirements, in the programme's order: quizzes, courses, the trainer's sign-off."""
+    result: list[Requirement] = []
+    for slug in rules.quiz_slugs:
+        quiz = rules.quizzes.get(slug)
+        state = quiz_state.get((user_id, quiz.id)) if quiz is not None else None
+        ok = state == 1
+        detail = N_("passed") if ok else (N_("not passed yet") if state == 0 else N_("not taken"))
         result.append(
             Requirement(
-                "quiz",
-                slug,
-                quiz.title if quiz else slug,
-                ok,
-                detail,
-                title_en=quiz.title_en if quiz else None,
+                "quiz", slug, quiz.title if quiz else slug, ok, detail, title_en=quiz.title_en if quiz else None
             )
         )
-    course_slugs = list(rules.get("courses", []))
-    courses = {c.slug: c for c in session.scalars(select(Course).where(Course.slug.in_(course_slugs)))}
-    totals: dict[int, int] = {}
-    for course_id, _lesson_id in session.execute(
-        select(Lesson.course_id, Lesson.id).where(
-            Lesson.active.is_(True), Lesson.course_id.in_([c.id for c in courses.values()])
-        )
-    ):
-        totals[course_id] = totals.get(course_id, 0) + 1
-    done: dict[int, int] = {}
-    for (course_id,) in session.execute(
-        select(Lesson.course_id)
-        .join(LessonCompletion, LessonCompletion.lesson_id == Lesson.id)
-        .where(LessonCompletion.user_id == user.id, Lesson.active.is_(True))
-    ):
-        done[course_id] = done.get(course_id, 0) + 1
-    for slug in course_slugs:
-        course = courses.get(slug)
-        total = totals.get(course.id, 0) if course else 0
-        count = done.get(course.id, 0) if course else 0
+    for slug in rules.course_slugs:
+        course = rules.courses.get(slug)
+        total = rules.lesson_totals.get(course.id, 0) if course else 0
+        count = done.get((user_id, course.id), 0) if course else 0
         result.append(
             Requirement(
                 "course",
@@ -93,8 +159,7 @@ def go_live_requirements(session: Session, user: User) -> list[Requirement]:
                 title_en=course.title_en if course else None,
             )
         )
-    if rules.get("trainer_signoff"):
-        signoff = session.scalars(select(GoLiveSignoff).where(GoLiveSignoff.user_id == user.id)).one_or_none()
+    if rules.trainer_signoff:
         who = signoff.trainer.display_name if signoff and signoff.trainer else ""
         result.append(
             Requirement(
@@ -107,6 +172,21 @@ def go_live_requirements(session: Session, user: User) -> list[Requirement]:
             )
         )
     return result
+
+
+def go_live_requirements(session: Session, user: User) -> list[Requirement]:
+    """Every go-live requirement of the programme, evaluated for this user."""
+    rules = go_live_rules(session)
+    if rules is None:
+        return []
+    return requirements_of(session, rules, [user.id])[user.id]
+
+
+def only_signoff_missing(requirements: list[Requirement]) -> bool:
+    """Ready for the trainer: every other requirement met, the sign-off not given yet."""
+    return any(r.kind == "signoff" and not r.met for r in requirements) and all(
+        r.met for r in requirements if r.kind != "signoff"
+    )
 
 
 def certificate_of(session: Session, user: User, kind: str = GO_LIVE) -> Certificate | None:

@@ -6,8 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, lazyload
 
 from lms.models import Assignment, Certificate, Role, SpotCheck, SpotCheckResult, User, UserRole
 from lms.models.certification import GO_LIVE
@@ -74,14 +74,16 @@ class Unchecked:
     last: dt.date | None
 
 
-def not_checked_for(session: Session, today: dt.date, days: int) -> list[Unchecked]:
-    """Live agents with no spot check in the last `days` days, longest-unchecked first (one query)."""
+def unchecked_agents(today: dt.date, days: int) -> Select[tuple[User, dt.date | None]]:
+    """Live agents with no spot check in the last `days` days and their last check's date,
+    never-checked first, then longest-unchecked."""
     last = (
         select(SpotCheck.agent_id, func.max(SpotCheck.checked_on).label("last"))
         .group_by(SpotCheck.agent_id)
         .subquery()
     )
-    rows = session.execute(
+    since = today - dt.timedelta(days=days)
+    return (
         select(User, last.c.last)
         .join(UserRole, UserRole.user_id == User.id)
         .join(Certificate, Certificate.user_id == User.id)
@@ -91,12 +93,16 @@ def not_checked_for(session: Session, today: dt.date, days: int) -> list[Uncheck
             User.active.is_(True),
             Certificate.kind == GO_LIVE,
             Certificate.revoked_at.is_(None),
+            or_(last.c.last.is_(None), last.c.last < since),
         )
-    ).all()
-    since = today - dt.timedelta(days=days)
-    found = [Unchecked(user, day) for user, day in rows if day is None or day < since]
-    found.sort(key=lambda u: (u.last is not None, u.last or dt.date.min, u.agent.display_name))
-    return found
+        .options(lazyload(User.role_rows))
+        .order_by(last.c.last.is_not(None), last.c.last, User.display_name, User.id)
+    )
+
+
+def not_checked_for(session: Session, today: dt.date, days: int) -> list[Unchecked]:
+    """Live agents with no spot check in the last `days` days, longest-unchecked first (one query)."""
+    return [Unchecked(user, day) for user, day in session.execute(unchecked_agents(today, days)).tuples()]
 
 
 def overdue_count(session: Session, today: dt.date) -> int:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from lms.access import roles_required
 from lms.db import db_session
 from lms.domain.accounts import people
+from lms.domain.accounts.desk import agent_without_store, holds_no_role
 from lms.domain.errors import DomainError
 from lms.models import AuditEvent, Cohort, Role, Store, User, UserRole, UserStore
 from lms.web.admin.forms import (
@@ -65,18 +66,27 @@ def users() -> str:
     q = request.args.get("q", "").strip()[:80]
     role = request.args.get("role", "")
     status = request.args.get("status", "active")
+    missing = request.args.get("missing", "")
     stmt: Select[tuple[User]] = select(User).options(joinedload(User.cohort), selectinload(User.store_links))
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(or_(func.lower(User.username).like(like), func.lower(User.display_name).like(like)))
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if missing == "role":
+        stmt = stmt.where(holds_no_role())
+    elif missing == "store":
+        stmt = stmt.where(agent_without_store())
+    else:
+        missing = ""
     if status == "active":
         stmt = stmt.where(User.active.is_(True))
     elif status == "inactive":
         stmt = stmt.where(User.active.is_(False))
     page: Page[User] = paginate(db_session(), stmt.order_by(User.username), per_page=50)
-    return render_template("admin/users.html", page=page, q=q, role=role, status=status, roles=role_choices())
+    return render_template(
+        "admin/users.html", page=page, q=q, role=role, status=status, missing=missing, roles=role_choices()
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

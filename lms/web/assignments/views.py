@@ -103,16 +103,28 @@ def new() -> Response | tuple[str, int]:
 @bp.get("/")
 @assigners
 def team() -> str:
-    """Open work across the team, due soonest first; overdue only on request; a trainer may see just their cohorts."""
+    """Open work across the team, due soonest first; overdue only on request; a trainer may see just their
+    cohorts, and anyone just what quality control assigned."""
     session = db_session()
     today = utcnow().date()
     overdue = request.args.get("overdue") == "1"
     mine = request.args.get("mine") == "1"
+    from_qc = request.args.get("from") == "qc"
     rows = assigning.team_assignments(
-        session, today=today, overdue_only=overdue, trainer=me() if mine else None
+        session,
+        today=today,
+        overdue_only=overdue,
+        trainer=me() if mine else None,
+        sources=assigning.QC_SOURCES if from_qc else None,
     )
     return render_template(
-        "assignments/team.html", rows=rows, today=today, overdue=overdue, mine=mine, form=FlaskForm()
+        "assignments/team.html",
+        rows=rows,
+        today=today,
+        overdue=overdue,
+        mine=mine,
+        from_qc=from_qc,
+        form=FlaskForm(),
     )
 
 

@@ -37,8 +37,9 @@ def _user_rate() -> str:
 
 
 def landing_url() -> str:
-    """Where a signed-in person starts: staff to their desk, learners to their programme."""
-    if current_user.is_authenticated and current_user.is_staff:
+    """Where a signed-in person starts: staff to their desk, learners to their programme (a learner who
+    is also staff sees their own Today page first, and the desk second in the menu)."""
+    if current_user.is_authenticated and current_user.is_staff and not current_user.has_role("learner"):
         return url_for("home.staff")
     return url_for("home.learner")
 

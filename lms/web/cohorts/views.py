@@ -14,16 +14,22 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session, utcnow
+from lms.domain.accounts.desk import trainer_scope
 from lms.domain.certification import golive
 from lms.domain.certification.cohort_matrix import Matrix, cohort_matrix, neutralise
+from lms.domain.certification.desk import ready_for_signoff
 from lms.domain.curriculum.programme import load_schedule
 from lms.domain.errors import DomainError
+from lms.domain.learning.desk import FAILED_EXAM_DAYS
+from lms.domain.learning.desk import failed_exams as desk_failed_exams
 from lms.models import Attempt, Cohort, GoLiveSignoff, Role, User
 from lms.web.forms import translate_error
 from lms.web.identity import me
 
 bp = Blueprint("cohorts", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
+#: The longest list a full page shows (the desk shows the first few).
+FULL_LIST = 500
 
 
 def _matrix(cohort_id: int) -> tuple[Cohort, Matrix, str]:
@@ -34,6 +40,8 @@ def _matrix(cohort_id: int) -> tuple[Cohort, Matrix, str]:
         abort(404)
     matrix = cohort_matrix(session, cohort, schedule, utcnow().date())
     order = request.args.get("sort", "name")
+    if request.args.get("show") == "behind":
+        matrix.rows = [r for r in matrix.rows if r.behind and not r.live]
     if order == "behind":
         matrix.rows.sort(key=lambda r: (r.done - r.expected, r.user.display_name))
     elif order == "progress":
@@ -58,7 +66,8 @@ def index() -> str:
 def matrix(cohort_id: int) -> str:
     """Learners × go-live requirements: done, in progress, failed, overdue; who is behind."""
     cohort, data, order = _matrix(cohort_id)
-    return render_template("cohorts/matrix.html", cohort=cohort, matrix=data, order=order)
+    show = "behind" if request.args.get("show") == "behind" else ""
+    return render_template("cohorts/matrix.html", cohort=cohort, matrix=data, order=order, show=show)
 
 
 @bp.get("/<int:cohort_id>.csv")
@@ -140,6 +149,41 @@ def signoff(user_id: int) -> Response:
     else:
         session.commit()
         flash(
-            _("Signed off. The certificate is issued as soon as every other requirement is met."), "success"
+            _(
+                "%(name)s is signed off. The certificate is issued as soon as every other requirement is met.",
+                name=user.display_name,
+            ),
+            "success",
         )
-    return redirect(url_for("cohorts.learner", user_id=user.id))
+    back = {"desk": url_for("home.staff"), "ready": url_for("cohorts.ready")}.get(
+        request.form.get("back", "")
+    )
+    return redirect(back or url_for("cohorts.learner", user_id=user.id))
+
+
+@bp.get("/ready")
+@roles_required(Role.TRAINER, Role.ADMIN)
+def ready() -> str:
+    """Everyone in the reader's cohorts who met every go-live requirement but the sign-off."""
+    session = db_session()
+    scope = trainer_scope(session, me())
+    return render_template(
+        "cohorts/ready.html",
+        scope=scope,
+        ready=ready_for_signoff(session, golive.go_live_rules(session), scope.ids, limit=FULL_LIST),
+        form=FlaskForm(),
+    )
+
+
+@bp.get("/failed-exams")
+@staff
+def failed_exams() -> str:
+    """Exams failed in the last two days in the reader's cohorts and not passed since, newest first."""
+    session = db_session()
+    scope = trainer_scope(session, me())
+    return render_template(
+        "cohorts/failed_exams.html",
+        scope=scope,
+        failed=desk_failed_exams(session, scope.members(), utcnow(), limit=FULL_LIST),
+        days=FAILED_EXAM_DAYS,
+    )

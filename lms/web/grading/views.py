@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -13,6 +12,7 @@ from lms.access import roles_required
 from lms.db import db_session, utcnow
 from lms.domain.errors import DomainError
 from lms.domain.learning import attempts as engine
+from lms.domain.learning.desk import waiting_answers
 from lms.markdown import render_markdown
 from lms.models import Attempt, AttemptItem, Role
 from lms.web.forms import translate_error
@@ -30,14 +30,11 @@ def queue() -> str:
     items = (
         db_session()
         .scalars(
-            select(AttemptItem)
-            .join(Attempt)
-            .where(AttemptItem.needs_review.is_(True), Attempt.status != "in_progress")
+            waiting_answers()
             .options(
                 joinedload(AttemptItem.attempt).joinedload(Attempt.user),
                 joinedload(AttemptItem.attempt).joinedload(Attempt.quiz),
             )
-            .order_by(Attempt.submitted_at)
             .limit(200)
         )
         .all()

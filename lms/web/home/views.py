@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
@@ -12,8 +12,13 @@ from lms.db import db_session, utcnow
 from lms.domain.assignments.assigning import open_assignments
 from lms.domain.certification.golive import certificate_of, go_live_requirements
 from lms.domain.curriculum.programme import calendar_for, load_schedule, today_view
+from lms.domain.qc.desk import NOT_CHECKED_DAYS
 from lms.domain.tiers.ladder import current_tier, next_tier_requirements, tier_names
-from lms.models import Cohort, Role, Store, User, UserRole
+from lms.models import Role, User
+from lms.web.auth.views import landing_url
+from lms.web.forms import form_int
+from lms.web.home.desk import desk_context
+from lms.web.identity import me
 
 bp = Blueprint("home", __name__)
 
@@ -24,9 +29,7 @@ def index() -> Response:
     """Send people where they start."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    if current_user.is_staff:
-        return redirect(url_for("home.staff"))
-    return redirect(url_for("home.learner"))
+    return redirect(landing_url())
 
 
 @bp.get("/learn/")
@@ -80,34 +83,8 @@ def programme_calendar() -> Response:
 @bp.get("/staff/")
 @roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
 def staff() -> str:
-    """The staff desk: the team at a glance and where each tool is."""
-    session = db_session()
-    role_counts: dict[str, int] = dict(
-        session.execute(
-            select(UserRole.role, func.count())
-            .join(User)
-            .where(User.active.is_(True))
-            .group_by(UserRole.role)
-        )
-        .tuples()
-        .all()
-    )
-    cohorts = session.scalars(select(Cohort).order_by(Cohort.start_date.desc()).limit(10)).all()
-    cohort_sizes: dict[int, int] = dict(
-        session.execute(
-            select(User.cohort_id, func.count())
-            .where(User.cohort_id.is_not(None), User.active.is_(True))
-            .group_by(User.cohort_id)
-        )
-        .tuples()
-        .all()  # type: ignore[arg-type]
-    )
-    stores = session.scalar(select(func.count()).select_from(Store).where(Store.active.is_(True)))
+    """The staff desk: what needs each of the reader's roles today, each item linking to its full page."""
+    days = form_int(request.args, "days", low=1, high=365) or NOT_CHECKED_DAYS
     return render_template(
-        "home/staff.html",
-        role_counts=role_counts,
-        cohorts=cohorts,
-        cohort_sizes=cohort_sizes,
-        store_count=stores or 0,
-        curriculum_url=url_for("curriculum.index"),
+        "home/staff.html", form=FlaskForm(), **desk_context(db_session(), me(), utcnow(), days)
     )
