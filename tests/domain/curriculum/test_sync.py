@@ -84,6 +84,7 @@ def test_removed_questions_and_lessons_are_retired_not_deleted(db: Session, tmp_
     end = text.index("[[lessons]]", start + 1)
     course_file.write_text(text[:start] + text[end:], encoding="utf-8")
     (course_file.parent / "05-returns-and-exchanges.md").unlink()
+    (course_file.parent / "05-returns-and-exchanges.en.md").unlink()
     report = _sync(db, root)
     assert report.counts["lessons"]["removed"] == 1
     lesson = db.scalars(select(Lesson).where(Lesson.slug == "05-returns-and-exchanges")).one()
