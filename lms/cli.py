@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from lms.db import db_session, get_db
+from lms.domain.accounts.people import PLATFORMS
 from lms.domain.errors import DomainError
 
 
@@ -218,6 +220,167 @@ def users_import(file: Path) -> None:
         click.echo(f"  {username}  {password}")
 
 
+@click.group("stores")
+def stores_group() -> None:
+    """The stores agents work in."""
+
+
+@stores_group.command("add")
+@click.argument("name")
+@click.option("--code", default=None, help="Short code (2–20 letters, digits, dashes), e.g. XZ-TMALL.")
+@click.option("--platform", type=click.Choice(PLATFORMS), default="tmall", show_default=True)
+@with_appcontext
+def stores_add(name: str, code: str | None, platform: str) -> None:
+    """Create a store (audited); an identical store that exists already is left as it is."""
+    from sqlalchemy.exc import IntegrityError
+
+    from lms.domain.accounts import people
+
+    session = db_session()
+    try:
+        existing = people.find_store(session, name)
+        if existing is not None:
+            _same_or_refuse(
+                f"store {existing.name!r}",
+                {"code": existing.code, "platform": existing.platform},
+                {"code": people.check_store_code(code) if code else existing.code, "platform": platform},
+            )
+            return
+        store = people.create_store(session, name, platform, code)
+        session.commit()
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err)) from None
+    except IntegrityError:
+        session.rollback()
+        raise click.ClickException(
+            f"a store named {name.strip()!r} or coded {code!r} was just added"
+        ) from None
+    click.echo(
+        f"Created store {store.name!r}" + (f" ({store.code})" if store.code else "") + f" on {platform}."
+    )
+
+
+@stores_group.command("list")
+@with_appcontext
+def stores_list() -> None:
+    """Every store: code, platform, agents, name."""
+    from sqlalchemy import func, select
+
+    from lms.models import Store, UserStore
+
+    rows = (
+        db_session()
+        .execute(
+            select(Store, func.count(UserStore.user_id))
+            .outerjoin(UserStore)
+            .group_by(Store.id)
+            .order_by(Store.name)
+        )
+        .all()
+    )
+    if not rows:
+        click.echo("No stores yet: add one with `lms stores add NAME`.")
+        return
+    click.echo(f"{'code':<20}  {'platform':<8}  {'agents':>6}  name")
+    for store, agents in rows:
+        click.echo(f"{store.code or '-':<20}  {store.platform:<8}  {agents:>6}  {store.name}")
+
+
+@click.group("cohorts")
+def cohorts_group() -> None:
+    """Cohorts of new hires."""
+
+
+@cohorts_group.command("add")
+@click.argument("name")
+@click.option(
+    "--start", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Day 1, YYYY-MM-DD."
+)
+@click.option("--trainer", "trainer_name", default=None, help="Username of the trainer who leads it.")
+@with_appcontext
+def cohorts_add(name: str, start: dt.datetime, trainer_name: str | None) -> None:
+    """Create a cohort (audited); an identical cohort that exists already is left as it is."""
+    from sqlalchemy.exc import IntegrityError
+
+    from lms.domain.accounts import people
+
+    session = db_session()
+    trainer = None
+    if trainer_name:
+        trainer = people.find_user(session, trainer_name)
+        if trainer is None:
+            raise click.ClickException(f"no user {trainer_name!r}")
+    existing = people.find_cohort(session, name)
+    if existing is not None:
+        led_by = existing.trainer.username if existing.trainer else None
+        _same_or_refuse(
+            f"cohort {existing.name!r}",
+            {"start": existing.start_date.isoformat(), "trainer": led_by},
+            {"start": start.date().isoformat(), "trainer": trainer.username if trainer else led_by},
+        )
+        return
+    try:
+        cohort = people.create_cohort(session, name, start.date(), trainer)
+        session.commit()
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err)) from None
+    except IntegrityError:
+        session.rollback()
+        raise click.ClickException(f"a cohort named {name.strip()!r} was just added") from None
+    click.echo(
+        f"Created cohort {cohort.name!r} starting {cohort.start_date.isoformat()}"
+        + (f", led by {trainer.username}." if trainer else " (no trainer yet).")
+    )
+
+
+@cohorts_group.command("list")
+@with_appcontext
+def cohorts_list() -> None:
+    """Every cohort, newest start first: start date, trainer, people, name."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import joinedload
+
+    from lms.models import Cohort, User
+
+    sizes = (
+        select(User.cohort_id, func.count().label("size"))
+        .where(User.cohort_id.is_not(None))
+        .group_by(User.cohort_id)
+        .subquery()
+    )
+    rows = (
+        db_session()
+        .execute(
+            select(Cohort, func.coalesce(sizes.c.size, 0))
+            .outerjoin(sizes, sizes.c.cohort_id == Cohort.id)
+            .options(joinedload(Cohort.trainer))
+            .order_by(Cohort.start_date.desc(), Cohort.name)
+        )
+        .all()
+    )
+    if not rows:
+        click.echo("No cohorts yet: add one with `lms cohorts add NAME --start YYYY-MM-DD`.")
+        return
+    click.echo(f"{'start':<10}  {'trainer':<16}  {'people':>6}  name")
+    for cohort, size in rows:
+        trainer = cohort.trainer.username if cohort.trainer else "-"
+        click.echo(f"{cohort.start_date.isoformat():<10}  {trainer:<16}  {size:>6}  {cohort.name}")
+
+
+def _same_or_refuse(what: str, existing: dict[str, object], asked: dict[str, object]) -> None:
+    """Repeating a set-up script is safe: the same thing again is fine, a different one is refused."""
+    differs = [
+        f"{key} is {existing[key]!r}, not {asked[key]!r}" for key in existing if existing[key] != asked[key]
+    ]
+    if differs:
+        raise click.ClickException(
+            f"{what} exists already and differs: {'; '.join(differs)} (change it on the admin page)"
+        )
+    click.echo(f"{what[0].upper()}{what[1:]} exists already; nothing changed.")
+
+
 @click.group("tokens")
 def tokens_group() -> None:
     """Personal access tokens for the JSON API."""
@@ -269,17 +432,31 @@ def _content_root() -> Path:
 )
 @with_appcontext
 def content_check(paths: tuple[str, ...], strict_translations: bool) -> None:
-    """Validate courses/ and quizzes/ (or just PATHS); every problem as path:line: message.
+    """Validate courses/ and quizzes/; every problem as path:line: message.
+
+    PATHS may name another curriculum (a folder holding courses/ and quizzes/, e.g. a working
+    copy), anything inside one (checked with the rest of it as context), or a lone quiz file or
+    course folder (checked as if it stood in the configured content folder).
 
     Translation warnings (no English version, a stale one) are shown but do not fail the check
     unless --strict-translations is given.
     """
     from lms.content.loader import check
+    from lms.content.named_paths import PathRefused, check_paths
 
-    tree, problems = check(_content_root(), list(paths) or None)
+    if paths:
+        try:
+            result = check_paths(_content_root(), paths, strict_translations=strict_translations)
+        except PathRefused as err:
+            raise click.ClickException(str(err)) from None
+        problems, warnings = result.problems, result.warnings
+        clean = [f"{shown} (in a curriculum of {summary})" for shown, summary in result.checked]
+    else:
+        tree, problems = check(_content_root())
+        warnings = _translation_warnings(tree, strict_translations)
+        clean = [tree.summary()]
     for problem in problems:
         click.echo(str(problem), err=True)
-    warnings = _translation_warnings(tree, strict_translations)
     for warning in warnings:
         click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     if problems:
@@ -287,7 +464,8 @@ def content_check(paths: tuple[str, ...], strict_translations: bool) -> None:
     if strict_translations and warnings:
         raise click.ClickException(f"{len(warnings)} translation warning(s) (--strict-translations)")
     noted = f"; {len(warnings)} translation warning(s)" if warnings else ""
-    click.echo(f"Content is clean: {tree.summary()}{noted}.")
+    for line in clean:
+        click.echo(f"Content is clean: {line}{noted}.")
 
 
 def _translation_warnings(tree: ContentTree, strict: bool) -> list[Problem]:
@@ -492,6 +670,8 @@ COMMANDS = [
     demo_command,
     serve_command,
     users_group,
+    stores_group,
+    cohorts_group,
     tokens_group,
     content_group,
     jobs_group,

@@ -52,9 +52,9 @@ def create_demo(session: Session, instance: Path, today: dt.date | None = None) 
     """Create whatever of the demo set is missing; never duplicates, never changes passwords."""
     today = today or dt.date.today()
     result = DemoResult(logins_file=instance / "demo-logins.txt")
-    for name, platform in ((MAIN_STORE, "tmall"), (SECOND_STORE, "taobao")):
+    for name, platform, code in ((MAIN_STORE, "tmall", "XZ-TMALL"), (SECOND_STORE, "taobao", "XZ-OUTLET")):
         if people.find_store(session, name) is None:
-            people.create_store(session, name, platform)
+            people.create_store(session, name, platform, code)
 
     def add(
         username: str, display: str, roles: list[Role], stores: list[str], cohort: str | None = None

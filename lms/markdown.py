@@ -118,7 +118,15 @@ def _render(text: str, image_base: str | None, drop_title: bool) -> str:
             lambda m: f'{m.group(1)}{base}{m.group(2)}"',
             html,
         )
-    return sanitise_html(html)
+    return _scrolling_tables(sanitise_html(html))
+
+
+def _scrolling_tables(html: str) -> str:
+    """Each table in a box that scrolls sideways on its own, so a wide table never widens the page.
+
+    Done after sanitising, where every table tag is a bare `<table>` and tags are balanced.
+    """
+    return html.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
 
 
 def render_inline(text: str) -> Markup:

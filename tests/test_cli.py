@@ -179,3 +179,18 @@ def test_serve_really_serves(tmp_path: Path, database_url: str) -> None:
         proc.wait(timeout=10)
         if proc.stdout:
             proc.stdout.close()
+
+
+def test_every_command_is_in_the_readme(app: Flask) -> None:
+    from lms.cli import COMMANDS
+    from lms.config import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    names = []
+    for command in COMMANDS:
+        subcommands = getattr(command, "commands", None)
+        names += (
+            [f"lms {command.name} {sub}" for sub in subcommands] if subcommands else [f"lms {command.name}"]
+        )
+    missing = [name for name in names if f"`{name}" not in readme]
+    assert not missing, missing

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,6 +36,36 @@ def test_check_reports_a_broken_file_precisely(app: Flask, tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "quizzes/broken.toml:2: `pass_percent` must be between 0 and 100 (is 120)" in result.output
     assert "quizzes/broken.toml:3: missing `choices`" in result.output
+
+
+def test_check_on_a_broken_copy_elsewhere_reports_the_file_by_path_and_line(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "working-copy"
+    for area in ("courses", "quizzes"):
+        shutil.copytree(PROJECT_ROOT / area, copy / area)
+    quiz = copy / "quizzes" / "house-rules-check.toml"
+    text = quiz.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("pass_percent = 70"))
+    quiz.write_text(text.replace("pass_percent = 70", "pass_percent = 170"))
+    assert app.config["LMS"].content_dir != copy  # the configured folder stays the clean checkout
+    monkeypatch.chdir(tmp_path)
+    for named in ("working-copy", os.fspath(copy), "working-copy/quizzes/house-rules-check.toml"):
+        result = _run(app, "content", "check", named)
+        assert result.exit_code == 1, result.output
+        where = f"working-copy/quizzes/house-rules-check.toml:{line}:"
+        assert f"{where} `pass_percent` must be between 0 and 100 (is 170)" in result.output
+        assert "1 problem(s) found" in result.output
+    clean = _run(app, "content", "check", "working-copy/courses")
+    assert clean.exit_code == 0, clean.output
+    assert "Content is clean: working-copy/courses (in a curriculum of 6 courses" in clean.output
+
+
+def test_check_refuses_a_path_that_does_not_exist(app: Flask, tmp_path: Path) -> None:
+    result = _run(app, "content", "check", str(tmp_path / "nowhere"))
+    assert result.exit_code == 1
+    assert f"Error: {tmp_path / 'nowhere'}: no such file or folder" in result.output
+    assert "clean" not in result.output
 
 
 def test_sync_loads_then_reports_unchanged(app: Flask, db: Session) -> None:

@@ -54,3 +54,14 @@ def test_the_title_line_can_be_dropped() -> None:
     html = str(render_markdown("# Leather\n\nFull-grain.", drop_title=True))
     assert "<h1>" not in html and "Full-grain." in html
     assert "<h1>Leather</h1>" in str(render_markdown("# Leather\n\nFull-grain."))
+
+
+def test_every_table_scrolls_in_its_own_box() -> None:
+    html = str(
+        render_markdown(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n\n<table border=1><tr><td>raw</td></tr></table>\n"
+        )
+    )
+    assert html.count('<div class="table-wrap"><table>') == 2 and html.count("</table></div>") == 2
+    # An author cannot borrow the class for anything else.
+    assert 'class="table-wrap"' not in str(render_markdown('<div class="table-wrap">x</div>'))

@@ -122,19 +122,10 @@ def _read_quizzes(folder: Path, root: Path, tree: ContentTree, sources: Sources,
         sources.lines[rel] = source
 
 
-def check(root: Path, paths: Sequence[str | Path] | None = None) -> tuple[ContentTree, list[Problem]]:
-    """Read and check the content under root; with `paths`, only problems in those files or folders."""
+def check(root: Path) -> tuple[ContentTree, list[Problem]]:
+    """Read and check the whole curriculum under root (named paths: `lms.content.named_paths`)."""
     tree, problems = read_tree(root)
-    found = problems.sorted()
-    if paths:
-        wanted = [_relative(root, p) for p in paths]
-
-        def inside(problem: Problem) -> bool:
-            return any(w in (".", problem.path) or problem.path.startswith(w + "/") for w in wanted)
-
-        found = [p for p in found if inside(p)]
-        tree.translation_warnings = [p for p in tree.translation_warnings if inside(p)]
-    return tree, found
+    return tree, problems.sorted()
 
 
 def relative_paths(root: Path, paths: Sequence[str | Path]) -> list[str]:

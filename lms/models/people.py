@@ -106,6 +106,8 @@ class Store(Base):
 
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    #: A short handle (e.g. "XZ-TMALL") that survives renames; KPI files may name the store by it.
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
     platform: Mapped[str] = mapped_column(String(20), default="tmall")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[timestamp]

@@ -457,15 +457,6 @@ def test_one_quiz_one_file(tmp_path: Path) -> None:
     )
 
 
-def test_check_can_be_limited_to_paths(tmp_path: Path) -> None:
-    make_tree(
-        tmp_path, {"quizzes/house-rules-check.toml": QUIZ.replace("pass_percent = 70", "pass_percent = 700")}
-    )
-    assert check(tmp_path, [tmp_path / "courses"])[1] == []
-    assert len(check(tmp_path, [str(tmp_path / "quizzes" / "house-rules-check.toml")])[1]) == 1
-    assert len(check(tmp_path, ["quizzes"])[1]) == 1  # relative to the content root
-
-
 @pytest.mark.parametrize("variant", ["bom", "crlf"])
 def test_bom_and_crlf_are_normal_input(tmp_path: Path, variant: str) -> None:
     quiz = "\ufeff" + QUIZ if variant == "bom" else QUIZ.replace("\n", "\r\n")

@@ -1,1 +1,1 @@
-"""People and access: users, roles, stores, cohorts, passwords, API tokens, CSV user import, the demo set-up."""
+"""People and access: users, roles, stores (with their short codes), cohorts, passwords, API tokens, CSV user import."""

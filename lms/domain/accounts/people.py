@@ -19,6 +19,10 @@ from lms.models.people import LOCALES, MAX_STORES_PER_AGENT
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Short, upper case, safe in a file name and a spreadsheet cell ("XZ-TMALL").
+STORE_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
+#: The platforms a store can be on (the admin form shows their names).
+PLATFORMS = ("tmall", "taobao", "jd", "pdd", "douyin")
 
 
 def normalise_username(username: str) -> str:
@@ -314,22 +318,88 @@ def count_admins(session: Session) -> int:
     )
 
 
-def create_store(session: Session, name: str, platform: str = "tmall", *, actor: User | None = None) -> Store:
-    """Create a store with a unique name."""
-    name = name.strip()
+def find_store_by_code(session: Session, code: str) -> Store | None:
+    """A store by its short code (any case), or None."""
+    return session.scalars(select(Store).where(Store.code == code.strip().upper())).one_or_none()
+
+
+def check_store_code(code: str | None) -> str | None:
+    """A valid store code in upper case, None when blank, or a DomainError."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    if not STORE_CODE_RE.match(code):
+        raise DomainError(
+            N_("A store code is 2–20 characters: letters A–Z, digits, dash or underscore."), "code"
+        )
+    return code
+
+
+def _check_store(session: Session, store: Store | None, name: str, platform: str, code: str | None) -> None:
+    """Name, platform and code fit, and none is taken by another store (a code never reads as a name)."""
     if not name or len(name) > 80:
         raise DomainError(N_("A store name is 1–80 characters."), "name")
-    if platform not in {"tmall", "taobao", "jd", "pdd", "douyin"}:
+    if platform not in PLATFORMS:
         raise DomainError(N_("Unknown platform."), "platform")
-    if find_store(session, name) is not None:
+    other = find_store(session, name)
+    if other is not None and other is not store:
         raise Conflict(N_("A store named “%(name)s” exists."), "name", name=name)
-    store = Store(name=name, platform=platform)
+    if code is not None:
+        other = find_store_by_code(session, code)
+        if other is not None and other is not store:
+            raise Conflict(
+                N_("The store code “%(code)s” is taken by “%(name)s”."), "code", code=code, name=other.name
+            )
+        other = session.scalars(select(Store).where(func.upper(Store.name) == code)).first()
+        if other is not None and other is not store:
+            raise Conflict(N_("“%(code)s” is another store's name."), "code", code=code)
+    other = session.scalars(select(Store).where(Store.code == name.upper())).first()
+    if other is not None and other is not store:
+        raise Conflict(N_("“%(name)s” is another store's code."), "name", name=name)
+
+
+def _store_snapshot(store: Store) -> dict[str, object]:
+    return {"name": store.name, "code": store.code, "platform": store.platform}
+
+
+def create_store(
+    session: Session,
+    name: str,
+    platform: str = "tmall",
+    code: str | None = None,
+    *,
+    actor: User | None = None,
+) -> Store:
+    """Create a store with a unique name and, optionally, a unique short code."""
+    name = name.strip()
+    code = check_store_code(code)
+    _check_store(session, None, name, platform, code)
+    store = Store(name=name, platform=platform, code=code)
     session.add(store)
     session.flush()
-    audit.record(
-        session, "store.create", actor=actor, target=store, after={"name": name, "platform": platform}
-    )
+    audit.record(session, "store.create", actor=actor, target=store, after=_store_snapshot(store))
     return store
+
+
+def update_store(
+    session: Session,
+    store: Store,
+    name: str,
+    platform: str,
+    code: str | None,
+    *,
+    actor: User | None = None,
+) -> None:
+    """Rename a store, change its platform or its code (KPI files may use either name or code)."""
+    name = name.strip()
+    code = check_store_code(code)
+    _check_store(session, store, name, platform, code)
+    before = _store_snapshot(store)
+    store.name, store.platform, store.code = name, platform, code
+    session.flush()
+    after = _store_snapshot(store)
+    if before != after:
+        audit.record(session, "store.update", actor=actor, target=store, before=before, after=after)
 
 
 def create_cohort(

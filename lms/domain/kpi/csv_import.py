@@ -70,7 +70,11 @@ def parse_kpi_csv(session: Session, data: bytes, today: dt.date) -> KpiPreview:
         preview.problems.append(ImportProblem(1, f"the columns must be, in this order: {', '.join(COLUMNS)}"))
         return preview
     users = {u.username: u for u in session.scalars(select(User))}
-    stores = {s.name: s for s in session.scalars(select(Store))}
+    all_stores = session.scalars(select(Store)).all()
+    # A store is named by its full name or by its short code (any case): platform exports carry
+    # the shop's own name, and a code survives a rename. Names and codes never collide (accounts).
+    stores = {s.name: s for s in all_stores}
+    codes = {s.code: s for s in all_stores if s.code}
     this_month = f"{today.year:04d}-{today.month:02d}"
     seen: dict[tuple[str, str, str], int] = {}
     for line, record in enumerate(reader, start=2):
@@ -89,7 +93,7 @@ def parse_kpi_csv(session: Session, data: bytes, today: dt.date) -> KpiPreview:
         user = users.get(agent.lower())
         if user is None:
             preview.problems.append(ImportProblem(line, f"unknown agent {agent!r}"))
-        store = stores.get(store_name)
+        store = stores.get(store_name) or codes.get(store_name.upper())
         if store is None:
             preview.problems.append(ImportProblem(line, f"unknown store {store_name!r}"))
         if not MONTH.match(month):
@@ -108,7 +112,7 @@ def parse_kpi_csv(session: Session, data: bytes, today: dt.date) -> KpiPreview:
             ):
                 preview.problems.append(ImportProblem(line, f"{key}: {raw} is out of range"))
             values[key] = value
-        key3 = (agent.lower(), store_name, month)
+        key3 = (agent.lower(), str(store.id) if store is not None else store_name, month)
         if key3 in seen:
             preview.problems.append(
                 ImportProblem(line, f"the same agent, store and month as line {seen[key3]}")

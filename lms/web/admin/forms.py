@@ -75,9 +75,16 @@ class ConfirmForm(FlaskForm):
 
 
 class StoreForm(FlaskForm):
-    """Create a store."""
+    """Create or edit a store."""
 
     name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=80)])
+    code = StringField(
+        _l("Code"),
+        validators=[Optional(), Length(max=20)],
+        description=_l(
+            "Optional, e.g. XZ-TMALL: 2–20 letters, digits or dashes. KPI files may name the store by it; it survives a rename."
+        ),
+    )
     platform = SelectField(
         _l("Platform"),
         choices=[

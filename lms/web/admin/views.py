@@ -197,7 +197,9 @@ def stores() -> Response | str:
     form = StoreForm()
     if form.validate_on_submit():
         try:
-            people.create_store(session, form.name.data or "", form.platform.data or "tmall", actor=me())
+            people.create_store(
+                session, form.name.data or "", form.platform.data or "tmall", form.code.data, actor=me()
+            )
         except DomainError as err:
             session.rollback()
             apply_domain_error(form, err)
@@ -212,6 +214,33 @@ def stores() -> Response | str:
         .order_by(Store.name)
     ).all()
     return render_template("admin/stores.html", rows=rows, form=form)
+
+
+@bp.route("/stores/<int:store_id>", methods=["GET", "POST"])
+@admin_only
+def edit_store(store_id: int) -> Response | str:
+    """Rename a store, change its code or platform."""
+    session = db_session()
+    store = session.get(Store, store_id) or abort(404)
+    form = StoreForm(obj=store) if request.method == "GET" else StoreForm()
+    if form.validate_on_submit():
+        try:
+            people.update_store(
+                session,
+                store,
+                form.name.data or "",
+                form.platform.data or "tmall",
+                form.code.data,
+                actor=me(),
+            )
+        except DomainError as err:
+            session.rollback()
+            apply_domain_error(form, err)
+        else:
+            session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.stores"))
+    return render_template("admin/store_form.html", form=form, store=store)
 
 
 def _trainer_choices() -> list[tuple[str, str]]:

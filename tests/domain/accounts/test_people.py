@@ -70,3 +70,36 @@ def test_working_days_before_skips_weekends() -> None:
     assert working_days_before(monday, 5) == dt.date(2026, 11, 16)
     sunday = dt.date(2026, 11, 29)
     assert working_days_before(sunday, 0) == dt.date(2026, 11, 27)
+
+
+def test_a_store_code_is_short_unique_and_never_reads_as_another_store(db: Session) -> None:
+    tmall = people.create_store(db, "Xingzhe Flagship", "tmall", " xz-tmall ")
+    assert tmall.code == "XZ-TMALL"
+    assert people.find_store_by_code(db, "Xz-Tmall") is tmall
+    for name, code, fragment in [
+        ("Outlet", "XZ-TMALL", "taken by “Xingzhe Flagship”"),
+        ("Outlet", "x", "2–20 characters"),
+        ("Outlet", "XZ TMALL", "2–20 characters"),
+        ("Outlet", "店铺", "2–20 characters"),
+        ("Outlet", "XINGZHE FLAGSHIP"[:7] + "!", "2–20 characters"),
+        ("xz-tmall", None, "another store's code"),
+    ]:
+        with pytest.raises(DomainError, match=fragment):
+            people.create_store(db, name, "taobao", code)
+    named = people.create_store(db, "OUTLET", "taobao")
+    with pytest.raises(Conflict, match="another store's name"):
+        people.update_store(db, tmall, "Xingzhe Flagship", "tmall", "outlet")
+    assert named.code is None and people.create_store(db, "Second", "jd").code is None  # many without a code
+
+
+def test_renaming_a_store_keeps_its_code_and_is_audited(db: Session) -> None:
+    store = people.create_store(db, "Xingzhe Flagship", "tmall", "XZ-TMALL")
+    people.update_store(db, store, "行者旗舰店", "tmall", "XZ-TMALL")
+    people.update_store(db, store, "行者旗舰店", "tmall", "XZ-TMALL")  # no change, no event
+    events = db.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("store.%")).order_by(AuditEvent.id)
+    ).all()
+    assert [e.action for e in events] == ["store.create", "store.update"]
+    assert events[0].after == {"name": "Xingzhe Flagship", "code": "XZ-TMALL", "platform": "tmall"}
+    assert events[1].before["name"] == "Xingzhe Flagship" and events[1].after["name"] == "行者旗舰店"
+    assert people.find_store_by_code(db, "XZ-TMALL") is store

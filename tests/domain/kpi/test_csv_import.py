@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.demo import create_demo
+from lms.domain.accounts import people
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
 from lms.domain.kpi.scores import month_scores
 from lms.models import AuditEvent, KpiRecord
@@ -87,6 +88,21 @@ def test_every_problem_is_reported_by_line_and_nothing_is_written(db: Session, d
     with pytest.raises(ValueError):
         apply_kpi_import(db, preview)
     assert db.scalar(select(func.count()).select_from(KpiRecord)) == 0
+
+
+def test_a_store_is_named_by_its_code_which_survives_a_rename(db: Session, demo) -> None:
+    store = people.find_store(db, MAIN)
+    assert store is not None and store.code == "XZ-TMALL"
+    people.update_store(db, store, "行者旗舰店", "tmall", "XZ-TMALL")
+    preview = parse_kpi_csv(db, (HEADER + "wangfang,xz-tmall,2026-10,38,16,97,92,100\n").encode(), TODAY)
+    assert preview.problems == [] and preview.rows[0].store is store
+    twice = (
+        HEADER + "wangfang,XZ-TMALL,2026-10,38,16,97,92,100\nwangfang,行者旗舰店,2026-10,38,16,97,92,100\n"
+    )
+    problems = parse_kpi_csv(db, twice.encode(), TODAY).problems
+    assert [str(p) for p in problems] == ["3: the same agent, store and month as line 2"]
+    old_name = parse_kpi_csv(db, (HEADER + f"wangfang,{MAIN},2026-10,38,16,97,92,100\n").encode(), TODAY)
+    assert "unknown store" in str(old_name.problems[0])
 
 
 def test_gbk_and_a_missing_metric(db: Session, demo) -> None:

@@ -183,3 +183,32 @@ def test_user_list_costs_a_bounded_number_of_queries(
     with count_queries() as counter:
         client.get("/admin/users?page=2")
     assert counter.count <= small and small <= 8
+
+
+def test_the_store_form_shows_and_edits_the_code(client: FlaskClient, db: Session, login_as) -> None:
+    login_as("admin")
+    added = client.post("/admin/stores", data={"name": "行者旗舰店", "code": "xz-tmall", "platform": "tmall"})
+    assert added.status_code == 302
+    store = db.scalars(select(Store)).one()
+    assert store.code == "XZ-TMALL"
+    listing = client.get("/admin/stores").get_data(as_text=True)
+    assert "<code>XZ-TMALL</code>" in listing and f"/admin/stores/{store.id}" in listing
+    form = client.get(f"/admin/stores/{store.id}").get_data(as_text=True)
+    assert 'value="XZ-TMALL"' in form and 'value="行者旗舰店"' in form
+    bad = client.post(
+        f"/admin/stores/{store.id}", data={"name": "行者旗舰店", "code": "X Z", "platform": "tmall"}
+    )
+    assert bad.status_code == 200 and "A store code is 2–20 characters" in bad.get_data(as_text=True)
+    renamed = client.post(
+        f"/admin/stores/{store.id}", data={"name": "行者旗舰店 (Tmall)", "code": "XZ-TM", "platform": "tmall"}
+    )
+    assert renamed.status_code == 302
+    db.expire_all()
+    assert (store.name, store.code) == ("行者旗舰店 (Tmall)", "XZ-TM")
+    cleared = client.post(
+        f"/admin/stores/{store.id}", data={"name": "行者旗舰店 (Tmall)", "code": "", "platform": "tmall"}
+    )
+    assert cleared.status_code == 302
+    db.expire_all()
+    assert store.code is None
+    assert client.get("/admin/stores/999999").status_code == 404
