@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.config import PROJECT_ROOT
+from lms.content.loader import check
 from lms.models import Question, Quiz
 
 
@@ -91,13 +92,15 @@ def test_check_on_a_broken_copy_elsewhere_reports_the_file_by_path_and_line(
     for area in ("courses", "quizzes"):
         shutil.copytree(PROJECT_ROOT / area, copy / area)
     quiz = copy / "quizzes" / "house-rules-check.toml"
-    quiz.write_text(quiz.read_text(encoding="utf-8").replace("pass_percent = 70", "pass_percent = 170"))
+    text = quiz.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("pass_percent = 70"))
+    quiz.write_text(text.replace("pass_percent = 70", "pass_percent = 170"))
     assert app.config["LMS"].content_dir != copy  # the configured folder stays the clean checkout
     monkeypatch.chdir(tmp_path)
     for named in ("working-copy", os.fspath(copy), "working-copy/quizzes/house-rules-check.toml"):
         result = _run(app, "content", "check", named)
         assert result.exit_code == 1, result.output
-        where = "working-copy/quizzes/house-rules-check.toml:9:"
+        where = f"working-copy/quizzes/house-rules-check.toml:{line}:"
         assert f"{where} `pass_percent` must be between 0 and 100 (is 170)" in result.output
         assert "1 problem(s) found" in result.output
     clean = _run(app, "content", "check", "working-copy/courses")
@@ -113,11 +116,13 @@ def test_check_refuses_a_path_that_does_not_exist(app: Flask, tmp_path: Path) ->
 
 
 def test_sync_loads_then_reports_unchanged(app: Flask, db: Session) -> None:
+    tree, _problems = check(PROJECT_ROOT)
+    questions = sum(len(quiz.questions) for quiz in tree.quizzes.values())
     first = _run(app, "content", "sync")
     assert first.exit_code == 0, first.output
-    assert "questions: 272 created" in first.output
+    assert f"questions: {questions} created" in first.output
     second = _run(app, "content", "sync")
-    assert "questions: 0 created, 0 updated, 272 unchanged" in second.output
+    assert f"questions: 0 created, 0 updated, {questions} unchanged" in second.output
 
 
 def test_gift_import_and_export(app: Flask, db: Session, tmp_path: Path) -> None:

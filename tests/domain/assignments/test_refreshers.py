@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -20,10 +21,10 @@ from tests.factories import UserFactory
 
 def _bump(root: Path, course: str, version: str) -> None:
     course_file = root / "courses" / course / "course.toml"
-    course_file.write_text(
-        course_file.read_text(encoding="utf-8").replace('version = "1.0"', f'version = "{version}"'),
-        encoding="utf-8",
-    )
+    text = course_file.read_text(encoding="utf-8")
+    bumped = re.sub(r'^version = "[0-9.]+"$', f'version = "{version}"', text, count=1, flags=re.MULTILINE)
+    assert bumped != text
+    course_file.write_text(bumped, encoding="utf-8")
 
 
 def _learned(db: Session, slug: str) -> list[int]:
@@ -42,7 +43,7 @@ def test_major_bump_assigns_the_people_on_the_old_version_once(db: Session, tmp_
     root = _copy_curriculum(tmp_path)
     _sync(db, root)
     reader, _other, _idle = _learned(db, "platform-rules")
-    _bump(root, "platform-rules", "2.0")
+    _bump(root, "platform-rules", "3.0")
     _sync(db, root)
     now = utcnow()
     run = assign_refreshers(db, now, due_days=14)
@@ -60,7 +61,7 @@ def test_minor_bumps_assign_nothing(db: Session, tmp_path: Path) -> None:
     root = _copy_curriculum(tmp_path)
     _sync(db, root)
     _learned(db, "platform-rules")
-    _bump(root, "platform-rules", "1.1")
+    _bump(root, "platform-rules", "2.1")
     _sync(db, root)
     assert assign_refreshers(db, utcnow(), due_days=14).assigned == 0
     assert db.scalar(select(func.count()).select_from(Assignment)) == 0
@@ -70,7 +71,7 @@ def test_parallel_runs_assign_each_person_once(app: Flask, db: Session, tmp_path
     root = _copy_curriculum(tmp_path)
     _sync(db, root)
     readers = [_learned(db, "house-rules")[0] for _ in range(3)]
-    _bump(root, "house-rules", "2.0")
+    _bump(root, "house-rules", "3.0")
     _sync(db, root)
     errors = run_in_parallel(app, 4, lambda session: assign_refreshers(session, utcnow(), due_days=7))
     assert errors == []

@@ -58,8 +58,8 @@ def test_editing_a_question_makes_a_new_version_and_keeps_the_old(db: Session, t
     quiz_file = root / "quizzes" / "house-rules-check.toml"
     quiz_file.write_text(
         quiz_file.read_text(encoding="utf-8").replace(
-            "What is our maximum first response time in the chat, in seconds?",
-            "Our maximum first response time is how many seconds?",
+            "顾客发来一条新的咨询，店规要求你在多少秒内做出第一次回复？",
+            "新咨询的首次回复，店规要求在几秒之内？",
         ),
         encoding="utf-8",
     )
@@ -71,8 +71,8 @@ def test_editing_a_question_makes_a_new_version_and_keeps_the_old(db: Session, t
         .where(Quiz.slug == "house-rules-check", Question.key == "first-reply-seconds")
     ).one()
     assert [v.number for v in question.versions] == [1, 2]
-    assert question.current_version.text.startswith("Our maximum")
-    assert question.versions[0].text.startswith("What is our maximum")
+    assert question.current_version.text.startswith("新咨询的首次回复")
+    assert question.versions[0].text.startswith("顾客发来一条新的咨询")
 
 
 def test_removed_questions_and_lessons_are_retired_not_deleted(db: Session, tmp_path: Path) -> None:
@@ -80,10 +80,11 @@ def test_removed_questions_and_lessons_are_retired_not_deleted(db: Session, tmp_
     _sync(db, root)
     course_file = root / "courses" / "house-rules" / "course.toml"
     text = course_file.read_text(encoding="utf-8")
-    course_file.write_text(
-        text[: text.index('[[lessons]]\nfile = "05-returns-and-exchanges.md"')], encoding="utf-8"
-    )
+    start = text.index('[[lessons]]\nfile = "05-returns-and-exchanges.md"')
+    end = text.index("[[lessons]]", start + 1)
+    course_file.write_text(text[:start] + text[end:], encoding="utf-8")
     (course_file.parent / "05-returns-and-exchanges.md").unlink()
+    (course_file.parent / "05-returns-and-exchanges.en.md").unlink()
     report = _sync(db, root)
     assert report.counts["lessons"]["removed"] == 1
     lesson = db.scalars(select(Lesson).where(Lesson.slug == "05-returns-and-exchanges")).one()
@@ -95,11 +96,11 @@ def test_a_major_version_bump_records_a_revision(db: Session, tmp_path: Path) ->
     _sync(db, root)
     course_file = root / "courses" / "platform-rules" / "course.toml"
     course_file.write_text(
-        course_file.read_text(encoding="utf-8").replace('version = "1.0"', 'version = "2.0"'),
+        course_file.read_text(encoding="utf-8").replace('version = "2.0"', 'version = "3.0"'),
         encoding="utf-8",
     )
     report = _sync(db, root)
     revision = db.scalars(select(CourseRevision)).one()
-    assert (revision.from_version, revision.to_version, revision.major) == ("1.0", "2.0", True)
-    assert report.revisions == ["platform-rules 1.0 → 2.0 (major)"]
-    assert db.scalars(select(Course).where(Course.slug == "platform-rules")).one().version == "2.0"
+    assert (revision.from_version, revision.to_version, revision.major) == ("2.0", "3.0", True)
+    assert report.revisions == ["platform-rules 2.0 → 3.0 (major)"]
+    assert db.scalars(select(Course).where(Course.slug == "platform-rules")).one().version == "3.0"
