@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -250,23 +251,85 @@ def content_group() -> None:
     """The curriculum files: check, load, GIFT and Aiken."""
 
 
+if TYPE_CHECKING:
+    from lms.content.problems import Problem
+    from lms.content.specs import ContentTree
+
+
 def _content_root() -> Path:
     return Path(current_app.config["LMS"].content_dir)
 
 
 @content_group.command("check")
 @click.argument("paths", nargs=-1)
+@click.option(
+    "--strict-translations",
+    is_flag=True,
+    help="Fail on translation warnings too (missing or stale English, English in a chat line).",
+)
 @with_appcontext
-def content_check(paths: tuple[str, ...]) -> None:
-    """Validate courses/ and quizzes/ (or just PATHS); every problem as path:line: message."""
+def content_check(paths: tuple[str, ...], strict_translations: bool) -> None:
+    """Validate courses/ and quizzes/ (or just PATHS); every problem as path:line: message.
+
+    Translation warnings (no English version, a stale one) are shown but do not fail the check
+    unless --strict-translations is given.
+    """
     from lms.content.loader import check
 
     tree, problems = check(_content_root(), list(paths) or None)
     for problem in problems:
         click.echo(str(problem), err=True)
+    warnings = _translation_warnings(tree, strict_translations)
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo(f"Content is clean: {tree.summary()}.")
+    if strict_translations and warnings:
+        raise click.ClickException(f"{len(warnings)} translation warning(s) (--strict-translations)")
+    noted = f"; {len(warnings)} translation warning(s)" if warnings else ""
+    click.echo(f"Content is clean: {tree.summary()}{noted}.")
+
+
+def _translation_warnings(tree: ContentTree, strict: bool) -> list[Problem]:
+    """The freshness warnings, plus (when strict) what the curriculum walk finds."""
+    from lms.content.curriculum_walk import walk
+
+    found = list(tree.translation_warnings)
+    if strict:
+        found = sorted(set(found) | set(walk(tree)))
+    return found
+
+
+@content_group.command("translations")
+@click.argument("paths", nargs=-1)
+@click.option("--stamp", is_flag=True, help="Record the Chinese each English version was written for.")
+@with_appcontext
+def content_translations(paths: tuple[str, ...], stamp: bool) -> None:
+    """Translation status; with --stamp, write courses/translations.lock for PATHS (default: all).
+
+    Run --stamp after writing or updating the English of an item: it records a fingerprint of the
+    item's Chinese, so that a later change to the Chinese shows the English as stale.
+    """
+    from lms.content import translations
+    from lms.content.loader import check, relative_paths
+
+    root = _content_root()
+    tree, problems = check(root)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(problems)} problem(s) found; fix them first")
+    wanted = relative_paths(root, paths) if paths else None
+    if stamp:
+        count = translations.stamp(root, tree.translatable, wanted)
+        click.echo(f"Stamped {count} translated item(s) in {translations.LOCK}.")
+        return
+    items = [i for i in tree.translatable if wanted is None or translations.inside(i.path, wanted)]
+    warnings = [w for w in tree.translation_warnings if wanted is None or translations.inside(w.path, wanted)]
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
+    english = sum(1 for i in items if i.has_english)
+    click.echo(f"{english} of {len(items)} item(s) have English; {len(warnings)} translation warning(s).")
 
 
 @content_group.command("sync")

@@ -19,6 +19,7 @@ from lms.content.programme import read_programme
 from lms.content.quizzes import read_gift_quiz, read_quiz
 from lms.content.references import Sources, check_references
 from lms.content.specs import ContentTree
+from lms.content.translations import freshness_warnings, read_lock
 
 
 def read_tree(root: Path) -> tuple[ContentTree, Problems]:
@@ -34,6 +35,9 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
     if quizzes_dir.is_dir():
         _read_quizzes(quizzes_dir, root, tree, sources, problems)
     check_references(tree, sources, problems)
+    tree.translatable = list(problems.translatable)
+    lock = read_lock(root, problems)
+    tree.translation_warnings = sorted(set(problems.warnings + freshness_warnings(tree.translatable, lock)))
     return tree, problems
 
 
@@ -124,8 +128,18 @@ def check(root: Path, paths: Sequence[str | Path] | None = None) -> tuple[Conten
     found = problems.sorted()
     if paths:
         wanted = [_relative(root, p) for p in paths]
-        found = [p for p in found if any(w in (".", p.path) or p.path.startswith(w + "/") for w in wanted)]
+
+        def inside(problem: Problem) -> bool:
+            return any(w in (".", problem.path) or problem.path.startswith(w + "/") for w in wanted)
+
+        found = [p for p in found if inside(p)]
+        tree.translation_warnings = [p for p in tree.translation_warnings if inside(p)]
     return tree, found
+
+
+def relative_paths(root: Path, paths: Sequence[str | Path]) -> list[str]:
+    """Paths given on the command line, relative to the content root."""
+    return [_relative(root, p) for p in paths]
 
 
 def _relative(root: Path, path: str | Path) -> str:

@@ -36,10 +36,18 @@ class Problems:
     """Collects problems from every file; content with any problem is never loaded."""
 
     items: list[Problem] = field(default_factory=list)
+    #: Translation warnings (a missing or stale English version): shown, but never block loading.
+    warnings: list[Problem] = field(default_factory=list)
+    #: Every translatable item read, for the freshness check and the lock (see translations.py).
+    translatable: list[Any] = field(default_factory=list)
 
     def add(self, path: str, line: int, message: str) -> None:
         """Record one problem (lines below 1 become 1)."""
         self.items.append(Problem(path, max(1, line), message))
+
+    def warn(self, path: str, line: int, message: str) -> None:
+        """Record a translation warning (lines below 1 become 1)."""
+        self.warnings.append(Problem(path, max(1, line), message))
 
     def __bool__(self) -> bool:
         return bool(self.items)

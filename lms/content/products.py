@@ -6,13 +6,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+from lms.content.english import SHAPES, apply_legacy_zh, read_english
 from lms.content.faq import entry_readers
 from lms.content.problems import Problems
 from lms.content.specs import ProductSpec
+from lms.content.tables import TableReader
 from lms.content.toml_source import TomlSource
+from lms.content.translations import note
 
 TEXT_DETAILS = ("material", "size", "capacity", "care", "suits")
-PRODUCT_KEYS = {"sku", "name", "name_zh", "price", "weight_g", "misuse", *TEXT_DETAILS}
+#: `name_zh` is the legacy Chinese name (see english.LEGACY_ZH), read until the content is converted.
+PRODUCT_KEYS = {"sku", "name", "name_zh", "price", "weight_g", "misuse", "en", *TEXT_DETAILS}
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
 
 
@@ -23,6 +27,7 @@ def read_products(path: Path, root: Path, problems: Problems) -> tuple[list[Prod
     seen: dict[str, int] = {}
     for reader in readers:
         reader.unknown_keys(PRODUCT_KEYS, "a product")
+        reader = TableReader(apply_legacy_zh(reader.table), reader.path, problems, reader.source, reader.base)
         sku = reader.text("sku")
         if sku and not SKU.match(sku):
             reader.report(f"`sku` must be capital letters, digits and dashes (is {sku!r})", "sku")
@@ -38,13 +43,17 @@ def read_products(path: Path, root: Path, problems: Problems) -> tuple[list[Prod
             details["weight_g"] = reader.integer("weight_g", 0, 1, 100_000)
         if "misuse" in reader.table:
             details["misuse"] = list(reader.strings("misuse"))
+        english = read_english(reader.table, SHAPES["product"], reader.report, "a product")
+        note(
+            problems, reader.path, f"products.{sku}", reader.line(), reader.table, english, SHAPES["product"]
+        )
         products.append(
             ProductSpec(
                 sku,
                 reader.text("name", max_len=200),
-                reader.optional_text("name_zh", max_len=200),
                 reader.number("price", 0, 0, 1_000_000, required=True),
                 details,
+                english,
             )
         )
     return products, source

@@ -9,15 +9,18 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from lms.content.english import SHAPES, apply_legacy_zh, read_english
 from lms.content.problems import Problems, load_toml, read_text
 from lms.content.specs import GoLiveSpec, ProgrammeSpec, ScheduledCourse, ScheduledQuiz, TierSpec
 from lms.content.tables import TableReader
 from lms.content.toml_source import TomlSource
+from lms.content.translations import note
 
 PATH = "courses/program.toml"
 PROGRAMME_KEYS = {
     "title",
-    "title_zh",
+    "title_zh",  # legacy (see english.LEGACY_ZH)
+    "en",
     "days",
     "days_off",
     "holidays",
@@ -31,7 +34,9 @@ GO_LIVE_KEYS = {"quizzes", "courses", "trainer_signoff", "faq_mastery_percent"}
 TIER_KEYS = {
     "slug",
     "name",
-    "name_zh",
+    "name_zh",  # legacy (see english.LEGACY_ZH)
+    "description",
+    "en",
     "exam",
     "exam_pass_percent",
     "kpi_min",
@@ -58,8 +63,11 @@ def read_programme(
     if data is None:
         return None, None
     source = TomlSource(text)
+    TableReader(data, rel, problems, source).unknown_keys(PROGRAMME_KEYS)
+    data = apply_legacy_zh(data)
     reader = TableReader(data, rel, problems, source)
-    reader.unknown_keys(PROGRAMME_KEYS)
+    english = read_english(data, SHAPES["programme"], reader.report, "the programme")
+    note(problems, rel, ".", source.line("title"), data, english, SHAPES["programme"])
     days = reader.integer("days", 15, 1, MAX_DAYS, required=True)
     days_off = reader.strings("days_off", unique=True) if "days_off" in data else ("sat", "sun")
     for index, day in enumerate(days_off):
@@ -108,7 +116,7 @@ def read_programme(
     return (
         ProgrammeSpec(
             title=reader.text("title", max_len=200),
-            title_zh=reader.optional_text("title_zh", max_len=200),
+            en=english,
             days=days,
             days_off=tuple(days_off),
             holidays=holidays,
@@ -129,7 +137,12 @@ def _tiers(reader: TableReader) -> tuple[TierSpec, ...]:
     for index, table in reader.tables("tiers"):
         entry = reader.child(table, "tiers", index)
         entry.unknown_keys(TIER_KEYS, "a tier")
+        entry = reader.child(apply_legacy_zh(table), "tiers", index)
         slug = entry.text("slug")
+        english = read_english(entry.table, SHAPES["tier"], entry.report, "a tier")
+        note(
+            reader.problems, reader.path, f"tiers.{slug}", entry.line(), entry.table, english, SHAPES["tier"]
+        )
         if slug and not SLUG.match(slug):
             entry.report(f"tier slug {slug!r} must be a-z, 0-9 and dashes", "slug")
         if slug in seen:
@@ -140,7 +153,8 @@ def _tiers(reader: TableReader) -> tuple[TierSpec, ...]:
         tier = TierSpec(
             slug=slug,
             name=entry.text("name", max_len=100),
-            name_zh=entry.optional_text("name_zh", max_len=100),
+            description=entry.text("description", required=False, max_len=2000),
+            en=english,
             exam=entry.optional_text("exam"),
             exam_pass_percent=entry.integer("exam_pass_percent", 0, 0, 100),
             kpi_min=entry.number("kpi_min", 0, 0, 100),

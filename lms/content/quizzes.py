@@ -9,17 +9,18 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from lms.content.english import SHAPES, apply_legacy_zh, question_shape, read_english
 from lms.content.gift_syntax import FORMATS
 from lms.content.problems import Problems, Where, load_toml, read_text
 from lms.content.questions import META_KEYS, REGISTRY
 from lms.content.specs import QuestionSpec, QuizSpec
 from lms.content.tables import TableReader
 from lms.content.toml_source import TomlSource
+from lms.content.translations import note
 
 #: A quiz file's settings, in the order a file lists them (the exporter writes them in this order).
 QUIZ_SETTINGS = (
     "title",
-    "title_zh",
     "course",
     "description",
     "pass_percent",
@@ -33,8 +34,9 @@ QUIZ_SETTINGS = (
     "draw",
     "published",
 )
-QUIZ_KEYS = frozenset({*QUIZ_SETTINGS, "questions"})
-COMMON_QUESTION_KEYS = frozenset({"id", "type", "text", "points", "tags", "explanation"}) | META_KEYS
+#: `title_zh` is the legacy Chinese title (see english.LEGACY_ZH), read until the content is converted.
+QUIZ_KEYS = frozenset({*QUIZ_SETTINGS, "questions", "en", "title_zh"})
+COMMON_QUESTION_KEYS = frozenset({"id", "type", "text", "points", "tags", "explanation", "en"}) | META_KEYS
 GRADING = ("highest", "last", "first", "mean")
 REVIEW = ("after_submit", "after_pass", "score_only", "never")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -96,7 +98,8 @@ def parse_question(raw: dict[str, Any], where: Where, line: int = 0) -> Question
     if not isinstance(explanation, str):
         where("`explanation` must be text", "explanation")
         explanation = ""
-    return QuestionSpec(qid, qtype.name, text, float(points), tuple(tags), explanation, body, line)
+    english = read_english(raw, question_shape(qtype.name), where, f"a {qtype.name} question")
+    return QuestionSpec(qid, qtype.name, text, float(points), tuple(tags), explanation, body, line, english)
 
 
 def check_draw(reader: TableReader, questions: Sequence[QuestionSpec]) -> tuple[dict[str, Any], ...] | None:
@@ -151,10 +154,12 @@ def quiz_settings(
     course = reader.optional_text("course")
     if course is not None and not SLUG.match(course):
         reader.report(f"`course` must be a course folder name (is {course!r})", "course")
+    english = read_english(reader.table, SHAPES["quiz"], reader.report, "a quiz")
+    note(reader.problems, reader.path, ".", reader.line("title"), reader.table, english, SHAPES["quiz"])
     return QuizSpec(
         slug=slug,
         title=reader.text("title", max_len=200),
-        title_zh=reader.optional_text("title_zh", max_len=200),
+        en=english,
         course=course,
         description=reader.text("description", required=False),
         pass_percent=reader.integer("pass_percent", 80, 0, 100),
@@ -185,8 +190,8 @@ def read_quiz(path: Path, root: Path, problems: Problems) -> tuple[QuizSpec | No
     if text is None or data is None:
         return None, None
     source = TomlSource(text)
-    reader = TableReader(data, rel, problems, source)
-    reader.unknown_keys(QUIZ_KEYS)
+    TableReader(data, rel, problems, source).unknown_keys(QUIZ_KEYS)
+    reader = TableReader(apply_legacy_zh(data), rel, problems, source)
     questions: list[QuestionSpec] = []
     first_line: dict[str, int] = {}
     for index, raw in reader.tables("questions", required=True):
@@ -198,6 +203,15 @@ def read_quiz(path: Path, root: Path, problems: Problems) -> tuple[QuizSpec | No
         question = parse_question(raw, where, start)
         if question is None:
             continue
+        note(
+            problems,
+            rel,
+            f"questions.{question.id}",
+            start,
+            _raw_of(question),
+            question.en,
+            question_shape(question.type),
+        )
         if question.id in first_line:
             where(
                 f"question id {question.id!r} is used twice (first on line {first_line[question.id]})", "id"
@@ -209,6 +223,11 @@ def read_quiz(path: Path, root: Path, problems: Problems) -> tuple[QuizSpec | No
         reader.report("the quiz has no questions", "questions")
     _check_slug(path.stem, rel, problems)
     return quiz_settings(reader, path.stem, tuple(questions), "toml"), source
+
+
+def _raw_of(question: QuestionSpec) -> dict[str, Any]:
+    """A question's keys as a file would hold them (for the translation fingerprint)."""
+    return {"text": question.text, "explanation": question.explanation, **question.body}
 
 
 GIFT_SETTING = re.compile(r"^//\s*@([A-Za-z_]+)\s*:\s*(.*?)\s*$")
@@ -281,8 +300,19 @@ def read_gift_quiz(path: Path, root: Path, problems: Problems) -> tuple[QuizSpec
         problems.add(rel, line, message)
     setting_lines = SettingLines(lines)
     reader = TableReader(settings, rel, problems, setting_lines)
-    for key in sorted(set(settings) - (QUIZ_KEYS - {"questions"})):
+    for key in sorted(set(settings) - (QUIZ_KEYS - {"questions", "en"})):
         reader.report(f"unknown setting @{key}", key)
+    reader = TableReader(apply_legacy_zh(settings), rel, problems, setting_lines)
+    for question in questions:
+        note(
+            problems,
+            rel,
+            f"questions.{question.id}",
+            question.line,
+            _raw_of(question),
+            question.en,
+            question_shape(question.type),
+        )
     if not questions and not gift_problems:
         problems.add(rel, 1, "the file holds no questions")
     _check_slug(path.stem, rel, problems)

@@ -8,6 +8,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+def _lean(data: dict[str, Any]) -> dict[str, Any]:
+    """Hash input without the bilingual fields while they are empty (older content keeps its hash)."""
+    return {k: v for k, v in data.items() if not (k in _OPTIONAL_FIELDS and v in ({}, (), [], None, ""))}
+
+
+_OPTIONAL_FIELDS = frozenset({"en", "day", "key_points", "steps"})
+
+
 def content_hash(value: Any) -> str:
     """A stable fingerprint of JSON-able content (decides created/updated/unchanged)."""
     encoded = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -24,11 +32,13 @@ class LessonSpec:
     day: int | None
     minutes: int
     body: str
+    #: The English: `title` (from course.toml) and `body` (the NN-name.en.md file), when written.
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @property
     def hash(self) -> str:
         """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
-        return content_hash(asdict(self))
+        return content_hash(_lean(asdict(self)))
 
 
 @dataclass(frozen=True)
@@ -37,13 +47,14 @@ class CourseSpec:
 
     slug: str
     title: str
-    title_zh: str | None
     summary: str
     version: tuple[int, int]
     topics: tuple[str, ...]
     refresher_on_major: bool
     published: bool
     lessons: tuple[LessonSpec, ...]
+    #: The English of `title` and `summary`.
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @property
     def version_text(self) -> str:
@@ -53,7 +64,9 @@ class CourseSpec:
     @property
     def hash(self) -> str:
         """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
-        return content_hash(asdict(self))
+        data = _lean(asdict(self))
+        data["lessons"] = [_lean(lesson) for lesson in data["lessons"]]
+        return content_hash(data)
 
 
 @dataclass(frozen=True)
@@ -72,11 +85,13 @@ class QuestionSpec:
     explanation: str
     body: dict[str, Any] = field(hash=False, compare=True)
     line: int = field(default=0, compare=False)
+    #: The English of the question's translatable keys (see lms/content/english.py), same shapes.
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @property
     def hash(self) -> str:
         """The content hash, without the source line (moving a question does not change it)."""
-        data = asdict(self)
+        data = _lean(asdict(self))
         data.pop("line")
         return content_hash(data)
 
@@ -87,7 +102,6 @@ class QuizSpec:
 
     slug: str
     title: str
-    title_zh: str | None
     course: str | None
     description: str
     pass_percent: int
@@ -102,6 +116,8 @@ class QuizSpec:
     published: bool
     source_format: str
     questions: tuple[QuestionSpec, ...]
+    #: The English of `title` and `description`.
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     def settings(self) -> dict[str, Any]:
         """The settings without the questions (what the quiz row holds)."""
@@ -112,7 +128,7 @@ class QuizSpec:
     @property
     def hash(self) -> str:
         """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
-        return content_hash({**self.settings(), "questions": [q.hash for q in self.questions]})
+        return content_hash(_lean({**self.settings(), "questions": [q.hash for q in self.questions]}))
 
 
 @dataclass(frozen=True)
@@ -125,11 +141,19 @@ class FaqEntrySpec:
     answer: str
     tags: tuple[str, ...]
     phrasings: tuple[str, ...]
+    #: The programme day the entry is introduced (inside the script-library course's days).
+    day: int | None = None
+    #: What a drilled answer must contain: ({"points": n, "phrases": [Chinese, …]}, …).
+    key_points: tuple[dict[str, Any], ...] = field(default=(), hash=False, compare=True)
+    #: An operation entry's ordered steps.
+    steps: tuple[str, ...] = ()
+    #: The English of `question`, `answer` and `steps`.
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @property
     def hash(self) -> str:
         """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
-        return content_hash(asdict(self))
+        return content_hash(_lean(asdict(self)))
 
 
 @dataclass(frozen=True)
@@ -138,14 +162,15 @@ class ProductSpec:
 
     sku: str
     name: str
-    name_zh: str | None
     price: float
     details: dict[str, Any] = field(hash=False)
+    #: The English of `name` and the descriptive details.
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @property
     def hash(self) -> str:
         """The content hash: equal content, equal hash (sync uses it to skip unchanged rows)."""
-        return content_hash(asdict(self))
+        return content_hash(_lean(asdict(self)))
 
 
 @dataclass(frozen=True)
@@ -154,13 +179,15 @@ class TierSpec:
 
     slug: str
     name: str
-    name_zh: str | None
     exam: str | None
     exam_pass_percent: int
     kpi_min: float
     kpi_months: int
     days_live: int
     spot_check_min: float
+    description: str = ""
+    #: The English of `name` (and `description`).
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
 
 @dataclass(frozen=True)
@@ -195,7 +222,6 @@ class ProgrammeSpec:
     """The onboarding programme: days, schedule, go-live rules, tiers."""
 
     title: str
-    title_zh: str | None
     days: int
     days_off: tuple[str, ...]
     holidays: tuple[str, ...]
@@ -204,6 +230,8 @@ class ProgrammeSpec:
     quizzes: tuple[ScheduledQuiz, ...]
     go_live: GoLiveSpec = GoLiveSpec()
     tiers: tuple[TierSpec, ...] = ()
+    #: The English of `title`.
+    en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     def as_json(self) -> dict[str, Any]:
         """The programme as plain JSON types (what the database stores)."""
@@ -240,6 +268,10 @@ class ContentTree:
     products: list[ProductSpec] = field(default_factory=list)
     #: Slugs of files that exist but could not be read: references to them are not reported twice.
     unreadable: set[str] = field(default_factory=set)
+    #: Missing, partial, stale or unstamped English versions (problems.Problem), by file and line.
+    translation_warnings: list[Any] = field(default_factory=list)
+    #: Every translatable item read (translations.TranslatableItem), for `--stamp`.
+    translatable: list[Any] = field(default_factory=list)
 
     def summary(self) -> str:
         """Counts, for the command line."""

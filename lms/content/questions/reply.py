@@ -53,7 +53,8 @@ def speed_share(elapsed: float | None, target: float) -> float:
     return 1.0 - SPEED_SHARE * late
 
 
-def _groups(read: Reader, key: str, amount: str, required: bool) -> list[dict[str, Any]]:
+def phrase_groups(read: Reader, key: str, amount: str, required: bool) -> list[dict[str, Any]]:
+    """Groups of phrases (any one counts) with an amount each: key points or forbidden phrases."""
     groups = []
     for index, table in read.tables(key, required=required):
         at = (key, index)
@@ -96,8 +97,8 @@ class Reply(QuestionType):
         body: dict[str, Any] = {
             "customer": customer,
             "target_seconds": target,
-            "key_points": _groups(read, "key_points", "points", True),
-            "forbidden": _groups(read, "forbidden", "penalty", False),
+            "key_points": phrase_groups(read, "key_points", "points", True),
+            "forbidden": phrase_groups(read, "forbidden", "penalty", False),
         }
         if isinstance(raw.get("key_points"), list) and not body["key_points"]:
             where("give at least one key point", "key_points")

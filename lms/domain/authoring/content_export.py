@@ -59,12 +59,18 @@ class Export:
 # -- database → specs ---------------------------------------------------------------------------
 
 
+def _bilingual_title(title: str, title_zh: str | None) -> tuple[str, dict[str, Any]]:
+    """The Chinese title and the English overlay from the (title English, title_zh Chinese) columns."""
+    return (title_zh, {"title": title}) if title_zh else (title, {})
+
+
 def course_spec(course: Course) -> CourseSpec:
     """A course and its active lessons, as the loader would read them from its folder."""
+    title, english = _bilingual_title(course.title, course.title_zh)
     return CourseSpec(
         slug=course.slug,
-        title=course.title,
-        title_zh=course.title_zh or None,
+        title=title,
+        en=english,
         summary=course.summary or "",
         version=(course.version_major, course.version_minor),
         topics=tuple(course.topics or ()),
@@ -98,10 +104,11 @@ def quiz_spec(quiz: Quiz) -> QuizSpec:
                 dict(version.body),
             )
         )
+    title, english = _bilingual_title(quiz.title, quiz.title_zh)
     return QuizSpec(
         slug=quiz.slug,
-        title=quiz.title,
-        title_zh=quiz.title_zh or None,
+        title=title,
+        en=english,
         course=quiz.course.slug if quiz.course is not None else None,
         description=quiz.description or "",
         pass_percent=quiz.pass_percent,
@@ -138,8 +145,6 @@ def _toml(data: dict[str, Any]) -> str:
 def course_toml(spec: CourseSpec) -> str:
     """The course.toml of a course."""
     data: dict[str, Any] = {"title": spec.title}
-    if spec.title_zh:
-        data["title_zh"] = spec.title_zh
     if spec.summary:
         data["summary"] = spec.summary
     data["version"] = spec.version_text
@@ -153,8 +158,12 @@ def course_toml(spec: CourseSpec) -> str:
         if lesson.day is not None:
             entry["day"] = lesson.day
         entry["minutes"] = lesson.minutes
+        if lesson.en.get("title"):
+            entry["en"] = {"title": lesson.en["title"]}
         lessons.append(entry)
     data["lessons"] = lessons
+    if spec.en:
+        data["en"] = dict(spec.en)
     return _toml(data)
 
 
@@ -168,6 +177,8 @@ def question_table(question: QuestionSpec) -> dict[str, Any]:
     if question.explanation:
         table["explanation"] = question.explanation
     table.update(question.body)
+    if question.en:
+        table["en"] = dict(question.en)
     return table
 
 
@@ -180,9 +191,11 @@ def quiz_toml(spec: QuizSpec) -> str:
     """A quiz as `quizzes/<slug>.toml`."""
     data: dict[str, Any] = {}
     for key, value in _settings(spec).items():
-        if value is None or (key in ("title_zh", "description", "gates") and not value):
+        if value is None or (key in ("description", "gates") and not value):
             continue
         data[key] = list(value) if isinstance(value, tuple) else value
+    if spec.en:
+        data["en"] = dict(spec.en)
     data["questions"] = [question_table(q) for q in spec.questions]
     return _toml(data)
 

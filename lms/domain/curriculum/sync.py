@@ -31,6 +31,11 @@ from lms.models import (
 )
 
 
+def legacy_titles(chinese: str, english: str | None) -> tuple[str, str | None]:
+    """(title, title_zh) for the columns as they are before migration 0010: English, then Chinese."""
+    return (english, chinese) if english else (chinese, None)
+
+
 @dataclass
 class SyncReport:
     """What a sync did, per kind of thing."""
@@ -115,7 +120,8 @@ def _sync_course(
                 before={"version": f"{old[0]}.{old[1]}"},
                 after={"version": spec.version_text, "major": major},
             )
-    course.title, course.title_zh, course.summary = spec.title, spec.title_zh, spec.summary
+    course.title, course.title_zh = legacy_titles(spec.title, spec.en.get("title"))
+    course.summary = spec.summary
     course.version_major, course.version_minor = spec.version
     course.topics = list(spec.topics)
     course.refresher_on_major, course.published = spec.refresher_on_major, spec.published
@@ -159,9 +165,8 @@ def _sync_quiz(
     else:
         report.count("quizzes", "updated")
     settings = spec.settings()
+    quiz.title, quiz.title_zh = legacy_titles(spec.title, spec.en.get("title"))
     for key in (
-        "title",
-        "title_zh",
         "description",
         "pass_percent",
         "max_attempts",
@@ -261,8 +266,8 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
             session.add(
                 Product(
                     sku=product.sku,
-                    name=product.name,
-                    name_zh=product.name_zh,
+                    name=legacy_titles(product.name, product.en.get("name"))[0],
+                    name_zh=legacy_titles(product.name, product.en.get("name"))[1],
                     price=product.price,
                     details=as_json(product.details),
                     content_hash=product.hash,
@@ -270,11 +275,8 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
             )
             report.count("products", "created")
         elif product_row.content_hash != product.hash:
-            product_row.name, product_row.name_zh, product_row.price = (
-                product.name,
-                product.name_zh,
-                product.price,
-            )
+            product_row.name, product_row.name_zh = legacy_titles(product.name, product.en.get("name"))
+            product_row.price = product.price
             product_row.details, product_row.content_hash = as_json(product.details), product.hash
             product_row.active = True
             report.count("products", "updated")

@@ -53,8 +53,20 @@ def _tiers(session: Session) -> list[dict[str, Any]]:
 
 
 def tier_names(session: Session) -> dict[str, dict[str, str]]:
-    """Each tier's English and Chinese name, by slug."""
-    return {t["slug"]: {"en": t["name"], "zh": t.get("name_zh") or t["name"]} for t in _tiers(session)}
+    """Each tier's English and Chinese name, by slug (English falls back to the Chinese)."""
+    return {t["slug"]: names_of_tier(t) for t in _tiers(session)}
+
+
+def names_of_tier(tier: dict[str, Any]) -> dict[str, str]:
+    """A stored tier's names: `name` is the Chinese and `en.name` the English.
+
+    A programme stored before the bilingual format held the English in `name` and the Chinese in
+    `name_zh`; that shape is still read until the next content sync rewrites it.
+    """
+    if "name_zh" in tier:
+        return {"en": tier["name"], "zh": tier.get("name_zh") or tier["name"]}
+    english = (tier.get("en") or {}).get("name")
+    return {"en": english or tier["name"], "zh": tier["name"]}
 
 
 def current_tier(session: Session, user: User) -> str | None:

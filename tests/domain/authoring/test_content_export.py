@@ -100,7 +100,9 @@ def test_a_course_export_holds_its_lessons_and_quizzes_and_unpacks_at_the_conten
     assert {"quizzes/house-rules-check.toml", "quizzes/house-rules-exam.toml"} <= set(names)
     assert not any(name.startswith("quizzes/platform-rules") for name in names)
     course_toml = export.files["courses/house-rules/course.toml"].decode()
-    assert course_toml.startswith('title = "House rules: how we serve at Xingzhe"\n')
+    # Chinese first, the English beside it (the legacy title_zh became the main title).
+    assert course_toml.startswith('title = "店规：行者的服务标准"\n')
+    assert '[en]\ntitle = "House rules: how we serve at Xingzhe"' in course_toml
     assert '[[lessons]]\nfile = "01-service-standard.md"' in course_toml
 
 
