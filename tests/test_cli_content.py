@@ -36,9 +36,9 @@ def test_check_reports_a_broken_file_precisely(app: Flask, tmp_path: Path) -> No
 def test_sync_loads_then_reports_unchanged(app: Flask, db: Session) -> None:
     first = _run(app, "content", "sync")
     assert first.exit_code == 0, first.output
-    assert "questions: 272 created" in first.output
+    assert "questions: 274 created" in first.output
     second = _run(app, "content", "sync")
-    assert "questions: 0 created, 0 updated, 272 unchanged" in second.output
+    assert "questions: 0 created, 0 updated, 274 unchanged" in second.output
 
 
 def test_gift_import_and_export(app: Flask, db: Session, tmp_path: Path) -> None:
