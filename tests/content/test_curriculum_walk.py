@@ -128,7 +128,6 @@ def test_missing_and_stale_english_are_part_of_the_walk(tree_root: Path) -> None
     assert len(found) == 13 and all("not stamped" in f for f in found)
 
 
-@pytest.mark.skip(reason="switched on by the lead once the Chinese-first curriculum lands (issue 15)")
 def test_the_shipped_curriculum_is_chinese_first_and_fully_translated() -> None:
     tree, problems = check(PROJECT)
     assert problems == []

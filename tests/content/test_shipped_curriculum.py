@@ -24,7 +24,7 @@ def test_content_check_is_clean_on_the_shipped_files(tree) -> None:
     assert tree.programme is not None and tree.programme.days == 15
 
 
-def test_six_courses_over_fifteen_days(tree) -> None:
+def test_seven_courses_over_fifteen_days(tree) -> None:
     days = {c.course: (c.first_day, c.last_day) for c in tree.programme.courses}
     assert days == {
         "warehouse-week": (1, 5),
@@ -33,6 +33,7 @@ def test_six_courses_over_fifteen_days(tree) -> None:
         "faq-mastery": (10, 11),
         "value-talk": (12, 13),
         "assessment-kpi": (14, 14),
+        "desk-ready": (14, 15),
     }
 
 
