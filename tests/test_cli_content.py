@@ -48,13 +48,13 @@ def test_a_planted_superlative_in_a_copy_of_a_quiz_fails_the_check_with_its_line
     shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
     quiz = tmp_path / "quizzes" / "tier-gold-exam.toml"
     lines = quiz.read_text(encoding="utf-8").split("\n")
-    number = next(i for i, line in enumerate(lines, 1) if "怎么凑更划算" in line)
-    lines[number - 1] = lines[number - 1].replace("更划算", "最划算")
+    number = next(i for i, line in enumerate(lines, 1) if "轮子在我们一年保修范围内" in line)
+    lines[number - 1] = lines[number - 1].replace("一年保修范围内", "一年保修范围内，换新最划算")
     quiz.write_text("\n".join(lines), encoding="utf-8")
     app.config["LMS"].content_dir = tmp_path
     result = _run(app, "content", "check")
     assert result.exit_code == 1
-    assert f"quizzes/tier-gold-exam.toml:{number}: the model answer of gold-reply-loyal-customer breaks the rule book: “最划算” (absolute-lowest-price" in result.output
+    assert f"quizzes/tier-gold-exam.toml:{number}: the model answer of gold-reply-video-threat breaks the rule book: “最划算” (absolute-lowest-price" in result.output
     assert "1 problem(s) found" in result.output
 
 
@@ -78,12 +78,12 @@ def test_a_planted_superlative_in_a_lone_copy_of_a_quiz_is_named_with_its_line(
 ) -> None:
     copy = tmp_path / "tier-gold-exam.toml"
     text = (PROJECT_ROOT / "quizzes" / "tier-gold-exam.toml").read_text(encoding="utf-8")
-    copy.write_text(text.replace("怎么凑更划算", "怎么凑最划算"), encoding="utf-8")
-    number = text[: text.index("怎么凑更划算")].count("\n") + 1
+    copy.write_text(text.replace("一年保修范围内", "一年保修范围内，换新最划算"), encoding="utf-8")
+    number = text[: text.index("轮子在我们一年保修范围内")].count("\n") + 1
     monkeypatch.chdir(tmp_path)
     result = _run(app, "content", "check", "tier-gold-exam.toml")
     assert result.exit_code == 1, result.output
-    assert f"tier-gold-exam.toml:{number}: the model answer of gold-reply-loyal-customer breaks the rule book" in result.output
+    assert f"tier-gold-exam.toml:{number}: the model answer of gold-reply-video-threat breaks the rule book" in result.output
 
 
 def test_check_on_a_broken_copy_elsewhere_reports_the_file_by_path_and_line(
