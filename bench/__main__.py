@@ -9,6 +9,7 @@ from pathlib import Path
 from bench.compliance import bench_compliance
 from bench.desk import bench_desk
 from bench.grading import bench_grading
+from bench.leaderboard import bench_leaderboard
 from bench.pages import bench_pages
 from bench.statistics import bench_statistics
 
@@ -21,6 +22,7 @@ def main() -> int:
         "pages": bench_pages(),
         "desk": bench_desk(),
         "statistics": bench_statistics(),
+        "leaderboard": bench_leaderboard(),
     }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
@@ -50,6 +52,10 @@ def main() -> int:
         print(
             f"{row['page']:<28}{row['rps']:>10.1f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.4f}{row['queries']:>9}"
             f"  first {row['first_ms']:.0f} ms"
+        )
+    for row in results["leaderboard"]:
+        print(
+            f"{row['page']:<40}{row['ms_per_request']:>8.1f} ms{row['bytes']:>10} bytes{row['queries']:>5} queries"
         )
     return 0
 

@@ -243,11 +243,17 @@ def on_tier(session: Session, user_ids: list[int], slug: str | None) -> list[int
     return [i for i in user_ids if tiers.get(i) == slug]
 
 
-def tiers_of(session: Session, user_ids: list[int]) -> dict[int, str]:
-    """Each live agent's tier in two queries (for badges and leaderboards)."""
-    if not user_ids:
+def tiers_of(session: Session, user_ids: list[int] | None) -> dict[int, str]:
+    """Each live agent's tier in two queries (for badges and leaderboards); `None` means every active
+    person, without sending their ids."""
+    if user_ids is not None and not user_ids:
         return {}
     from lms.models import Certificate
+
+    def among(column: Any) -> Any:
+        if user_ids is None:
+            return column.in_(select(User.id).where(User.active.is_(True)))
+        return column.in_(user_ids)
 
     tiers = _tiers(session)
     first = tiers[0]["slug"] if tiers else None
@@ -255,7 +261,7 @@ def tiers_of(session: Session, user_ids: list[int]) -> dict[int, str]:
     if first:
         for user_id in session.scalars(
             select(Certificate.user_id).where(
-                Certificate.user_id.in_(user_ids),
+                among(Certificate.user_id),
                 Certificate.kind == "go-live",
                 Certificate.revoked_at.is_(None),
             )
@@ -263,7 +269,7 @@ def tiers_of(session: Session, user_ids: list[int]) -> dict[int, str]:
             result[user_id] = first
     latest = (
         select(TierAward.user_id, func.max(TierAward.sequence).label("seq"))
-        .where(TierAward.user_id.in_(user_ids))
+        .where(among(TierAward.user_id))
         .group_by(TierAward.user_id)
         .subquery()
     )

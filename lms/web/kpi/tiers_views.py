@@ -7,44 +7,41 @@ import json
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lms.access import roles_required
 from lms.db import db_session, utcnow
 from lms.domain.errors import DomainError
-from lms.domain.kpi.scores import month_scores
 from lms.domain.tiers import ladder as tier_rules
-from lms.models import KpiRecord, Role, User
+from lms.domain.tiers import leaderboard
+from lms.models import Role, User
 from lms.web.forms import translate_error
 from lms.web.identity import me
 from lms.web.kpi.views import bp, staff
+from lms.web.pagination import Page
 
 
 @bp.get("/staff/tiers")
 @staff
 def ladder() -> str:
-    """How many agents stand on each tier, and the leaderboard: by tier, then by the latest KPI."""
+    """How many agents stand on each tier, and the leaderboard (by tier then KPI, by KPI or by name),
+    searchable and one page at a time."""
     session = db_session()
     names = tier_rules.tier_names(session)
-    order = list(names)
-    users = session.scalars(select(User).where(User.active.is_(True))).all()
-    tier_by_user = tier_rules.tiers_of(session, [u.id for u in users])
-    month = session.scalars(select(KpiRecord.month).order_by(KpiRecord.month.desc()).limit(1)).first()
-    kpi = {e.user.id: e.score for e in month_scores(session, month)} if month else {}
-    rows = sorted(
-        ((u, tier_by_user[u.id], kpi.get(u.id)) for u in users if u.id in tier_by_user),
-        key=lambda r: (-order.index(r[1]) if r[1] in order else 0, -(r[2] or 0), r[0].display_name),
+    sort = request.args.get("sort", "tier")
+    sort = sort if sort in leaderboard.SORTS else "tier"
+    raw = request.args.get("page", "1")
+    number = int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    query = request.args.get("q", "")[:100]
+    standings = leaderboard.board(session, query=query, sort=sort, page=number)
+    chart = json.dumps(
+        {"labels": [names[s]["en"] for s in standings.counts], "counts": list(standings.counts.values())}
     )
-    counts = [sum(1 for _u, t, _k in rows if t == slug) for slug in order]
-    chart = json.dumps({"labels": [names[s]["en"] for s in order], "counts": counts})
+    page = Page(
+        items=standings.rows, number=standings.page, per_page=standings.per_page, total=standings.total
+    )
     return render_template(
-        "kpi/ladder.html",
-        rows=rows,
-        names=names,
-        month=month,
-        chart=chart,
-        counts=dict(zip(order, counts, strict=True)),
+        "kpi/ladder.html", board=standings, page=page, names=names, chart=chart, sort=sort, q=query
     )
 
 
