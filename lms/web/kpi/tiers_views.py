@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -34,8 +35,9 @@ def ladder() -> str:
     number = int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
     query = request.args.get("q", "")[:100]
     standings = leaderboard.board(session, query=query, sort=sort, page=number)
+    lang = "zh" if str(get_locale()) == "zh_Hans" else "en"
     chart = json.dumps(
-        {"labels": [names[s]["en"] for s in standings.counts], "counts": list(standings.counts.values())}
+        {"labels": [names[s][lang] for s in standings.counts], "counts": list(standings.counts.values())}
     )
     page = Page(
         items=standings.rows, number=standings.page, per_page=standings.per_page, total=standings.total
