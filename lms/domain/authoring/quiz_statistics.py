@@ -335,3 +335,24 @@ def quizzes_with_attempts(session: Session) -> list[QuizAttempts]:
         QuizAttempts(slug, title, title_en, int(n), None if avg is None else float(avg))
         for slug, title, title_en, n, avg in rows
     ]
+
+
+def report_fingerprint(session: Session, quiz: Quiz) -> tuple[Any, ...]:
+    """What the report depends on, in two index-backed aggregates: the graded attempts (how many, the
+    newest id and grading time — a regrade sets the grading time) and the questions (their versions,
+    positions and active flags). A saved report is still right while this tuple is unchanged."""
+    attempts = session.execute(
+        select(func.count(), func.max(Attempt.id), func.max(Attempt.graded_at)).where(_graded(quiz))
+    ).one()
+    questions = session.execute(
+        select(
+            func.count(),
+            func.sum(Question.position),
+            func.sum(case((Question.active.is_(True), 1), else_=0)),
+            func.sum(Question.current_version_id),
+            func.max(QuestionVersion.id),
+        )
+        .outerjoin(QuestionVersion, QuestionVersion.question_id == Question.id)
+        .where(Question.quiz_id == quiz.id)
+    ).one()
+    return (quiz.id, *attempts, *questions)

@@ -18,11 +18,11 @@ from lms.domain.authoring.quiz_statistics import (
     TOO_HARD,
     QuestionStats,
     bucket_labels,
-    quiz_statistics,
     quizzes_with_attempts,
 )
 from lms.domain.certification.cohort_matrix import neutralise
 from lms.models import Quiz, Role
+from lms.web.statistics.cache import cached_report
 
 bp = Blueprint("statistics", __name__)
 trainers = roles_required(Role.TRAINER, Role.ADMIN)
@@ -45,7 +45,7 @@ def index() -> str:
 def quiz(slug: str) -> str:
     """One quiz: summary, score distribution, and each question's facility, discrimination and options."""
     found = _quiz(slug)
-    report = quiz_statistics(db_session(), found)
+    report = cached_report(db_session(), found)
     chart = {"labels": bucket_labels(), "counts": report.histogram}
     return render_template(
         "statistics/quiz.html",
@@ -82,7 +82,7 @@ def _options(question: QuestionStats) -> str:
 def quiz_csv(slug: str) -> Response:
     """One row per question (formula-like cells neutralised); options as "n* text: count", * = right."""
     found = _quiz(slug)
-    report = quiz_statistics(db_session(), found)
+    report = cached_report(db_session(), found)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

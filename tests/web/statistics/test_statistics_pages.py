@@ -121,3 +121,25 @@ def test_query_count_does_not_grow_with_attempts(
         after.append(counter.count)
     assert before == after
     assert max(after) <= 10
+
+
+def test_a_saved_report_is_reused_until_an_attempt_or_a_question_changes(
+    client: FlaskClient, login_as, db: Session, quiz: Quiz, count_queries
+) -> None:
+    login_as("trainer")
+    page = f"/author/statistics/quizzes/{SLUG}"
+    with count_queries() as first:
+        assert client.get(page).status_code == 200
+    with count_queries() as again:
+        text = client.get(page).get_data(as_text=True)
+    assert again.count < first.count  # only the fingerprint is read
+    assert "54.17 %" in text
+    take(db, quiz, 2, [], 1, 0)  # a seventh, weak attempt: the mean moves
+    text = client.get(page).get_data(as_text=True)
+    assert "54.17 %" not in text and "57.14 %" in text  # mean 50 %, pass rate 4 of 7
+    flow = next(q for q in quiz.questions if q.key == "flow")
+    flow.position = 99  # a question moved in the quiz is noticed too
+    db.commit()
+    csv_text = client.get(f"{page}.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert [r["key"] for r in rows] == ["extras", "hours", "greet", "flow"]
