@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from lms.content.questions import ResponseError, get_type
 from lms.content.questions.reply import MAX_MESSAGES, messages_of
@@ -215,13 +215,12 @@ def start_attempt(
     return attempt
 
 
-def get_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
-    """One of the user's own attempts (anyone else's is NotFound, not Forbidden)."""
-    attempt = session.scalars(
-        select(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-        .options(selectinload(Attempt.items), selectinload(Attempt.quiz))
-    ).one_or_none()
+def get_attempt(session: Session, user: User, attempt_id: int, *, items: bool = True) -> Attempt:
+    """One of the user's own attempts (anyone else's is NotFound, not Forbidden); `items=False` leaves
+    its items to be read one at a time (saving one answer need not load every question)."""
+    stmt = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+    stmt = stmt.options(selectinload(Attempt.items), selectinload(Attempt.quiz)) if items else stmt
+    attempt = session.scalars(stmt).one_or_none()
     if attempt is None:
         raise NotFound(N_("No such attempt."))
     return attempt
@@ -244,11 +243,21 @@ def close_if_overdue(session: Session, user: User, quiz: Quiz, now: dt.datetime)
 
 
 def item_by_key(attempt: Attempt, question_key: str) -> AttemptItem:
-    """The attempt's item for a question id from the quiz file."""
-    for item in attempt.items:
-        if item.question_key == question_key:
-            return item
-    raise NotFound(N_("This question is not part of the attempt."))
+    """The attempt's item for a question id from the quiz file (one row read, with its question
+    version, unless the attempt's items are loaded already)."""
+    if "items" in attempt.__dict__:
+        found = next((item for item in attempt.items if item.question_key == question_key), None)
+    else:
+        session = object_session(attempt)
+        assert session is not None
+        found = session.scalars(
+            select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_key == question_key)
+            .options(joinedload(AttemptItem.version))
+        ).first()
+    if found is None:
+        raise NotFound(N_("This question is not part of the attempt."))
+    return found
 
 
 def serve_item(item: AttemptItem, now: dt.datetime) -> None:

@@ -113,3 +113,42 @@ def test_exam_review_waits_until_passed(client: FlaskClient, api) -> None:
     assert all("key" not in q for q in review["questions"])
     retry = client.post("/api/v1/quizzes/warehouse-week-exam/attempts", headers=api)
     assert retry.status_code == 409  # the 60-minute cooldown holds
+
+
+def test_saving_one_answer_reads_one_item_and_touches_the_token_once_a_minute(
+    client: FlaskClient, api, db: Session, count_queries
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from lms.models import ApiToken
+
+    small = client.post("/api/v1/quizzes/house-rules-check/attempts", headers=api).json  # 12 questions
+    large = client.post("/api/v1/quizzes/warehouse-week-exam/attempts", headers=api).json
+    assert len(large["questions"]) > len(small["questions"])
+
+    def save(attempt, question: str) -> list[str]:  # type: ignore[no-untyped-def]
+        with count_queries() as counter:
+            url = f"/api/v1/attempts/{attempt['id']}/responses/{question}"
+            assert client.put(url, json={"value": 20}, headers=api).status_code in (200, 422)
+        return [s for s in counter.statements if "UPDATE api_tokens" in s or "FROM attempt_items" in s]
+
+    token = db.scalars(select(ApiToken)).one()
+    token.last_used_at = None
+    db.commit()
+    first = save(small, "first-reply-seconds")
+    assert sum("UPDATE api_tokens" in s for s in first) == 1  # never used: stamped
+    numeric = next(q["id"] for q in large["questions"] if q["type"] == "numeric")
+    with count_queries() as on_small:
+        client.put(f"/api/v1/attempts/{small['id']}/responses/first-reply-seconds", json={"value": 21}, headers=api)
+    with count_queries() as on_large:
+        client.put(f"/api/v1/attempts/{large['id']}/responses/{numeric}", json={"value": 21}, headers=api)
+    assert on_small.count == on_large.count
+    reads = [s for s in on_large.statements if "FROM attempt_items" in s]
+    assert any("attempt_items.question_key =" in s for s in reads)  # the one item saved…
+    assert not any("attempt_items.attempt_id IN" in s for s in reads)  # …not all 18 of the attempt
+    assert not any("UPDATE api_tokens" in s for s in on_small.statements + on_large.statements)
+    token.last_used_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
+    db.commit()
+    assert sum("UPDATE api_tokens" in s for s in save(small, "first-reply-seconds")) == 1  # stale: stamped again
