@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations lint e2e bench clean help
+.PHONY: run test install install-dev translations lint e2e bench bench-inprocess clean help
 
 help:
 	@echo "make run   - set up, migrate, load the curriculum and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -49,7 +49,12 @@ lint: install-dev
 e2e: install-dev
 	$(BIN)/python -m pytest tests/e2e -v
 
+# The pages of issue 18 over HTTP through gunicorn against a bare-Flask ceiling (wrk from Debian).
 bench: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.http $(BENCH_ARGS)
+
+bench-inprocess: install-dev
 	$(BIN)/python -m bench
 
 clean:

@@ -1,4 +1,5 @@
-"""`python -m bench`: run every benchmark and print a table (results also in bench/results/)."""
+"""`python -m bench`: the in-process benchmarks (WSGI test client, no HTTP), printed and written to
+bench/results/inprocess.json. The HTTP benchmark through gunicorn is `python -m bench.http` (`make bench`)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def main() -> int:
     }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    (out / "inprocess.json").write_text(json.dumps(results, indent=2))
     g = results["grading"]
     print(
         f"grading: {g['questions']} questions, {g['per_question_us']:.1f} µs per question "

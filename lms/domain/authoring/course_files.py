@@ -12,8 +12,6 @@ import re
 import tempfile
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from lms.domain.errors import N_, DomainError
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -34,6 +32,8 @@ def check_image(data: bytes) -> str:
         raise DomainError(N_("The file is empty."), "image")
     if len(data) > MAX_IMAGE_BYTES:
         raise DomainError(N_("The picture is larger than 2 MB."), "image")
+    from PIL import Image, UnidentifiedImageError  # only uploads need Pillow (keeps the workers small)
+
     try:
         with Image.open(io.BytesIO(data)) as picture:
             kind = picture.format

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from flask import render_template, url_for
 
 from lms.models import Certificate
@@ -15,11 +14,15 @@ def verification_url(cert: Certificate) -> str:
 
 def qr_data_uri(url: str) -> str:
     """A QR code of the URL as an SVG data URI (allowed by the CSP's img-src data:)."""
+    import segno  # QR codes: only certificate pages need them (keeps the workers small)
+
     return str(segno.make(url, error="m").svg_data_uri(scale=5, border=2))
 
 
 def qr_png_data_uri(url: str) -> str:
     """The same QR code as a PNG for the PDF: one image, about 300 dpi at its printed 34 mm."""
+    import segno
+
     return str(segno.make(url, error="m").png_data_uri(scale=12, border=2))
 
 

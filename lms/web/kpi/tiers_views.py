@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from lms.domain.tiers import leaderboard
 from lms.models import Role, User
 from lms.web.forms import translate_error
 from lms.web.identity import me
+from lms.web.kpi.ladder_cache import cached_floor
 from lms.web.kpi.views import bp, staff
 from lms.web.pagination import Page
 
@@ -34,7 +36,8 @@ def ladder() -> str:
     raw = request.args.get("page", "1")
     number = int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
     query = request.args.get("q", "")[:100]
-    standings = leaderboard.board(session, query=query, sort=sort, page=number)
+    snapshot, read_at = cached_floor(session)
+    standings = leaderboard.board(snapshot=snapshot, query=query, sort=sort, page=number)
     lang = "zh" if str(get_locale()) == "zh_Hans" else "en"
     chart = json.dumps(
         {"labels": [names[s][lang] for s in standings.counts], "counts": list(standings.counts.values())}
@@ -43,7 +46,14 @@ def ladder() -> str:
         items=standings.rows, number=standings.page, per_page=standings.per_page, total=standings.total
     )
     return render_template(
-        "kpi/ladder.html", board=standings, page=page, names=names, chart=chart, sort=sort, q=query
+        "kpi/ladder.html",
+        board=standings,
+        page=page,
+        names=names,
+        chart=chart,
+        sort=sort,
+        q=query,
+        read_at=dt.datetime.fromtimestamp(read_at, dt.UTC),
     )
 
 
