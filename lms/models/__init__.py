@@ -5,6 +5,7 @@ from lms.models.audit import AuditEvent
 from lms.models.certification import Certificate, GoLiveSignoff
 from lms.models.content import (
     Course,
+    CourseImage,
     CourseRevision,
     FaqEntry,
     Lesson,
@@ -38,6 +39,7 @@ __all__ = [
     "AuditEvent",
     "Cohort",
     "Course",
+    "CourseImage",
     "CourseRevision",
     "FaqEntry",
     "Lesson",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, intpk, timestamp, utcnow
@@ -242,4 +242,21 @@ class RuleBookVersion(Base):
     #: The file as written, exported back verbatim with the curriculum.
     source_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(HASH, index=True)
+    created_at: Mapped[timestamp]
+
+
+class CourseImage(Base):
+    """A picture uploaded in the browser for a course, kept in the database so that every app server
+    sees it (the shipped curriculum's pictures stay files in courses/<slug>/images/). A name is
+    never reused for other bytes, so a picture's address can be cached for a long time."""
+
+    __tablename__ = "course_images"
+    __table_args__ = (UniqueConstraint("course_slug", "name"),)
+
+    id: Mapped[intpk]
+    course_slug: Mapped[str] = mapped_column(String(80), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    sha256: Mapped[str] = mapped_column(String(64))
+    mimetype: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[timestamp]

@@ -30,6 +30,7 @@ from lms.content.questions import REGISTRY
 from lms.content.questions.base import number_of
 from lms.content.quizzes import QUIZ_SETTINGS
 from lms.content.specs import CourseSpec, LessonSpec, QuestionSpec, QuizSpec
+from lms.domain.authoring.course_files import uploaded_images
 from lms.domain.curriculum.rulebook import newest_version
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.models import Course, Question, Quiz
@@ -279,14 +280,18 @@ def _picture(folder: Path | None, target: str) -> tuple[str, bytes] | None:
     return path.relative_to(folder).as_posix(), path.read_bytes()
 
 
-def _pictures(export: Export, spec: CourseSpec, assets: Path | None) -> None:
-    """Copy the pictures lessons show from the course folder (when the content folder has them)."""
+def _pictures(export: Export, spec: CourseSpec, assets: Path | None, uploaded: dict[str, bytes]) -> None:
+    """Copy the pictures lessons show from the course folder (when the content folder has them) or
+    from the uploads kept in the database."""
     folder = assets.resolve() if assets is not None else None
     for lesson in spec.lessons:
         for target in sorted(set(IMAGE.findall(lesson.body))):
             if re.match(r"^(https?:|data:|/)", target):
                 continue
             found = _picture(folder, target)
+            clean = target.split("#")[0].split("?")[0]
+            if found is None and clean in uploaded:
+                found = (clean, uploaded[clean])
             if found is None:
                 export.notes.append(
                     f"courses/{spec.slug}/{lesson.file}: the picture {target} is not in the content folder"
@@ -318,7 +323,7 @@ def export_course(session: Session, slug: str, assets: Path | None = None) -> Ex
         export.add(f"courses/{slug}/{lesson.file}", lesson.body)
         if lesson.en.get("body"):
             export.add(f"courses/{slug}/{lesson.slug}.en.md", lesson.en["body"])
-    _pictures(export, spec, assets)
+    _pictures(export, spec, assets, uploaded_images(session, slug))
     for quiz in _quizzes(session, Quiz.course_id == course.id):
         _add_quiz(export, quiz)
     rulebook = newest_version(session)

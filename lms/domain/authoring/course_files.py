@@ -1,23 +1,30 @@
-"""Pictures uploaded for a course's lessons: checked to be real images, stored beside its lessons.
+"""Pictures uploaded for a course's lessons: checked to be real images, stored in the database.
 
-They go into `courses/<slug>/images/` of the content folder, where the loader and the learner's
-pages already read course files, so exporting a course (or committing the folder) carries them.
+A lesson shows a picture as `images/<name>`, the same address whether the picture is a file the
+curriculum ships in `courses/<slug>/images/` or one a trainer uploaded in the browser. Uploads live
+in the database so that every app server behind a proxy serves them; exporting the course writes
+them out as files beside its lessons.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
 from lms.domain.errors import N_, DomainError
+from lms.models import CourseImage
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
 FOLDER = "images"
+_MIMETYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
 
 def _safe_stem(filename: str) -> str:
@@ -48,30 +55,65 @@ def check_image(data: bytes) -> str:
     return FORMATS[kind]
 
 
-def save_image(content_dir: Path, course_slug: str, filename: str, data: bytes) -> str:
-    """Store the picture under a safe, unused name; returns its path relative to the course folder."""
+def save_image(session: Session, content_dir: Path, course_slug: str, filename: str, data: bytes) -> str:
+    """Store the picture in the database under a safe name unused in the course (its files included);
+    returns its path relative to the course folder. The same picture again keeps its first name."""
     extension = check_image(data)
-    folder = Path(content_dir) / "courses" / course_slug / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    stem, n = _safe_stem(filename), 1
-    name = f"{stem}{extension}"
-    while (folder / name).exists():
-        if (folder / name).read_bytes() == data:
-            return f"{FOLDER}/{name}"  # the same picture again
-        n += 1
-        name = f"{stem}-{n}{extension}"
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, folder / name)  # appears whole or not at all
-    return f"{FOLDER}/{name}"
-
-
-def course_images(content_dir: Path, course_slug: str) -> list[str]:
-    """The course's pictures, as paths relative to its folder."""
-    folder = Path(content_dir) / "courses" / course_slug / FOLDER
-    if not folder.is_dir():
-        return []
-    return sorted(
-        f"{FOLDER}/{p.name}" for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FORMATS.values()
+    digest = hashlib.sha256(data).hexdigest()
+    same = session.scalar(
+        select(CourseImage.name).where(CourseImage.course_slug == course_slug, CourseImage.sha256 == digest)
     )
+    if same is not None:
+        return f"{FOLDER}/{same}"
+    folder = Path(content_dir) / "courses" / course_slug / FOLDER
+    stem, n = _safe_stem(filename), 1
+    taken = set(session.scalars(select(CourseImage.name).where(CourseImage.course_slug == course_slug)))
+    while True:
+        name = f"{stem}{extension}" if n == 1 else f"{stem}-{n}{extension}"
+        n += 1
+        on_disk = folder / name
+        if on_disk.is_file() and on_disk.read_bytes() == data:
+            return f"{FOLDER}/{name}"  # the very picture the curriculum ships
+        if name in taken or on_disk.exists():
+            continue
+        try:
+            with session.begin_nested():  # another server may take the name at the same moment
+                session.add(
+                    CourseImage(
+                        course_slug=course_slug, name=name, sha256=digest, mimetype=_MIMETYPES[extension], data=data
+                    )
+                )
+        except IntegrityError:
+            taken.add(name)
+            continue
+        return f"{FOLDER}/{name}"
+
+
+def image_by_path(session: Session, course_slug: str, path: str) -> CourseImage | None:
+    """An uploaded picture by its path inside the course folder (``images/<name>``)."""
+    folder, _, name = path.partition("/")
+    if folder != FOLDER or not name or "/" in name:
+        return None
+    return session.scalar(
+        select(CourseImage).where(CourseImage.course_slug == course_slug, CourseImage.name == name)
+    )
+
+
+def uploaded_images(session: Session, course_slug: str) -> dict[str, bytes]:
+    """Every uploaded picture of the course, by its path inside the course folder (for exports)."""
+    rows = session.execute(
+        select(CourseImage.name, CourseImage.data).where(CourseImage.course_slug == course_slug)
+    )
+    return {f"{FOLDER}/{name}": bytes(data) for name, data in rows}
+
+
+def course_images(session: Session, content_dir: Path, course_slug: str) -> list[str]:
+    """The course's pictures (files it ships and pictures uploaded), as paths relative to its folder."""
+    folder = Path(content_dir) / "courses" / course_slug / FOLDER
+    files = (
+        {f"{FOLDER}/{p.name}" for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FORMATS.values()}
+        if folder.is_dir()
+        else set()
+    )
+    uploaded = session.scalars(select(CourseImage.name).where(CourseImage.course_slug == course_slug))
+    return sorted(files | {f"{FOLDER}/{name}" for name in uploaded})

@@ -189,7 +189,7 @@ def _lesson_page(lesson: Lesson, form: LessonForm, status: int = 200) -> tuple[s
         course=lesson.course,
         form=form,
         preview=html,
-        images=course_images(Path(current_app.config["LMS"].content_dir), lesson.course.slug),
+        images=course_images(db_session(), Path(current_app.config["LMS"].content_dir), lesson.course.slug),
         upload_form=FlaskForm(),
         days=editing.programme_days(db_session()),
         conflict=status == 409,
@@ -312,7 +312,7 @@ def upload_image(slug: str, lesson: str) -> Response:
         if upload is None or not upload.filename:
             raise DomainError(N_("Choose a picture to upload."), "image")
         path = save_image(
-            Path(current_app.config["LMS"].content_dir), course.slug, upload.filename, upload.read()
+            db_session(), Path(current_app.config["LMS"].content_dir), course.slug, upload.filename, upload.read()
         )
     except DomainError as err:
         flash(translate_error(err), "error")

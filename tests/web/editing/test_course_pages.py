@@ -211,8 +211,12 @@ def test_a_picture_is_uploaded_and_previewed(client, login_as, app, db, tmp_path
     shown = client.get("/author/edit/courses/returns-pictures/files/images/label.png")
     assert shown.status_code == 200 and shown.mimetype == "image/png"
     shown.close()
-    stored = Path(app.config["LMS"].content_dir) / "courses" / "returns-pictures" / "images" / "label.png"
-    assert stored.is_file()
+    assert shown.headers["Cache-Control"].count("immutable") == 1 and shown.headers["ETag"]
+    assert client.get(  # the learners' address serves it too, and a second fetch is a 304
+        "/learn/courses/returns-pictures/files/images/label.png", headers={"If-None-Match": shown.headers["ETag"]}
+    ).status_code in (304, 404)  # 404: the course is a draft, learners see nothing of it
+    on_disk = Path(app.config["LMS"].content_dir) / "courses" / "returns-pictures" / "images" / "label.png"
+    assert not on_disk.exists()  # kept in the database, where every app server finds it
     bad = client.post(
         "/author/edit/courses/returns-pictures/lessons/01-label/images",
         data={"csrf_token": token, "image": (io.BytesIO(b"<svg/>"), "x.png")},
