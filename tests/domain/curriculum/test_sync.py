@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -95,12 +96,11 @@ def test_a_major_version_bump_records_a_revision(db: Session, tmp_path: Path) ->
     root = _copy_curriculum(tmp_path)
     _sync(db, root)
     course_file = root / "courses" / "platform-rules" / "course.toml"
-    course_file.write_text(
-        course_file.read_text(encoding="utf-8").replace('version = "2.0"', 'version = "3.0"'),
-        encoding="utf-8",
-    )
+    text = course_file.read_text(encoding="utf-8")
+    shipped = re.search(r'^version = "([0-9.]+)"', text, flags=re.MULTILINE).group(1)  # type: ignore[union-attr]
+    course_file.write_text(text.replace(f'version = "{shipped}"', 'version = "3.0"'), encoding="utf-8")
     report = _sync(db, root)
     revision = db.scalars(select(CourseRevision)).one()
-    assert (revision.from_version, revision.to_version, revision.major) == ("2.0", "3.0", True)
-    assert report.revisions == ["platform-rules 2.0 → 3.0 (major)"]
+    assert (revision.from_version, revision.to_version, revision.major) == (shipped, "3.0", True)
+    assert report.revisions == [f"platform-rules {shipped} → 3.0 (major)"]
     assert db.scalars(select(Course).where(Course.slug == "platform-rules")).one().version == "3.0"
