@@ -557,6 +557,13 @@ def _import_questions(kind: str, file: Path, quiz_slug: str, english: Path | Non
         from lms.content.xlsx import parse_xlsx
 
         questions, problems = parse_xlsx(file.read_bytes())
+    elif kind == "moodle-xml":
+        from lms.content.moodle_xml import read_moodle_xml
+
+        found = read_moodle_xml(file.read_bytes())
+        for line, message in found.notes:
+            click.echo(f"{file}:{line}: note: {message}", err=True)
+        questions, problems = ([], found.problems) if found.problems else (found.questions, [])
     elif kind == "gift":
         questions, problems = parse_gift(_utf8(file))
     else:
@@ -667,6 +674,26 @@ def content_export_xlsx(quiz_slug: str, output: Path | None) -> None:
     from lms.content.xlsx import export_xlsx
 
     _export_binary(quiz_slug, output, ".xlsx", lambda _quiz, questions: export_xlsx(questions))
+
+
+@content_group.command("import-moodle-xml")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiz", "quiz_slug", required=True, help="Slug of the quiz (created if new).")
+@with_appcontext
+def content_import_moodle_xml(file: Path, quiz_slug: str) -> None:
+    """Import a Moodle XML question file into a quiz; a file with any error imports nothing."""
+    _import_questions("moodle-xml", file, quiz_slug)
+
+
+@content_group.command("export-moodle-xml")
+@click.option("--quiz", "quiz_slug", required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
+def content_export_moodle_xml(quiz_slug: str, output: Path | None) -> None:
+    """Export a quiz's questions as Moodle XML (to -o FILE, or SLUG.xml); every type, restorable."""
+    from lms.content.moodle_xml import export_moodle_xml
+
+    _export_binary(quiz_slug, output, ".xml", lambda _quiz, questions: (export_moodle_xml(questions), []))
 
 
 @click.group("jobs")

@@ -43,3 +43,17 @@ def test_xlsx_import_is_all_or_nothing_and_exports_back(app: Flask, db: Session,
     assert exported.exit_code == 0 and out.exists()
     again = _run(app, "content", "import-xlsx", str(out), "--quiz", "drill")
     assert "2 unchanged" in again.output
+
+
+def test_moodle_xml_import_and_export(app: Flask, db: Session, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parent / "data" / "moodle-xml" / "customer-service.xml"
+    result = _run(app, "content", "import-moodle-xml", str(source), "--quiz", "moodle")
+    assert result.exit_code == 0, result.output
+    assert "10 new" in result.output and "note: the description '说明' is skipped" in result.output
+    out = tmp_path / "out.xml"
+    assert _run(app, "content", "export-moodle-xml", "--quiz", "moodle", "-o", str(out)).exit_code == 0
+    assert "10 unchanged" in _run(app, "content", "import-moodle-xml", str(out), "--quiz", "moodle").output
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<quiz>\n<question type='calculated'/></quiz>", encoding="utf-8")
+    refused = _run(app, "content", "import-moodle-xml", str(broken), "--quiz", "other")
+    assert refused.exit_code == 1 and "broken.xml:2:" in refused.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
+from lms.content.moodle_xml import export_moodle_xml
 from lms.content.xlsx import export_xlsx, template_xlsx
 from lms.db import db_session
 from lms.domain.authoring.content_export import SLUG, Export, export_course, export_quiz
@@ -78,3 +79,14 @@ def export_quiz_xlsx(slug: str) -> Response:
         abort(404)
     data, _left_out = export_xlsx(questions)
     return _download(data, f"quiz-{slug}.xlsx", XLSX)
+
+
+@bp.get("/export/quizzes/<slug>.xml")
+@authors
+def export_quiz_moodle_xml(slug: str) -> Response:
+    """A quiz's questions as Moodle XML (every type; what Moodle lacks is kept in tags for re-import)."""
+    try:
+        _quiz, questions = quiz_questions(db_session(), slug)
+    except NotFound:
+        abort(404)
+    return _download(export_moodle_xml(questions), f"quiz-{slug}.xml", "application/xml")

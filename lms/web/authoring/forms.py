@@ -13,17 +13,17 @@ MAX_UPLOAD = 1024 * 1024
 
 
 class QuestionUploadForm(FlaskForm):
-    """A GIFT, Aiken or Excel file to check before anything is imported."""
+    """A GIFT, Aiken, Excel or Moodle XML file to check before anything is imported."""
 
     file = FileField(
         _l("Question file"),
         validators=[
             FileRequired(_l("Choose a file.")),
-            FileAllowed(["gift", "txt", "xlsx"], _l("Choose a .gift, .txt or .xlsx file.")),
+            FileAllowed(["gift", "txt", "xlsx", "xml"], _l("Choose a .gift, .txt, .xlsx or .xml file.")),
         ],
         description=_l(
-            "A .gift or .txt file saved as UTF-8 (with or without BOM), or an Excel workbook (.xlsx), "
-            "at most 1 MB."
+            "A .gift or .txt file saved as UTF-8 (with or without BOM), an Excel workbook (.xlsx) "
+            "or a Moodle XML file, at most 1 MB."
         ),
     )
     format = RadioField(
@@ -32,6 +32,7 @@ class QuestionUploadForm(FlaskForm):
             ("gift", _l("GIFT (Moodle)")),
             ("aiken", _l("Aiken (single choice)")),
             ("xlsx", _l("Excel template (.xlsx)")),
+            ("moodle-xml", _l("Moodle XML")),
         ],
         default="gift",
         validators=[DataRequired()],

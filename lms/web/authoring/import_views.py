@@ -1,7 +1,7 @@
-"""Questions from a GIFT, Aiken or Excel file into a quiz: upload → preview (every problem) → confirm.
+"""Questions from a GIFT, Aiken, Excel or Moodle XML file into a quiz: upload → preview (every problem) → confirm.
 
 Nothing is written until the trainer confirms, and a file with any problem cannot be confirmed. The
-checked text (an Excel workbook as base64) travels back to the confirmation signed with the app's secret key (bound to the quiz,
+checked text (an Excel workbook or an XML file as base64) travels back to the confirmation signed with the app's secret key (bound to the quiz,
 the format and the trainer, valid for an hour) and is parsed again there: what is imported is
 exactly what was previewed.
 """
@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from lms.content.aiken import parse_aiken
 from lms.content.gift import parse_gift
+from lms.content.moodle_xml import parse_moodle_xml, read_moodle_xml
 from lms.content.quizzes import gift_settings
 from lms.content.specs import QuestionSpec
 from lms.content.xlsx import parse_xlsx
@@ -57,9 +58,21 @@ def _parse_binary(parse: Callable[[bytes], tuple[list[QuestionSpec], list[tuple[
     return parse_text
 
 
-PARSERS: dict[str, Parser] = {"gift": parse_gift, "aiken": parse_aiken, "xlsx": _parse_binary(parse_xlsx)}
+PARSERS: dict[str, Parser] = {
+    "gift": parse_gift,
+    "aiken": parse_aiken,
+    "xlsx": _parse_binary(parse_xlsx),
+    "moodle-xml": _parse_binary(parse_moodle_xml),
+}
 #: Formats read as bytes (carried as base64), not as UTF-8 text.
-BINARY = {"xlsx"}
+BINARY = {"xlsx", "moodle-xml"}
+
+
+def _notes(fmt: str, text: str) -> list[tuple[int, str]]:
+    """What the file holds that is skipped or simplified (Moodle XML), shown beside the preview."""
+    if fmt != "moodle-xml":
+        return []
+    return read_moodle_xml(base64.b64decode(text)).notes
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,7 @@ def _preview(quiz: Quiz, fmt: str, filename: str, text: str, status: int = 200) 
         filename=filename,
         plan=_plan(quiz, questions),
         problems=problems,
+        notes=_notes(fmt, text),
         settings_ignored=fmt == "gift" and bool(gift_settings(text)[0]),
         confirm=confirm,
     ), (422 if problems else status)
