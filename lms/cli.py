@@ -696,6 +696,19 @@ def content_export_moodle_xml(quiz_slug: str, output: Path | None) -> None:
     _export_binary(quiz_slug, output, ".xml", lambda _quiz, questions: (export_moodle_xml(questions), []))
 
 
+@content_group.command("export-qti")
+@click.option("--quiz", "quiz_slug", required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
+def content_export_qti(quiz_slug: str, output: Path | None) -> None:
+    """Export a quiz as an IMS QTI 1.2 package for Canvas or Blackboard (to -o FILE.zip, or SLUG.qti.zip)."""
+    from lms.content.qti import export_qti
+
+    _export_binary(
+        quiz_slug, output, ".qti.zip", lambda quiz, questions: export_qti(quiz.slug, quiz.title, questions)
+    )
+
+
 @click.group("jobs")
 def jobs_group() -> None:
     """Periodic work; run `lms jobs run` from cron (e.g. every 5 minutes)."""

@@ -57,3 +57,16 @@ def test_moodle_xml_import_and_export(app: Flask, db: Session, tmp_path: Path) -
     broken.write_text("<quiz>\n<question type='calculated'/></quiz>", encoding="utf-8")
     refused = _run(app, "content", "import-moodle-xml", str(broken), "--quiz", "other")
     assert refused.exit_code == 1 and "broken.xml:2:" in refused.output
+
+
+def test_qti_export(app: Flask, db: Session, tmp_path: Path) -> None:
+    import zipfile
+
+    source = Path(__file__).resolve().parent / "data" / "moodle-xml" / "customer-service.xml"
+    assert _run(app, "content", "import-moodle-xml", str(source), "--quiz", "moodle").exit_code == 0
+    out = tmp_path / "moodle.zip"
+    result = _run(app, "content", "export-qti", "--quiz", "moodle", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "a cloze question has no QTI 1.2 form (skipped)" in result.output
+    names = zipfile.ZipFile(out).namelist()
+    assert names == ["imsmanifest.xml", "lms-moodle/lms-moodle.xml"]

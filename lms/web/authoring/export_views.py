@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from lms.content.moodle_xml import export_moodle_xml
+from lms.content.qti import export_qti
 from lms.content.xlsx import export_xlsx, template_xlsx
 from lms.db import db_session
 from lms.domain.authoring.content_export import SLUG, Export, export_course, export_quiz
@@ -90,3 +91,15 @@ def export_quiz_moodle_xml(slug: str) -> Response:
     except NotFound:
         abort(404)
     return _download(export_moodle_xml(questions), f"quiz-{slug}.xml", "application/xml")
+
+
+@bp.get("/export/quizzes/<slug>.qti.zip")
+@authors
+def export_quiz_qti(slug: str) -> Response:
+    """A quiz as an IMS QTI 1.2 package (imsmanifest.xml and the assessment) for Canvas or Blackboard."""
+    try:
+        quiz, questions = quiz_questions(db_session(), slug)
+    except NotFound:
+        abort(404)
+    data, _left_out = export_qti(quiz.slug, quiz.title, questions)
+    return _download(data, f"quiz-{slug}.qti.zip", "application/zip")

@@ -42,3 +42,20 @@ def test_a_broken_moodle_file_shows_its_line(client: FlaskClient, login_as, db: 
     )
     assert response.status_code == 422
     assert "Line 2: the Moodle question type &#39;calculated&#39;" in response.get_data(as_text=True)
+
+
+def test_the_quiz_page_offers_every_download(client: FlaskClient, login_as, db: Session) -> None:
+    import io
+    import zipfile
+
+    db.add(Quiz(slug="care-check", title="Care check", gates=[]))
+    db.commit()
+    login_as("trainer")
+    page = _upload(client, FILE.read_bytes(), name="moodle.xml", fmt="moodle-xml").get_data(as_text=True)
+    client.post(f"{URL}/confirm", data={"payload": _payload(page)})
+    quiz_page = client.get("/author/curriculum/quizzes/care-check").get_data(as_text=True)
+    for link in ("care-check.zip", "care-check.xlsx", "care-check.xml", "care-check.qti.zip"):
+        assert f"/author/export/quizzes/{link}" in quiz_page
+    response = client.get("/author/export/quizzes/care-check.qti.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "imsmanifest.xml" in zipfile.ZipFile(io.BytesIO(response.data)).namelist()
