@@ -18,6 +18,7 @@ ORDER = [
     "qc",
     "kpi",
     "tiers",
+    "xapi",
     "authoring",
 ]
 SHARED = {"errors", "audit", "events"}
