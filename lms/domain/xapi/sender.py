@@ -100,7 +100,8 @@ def _send(post: Post, rows: list[XapiStatement]) -> tuple[int | None, str]:
     try:
         status = post([row.statement for row in rows])
     except (OSError, ValueError) as err:
-        return None, f"{type(err).__name__}: {err}"
+        reason = err.reason if isinstance(err, urllib.error.URLError) else err
+        return None, f"{type(reason).__name__}: {reason}"
     return status, f"HTTP {status}"
 
 

@@ -170,3 +170,26 @@ def test_a_statement_the_store_refuses_does_not_hold_back_the_others(db: Session
 @pytest.mark.parametrize(("tries", "minutes"), [(1, 1), (2, 2), (5, 16), (30, 360)])
 def test_backoff_grows_and_stops_at_six_hours(tries: int, minutes: int) -> None:
     assert backoff(tries) == dt.timedelta(minutes=minutes)
+
+
+def test_an_unreachable_store_blocks_neither_the_jobs_nor_learning(
+    db: Session, database_url: str, tmp_path
+) -> None:
+    import socket
+
+    from lms.jobs import run_jobs
+    from tests.conftest import make_config
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: nobody listens there
+    config = make_config(database_url, tmp_path, xapi_endpoint=f"http://127.0.0.1:{port}/xAPI")
+    db.info[INFO_KEY] = HOME
+    user = UserFactory()
+    learn(db, user, make_quiz(db))
+    report = run_jobs(db, config, T0 + dt.timedelta(minutes=5))
+    assert report.xapi is not None and report.xapi.sent == 0 and report.xapi.failed == len(rows(db))
+    assert all(r.tries == 1 and "ConnectionRefused" in (r.last_error or "") for r in rows(db))
+    mark_done(db, user, LessonFactory())  # learning goes on; its statement waits in the outbox
+    db.commit()
+    assert rows(db)[-1].kind == "lesson-completed" and rows(db)[-1].sent_at is None

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from lms import create_app
 from lms.db import Database
 from lms.jobs import run_jobs
-from lms.models import XapiStatement
+from lms.domain.xapi import outbox
+from lms.models import Certificate, XapiStatement
+from lms.models.certification import GO_LIVE
 from tests import factories
 from tests.conftest import _empty_tables, make_config
 from tests.domain.xapi.conftest import Lrs
@@ -38,18 +40,27 @@ def test_a_lesson_and_a_quiz_reach_ralph_exactly_once_even_when_the_job_runs_twi
         user = factories.UserFactory(username="xiaoli")
         db.commit()
         learn(db, user, make_quiz(db))
+        certificate = Certificate(
+            user_id=user.id, kind=GO_LIVE, code="xapi-test-code", issued_at=T0, evidence={}
+        )
+        db.add(certificate)
+        db.flush()
+        outbox.certificate_earned(db, certificate)
+        db.commit()
         recorded = {r.statement_id: r.kind for r in db.scalars(select(XapiStatement))}
         assert sorted(Counter(recorded.values()).items()) == [
             ("answered", 2),
+            ("certificate-earned", 1),
             ("lesson-completed", 1),
             ("passed", 1),
         ]
 
         first = run_jobs(db, config, T0 + dt.timedelta(minutes=5))
         second = run_jobs(db, config, T0 + dt.timedelta(minutes=10))
-        assert first.xapi is not None and (first.xapi.sent, first.xapi.failed) == (4, 0)
+
+        assert first.xapi is not None and (first.xapi.sent, first.xapi.failed) == (5, 0)
         assert second.xapi is not None and (second.xapi.sent, second.xapi.batches) == (0, 0)
-        assert "xAPI: 4 statement(s) sent" in first.line()
+        assert "xAPI: 5 statement(s) sent" in first.line()
 
         stored = ralph.statements()
         assert Counter(s["id"] for s in stored) == Counter(list(recorded))  # each exactly once
@@ -60,6 +71,8 @@ def test_a_lesson_and_a_quiz_reach_ralph_exactly_once_even_when_the_job_runs_twi
         assert passed["result"]["score"]["scaled"] == 1
         lesson = next(by_id[sid] for sid, kind in recorded.items() if kind == "lesson-completed")
         assert lesson["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
+        earned = next(by_id[sid] for sid, kind in recorded.items() if kind == "certificate-earned")
+        assert earned["object"]["id"] == "https://academy.example.com/certificates/go-live"
 
         # the store forgets nothing and duplicates nothing when we send the same statements again
         for row in db.scalars(select(XapiStatement)):
