@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from lms import create_app
 from lms.db import Database
-from lms.jobs import run_jobs
 from lms.domain.xapi import outbox
+from lms.jobs import run_jobs
 from lms.models import Certificate, XapiStatement
 from lms.models.certification import GO_LIVE
 from tests import factories
