@@ -45,6 +45,8 @@ HELP_SHEET = "说明 Help"
 #: Option columns the template always shows (more are read, up to Z).
 TEMPLATE_OPTIONS = 6
 MAX_ROWS = 5000
+#: The most an uploaded workbook may unpack to (a small zip can hold a huge sheet).
+MAX_UNPACKED = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -516,6 +518,12 @@ def _header_key(value: str) -> tuple[str, int | None] | None:
 
 def parse_xlsx(data: bytes) -> tuple[list[QuestionSpec], list[Problem]]:
     """Questions from an .xlsx file, and every problem as (row, message); any problem means none."""
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = 0
+    if unpacked > MAX_UNPACKED:
+        return [], [(1, f"the workbook unpacks to more than {MAX_UNPACKED // 1_000_000} MB: not a question sheet")]
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:

@@ -133,6 +133,16 @@ def test_not_a_workbook_is_one_problem() -> None:
     assert parse_xlsx(book([]))[1] == [(2, "sheet 'Sheet': no question rows under the header")]
 
 
+def test_a_workbook_that_unpacks_to_too_much_is_refused() -> None:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * 60_000_000 + b">")
+    questions, problems = parse_xlsx(out.getvalue())
+    assert questions == [] and "unpacks to more than 50 MB" in problems[0][1]
+
+
 def test_several_problems_each_with_its_column() -> None:
     questions, problems = parse_xlsx(
         book(
