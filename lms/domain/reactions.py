@@ -23,7 +23,7 @@ def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_
     xapi.attempt_graded(session, attempt, now)
     if not attempt.passed:
         return
-    xapi.certificate_earned(session, maybe_issue_go_live(session, attempt.user, now))
+    maybe_issue_go_live(session, attempt.user, now)
     if any(g.startswith("tier:") for g in attempt.quiz.gates):
         maybe_promote(session, attempt.user, now)
 
@@ -31,7 +31,7 @@ def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_
 def _lesson_done(session: Session, *, user: User, lesson: Lesson, now: dt.datetime, **_: Any) -> None:
     """The lesson goes to the xAPI outbox; a required lesson may be the last go-live requirement."""
     xapi.lesson_completed(session, user, lesson, now)
-    xapi.certificate_earned(session, maybe_issue_go_live(session, user, now))
+    maybe_issue_go_live(session, user, now)
 
 
 def _spot_check_recorded(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
 from lms.domain.errors import N_, DomainError
+from lms.domain.xapi import outbox as xapi
 from lms.models import (
     Attempt,
     Certificate,
@@ -141,7 +142,12 @@ def _requirements(
         detail = N_("passed") if ok else (N_("not passed yet") if state == 0 else N_("not taken"))
         result.append(
             Requirement(
-                "quiz", slug, quiz.title if quiz else slug, ok, detail, title_en=quiz.title_en if quiz else None
+                "quiz",
+                slug,
+                quiz.title if quiz else slug,
+                ok,
+                detail,
+                title_en=quiz.title_en if quiz else None,
             )
         )
     for slug in rules.course_slugs:
@@ -225,6 +231,7 @@ def maybe_issue_go_live(session: Session, user: User, now: dt.datetime) -> Certi
     audit.record(
         session, "certificate.issue", actor=user, target=cert, after={"kind": GO_LIVE, "code": cert.code}
     )
+    xapi.certificate_earned(session, cert)
     return cert
 
 

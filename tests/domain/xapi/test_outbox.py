@@ -193,3 +193,27 @@ def test_an_unreachable_store_blocks_neither_the_jobs_nor_learning(
     mark_done(db, user, LessonFactory())  # learning goes on; its statement waits in the outbox
     db.commit()
     assert rows(db)[-1].kind == "lesson-completed" and rows(db)[-1].sent_at is None
+
+
+def test_a_trainers_sign_off_that_issues_the_certificate_records_it(db: Session) -> None:
+    from lms.config import PROJECT_ROOT
+    from lms.content.loader import check
+    from lms.domain.certification import golive
+    from lms.domain.curriculum.sync import sync_content
+    from tests.domain.certification.test_golive import _complete_everything
+
+    tree, problems = check(PROJECT_ROOT)
+    assert problems == []
+    sync_content(db, tree)
+    db.commit()
+    db.info[INFO_KEY] = HOME
+    user = UserFactory(username="xiaochen")
+    db.commit()
+    _complete_everything(db, user, signoff=True)  # the sign-off is the last requirement
+    certificate = golive.certificate_of(db, user)
+    assert certificate is not None
+    earned = [r for r in rows(db) if r.kind == "certificate-earned"]
+    assert len(earned) == 1 and earned[0].statement["object"]["id"] == f"{HOME}/certificates/go-live"
+    golive.maybe_issue_go_live(db, user, T0)  # asked again: the same certificate, no second statement
+    db.commit()
+    assert len([r for r in rows(db) if r.kind == "certificate-earned"]) == 1
