@@ -56,7 +56,11 @@ def create_app(config: Config | None = None) -> Flask:
 
     from lms import db
 
-    db.init_app(app, config.resolved_database_url(), config.database_timeout)
+    database = db.init_app(app, config.resolved_database_url(), config.database_timeout)
+    if config.xapi_endpoint:
+        from lms.domain.xapi.outbox import enable
+
+        enable(database.sessionmaker, database.read_sessionmaker, home=config.xapi_home)
 
     from lms.web import init_web
 

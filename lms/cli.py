@@ -553,11 +553,23 @@ def _import_questions(kind: str, file: Path, quiz_slug: str, english: Path | Non
     from lms.content.gift import parse_gift
     from lms.domain.authoring.question_import import import_questions
 
-    text = _utf8(file)
-    if kind == "gift":
-        questions, problems = parse_gift(text)
+    if kind == "xlsx":
+        from lms.content.xlsx import parse_xlsx
+
+        questions, problems = parse_xlsx(file.read_bytes())
+    elif kind == "moodle-xml":
+        from lms.content.moodle_xml import read_moodle_xml
+
+        found = read_moodle_xml(file.read_bytes())
+        for line, message in found.notes:
+            click.echo(f"{file}:{line}: note: {message}", err=True)
+        questions, problems = ([], found.problems) if found.problems else (found.questions, [])
+    elif kind == "gift":
+        questions, problems = parse_gift(_utf8(file))
     else:
-        questions, problems = parse_aiken(text, english=_utf8(english) if english is not None else None)
+        questions, problems = parse_aiken(
+            _utf8(file), english=_utf8(english) if english is not None else None
+        )
     for line, message in problems:
         click.echo(f"{file}:{line}: {message}", err=True)
     if problems:
@@ -626,6 +638,75 @@ def content_export_gift(quiz_slug: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {len(questions)} question(s) to {output}.")
+
+
+@content_group.command("import-xlsx")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiz", "quiz_slug", required=True, help="Slug of the quiz (created if new).")
+@with_appcontext
+def content_import_xlsx(file: Path, quiz_slug: str) -> None:
+    """Import an Excel question template (.xlsx) into a quiz; a file with any error imports nothing."""
+    _import_questions("xlsx", file, quiz_slug)
+
+
+def _export_binary(quiz_slug: str, output: Path | None, suffix: str, write: Any) -> None:
+    """Export a quiz's questions with `write(quiz, questions) -> (bytes, left_out)`."""
+    from lms.domain.authoring.question_import import quiz_questions
+
+    try:
+        quiz, questions = quiz_questions(db_session(), quiz_slug)
+    except DomainError as err:
+        raise click.ClickException(str(err)) from None
+    data, left_out = write(quiz, questions)
+    for message in left_out:
+        click.echo(message, err=True)
+    target = output or Path(f"{quiz_slug}{suffix}")
+    target.write_bytes(data)
+    click.echo(f"Wrote {len(questions)} question(s) to {target}.")
+
+
+@content_group.command("export-xlsx")
+@click.option("--quiz", "quiz_slug", required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
+def content_export_xlsx(quiz_slug: str, output: Path | None) -> None:
+    """Export a quiz's questions as the Excel template (to -o FILE, or SLUG.xlsx)."""
+    from lms.content.xlsx import export_xlsx
+
+    _export_binary(quiz_slug, output, ".xlsx", lambda _quiz, questions: export_xlsx(questions))
+
+
+@content_group.command("import-moodle-xml")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiz", "quiz_slug", required=True, help="Slug of the quiz (created if new).")
+@with_appcontext
+def content_import_moodle_xml(file: Path, quiz_slug: str) -> None:
+    """Import a Moodle XML question file into a quiz; a file with any error imports nothing."""
+    _import_questions("moodle-xml", file, quiz_slug)
+
+
+@content_group.command("export-moodle-xml")
+@click.option("--quiz", "quiz_slug", required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
+def content_export_moodle_xml(quiz_slug: str, output: Path | None) -> None:
+    """Export a quiz's questions as Moodle XML (to -o FILE, or SLUG.xml); every type, restorable."""
+    from lms.content.moodle_xml import export_moodle_xml
+
+    _export_binary(quiz_slug, output, ".xml", lambda _quiz, questions: (export_moodle_xml(questions), []))
+
+
+@content_group.command("export-qti")
+@click.option("--quiz", "quiz_slug", required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
+def content_export_qti(quiz_slug: str, output: Path | None) -> None:
+    """Export a quiz as an IMS QTI 1.2 package for Canvas or Blackboard (to -o FILE.zip, or SLUG.qti.zip)."""
+    from lms.content.qti import export_qti
+
+    _export_binary(
+        quiz_slug, output, ".qti.zip", lambda quiz, questions: export_qti(quiz.slug, quiz.title, questions)
+    )
 
 
 @click.group("jobs")

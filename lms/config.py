@@ -27,6 +27,10 @@ ENVIRONMENT: dict[str, str] = {
     "LMS_CONTENT_DIR": "folder holding courses/ and quizzes/; default the checkout's root",
     "LMS_INSTANCE_PATH": "folder for the SQLite file and the generated secret key; default instance/",
     "LMS_DEFAULT_LOCALE": "language for visitors who have not chosen one: en or zh_Hans",
+    "LMS_XAPI_ENDPOINT": "xAPI endpoint of a learning record store (…/xAPI/); unset = no xAPI statements",
+    "LMS_XAPI_USERNAME": "the store's Basic-auth user (key) for the xAPI endpoint",
+    "LMS_XAPI_PASSWORD": "the store's Basic-auth password (secret) for the xAPI endpoint",
+    "LMS_XAPI_HOMEPAGE": "homePage of the learners' xAPI accounts; default LMS_BASE_URL",
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +57,10 @@ class Config:
     content_dir: Path = PROJECT_ROOT
     instance_path: Path = PROJECT_ROOT / "instance"
     default_locale: str = "en"
+    xapi_endpoint: str = ""
+    xapi_username: str = ""
+    xapi_password: str = ""
+    xapi_homepage: str = ""
     testing: bool = False
     csrf: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -80,7 +88,16 @@ class Config:
             content_dir=Path(env.get("LMS_CONTENT_DIR") or PROJECT_ROOT),
             instance_path=instance,
             default_locale=env.get("LMS_DEFAULT_LOCALE") or "en",
+            xapi_endpoint=env.get("LMS_XAPI_ENDPOINT", ""),
+            xapi_username=env.get("LMS_XAPI_USERNAME", ""),
+            xapi_password=env.get("LMS_XAPI_PASSWORD", ""),
+            xapi_homepage=env.get("LMS_XAPI_HOMEPAGE", ""),
         )
+
+    @property
+    def xapi_home(self) -> str:
+        """The homePage of learners' xAPI accounts (the site's address unless set)."""
+        return (self.xapi_homepage or self.base_url).rstrip("/")
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to SQLite inside the instance folder."""

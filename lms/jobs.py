@@ -14,6 +14,7 @@ from lms.domain.assignments.refreshers import assign_refreshers
 from lms.domain.assignments.reminders import ReminderRun, create_reminders, send_pending_emails
 from lms.domain.learning.attempts import close_overdue_attempts
 from lms.domain.tiers.ladder import maybe_promote
+from lms.domain.xapi.sender import SendReport, http_post, send_pending
 from lms.models import Certificate, User
 
 
@@ -24,6 +25,7 @@ class JobsReport:
     refresher_assignments: int
     reminders: ReminderRun
     security_rows_pruned: int = 0
+    xapi: SendReport | None = None
 
     def line(self) -> str:
         r = self.reminders
@@ -33,13 +35,14 @@ class JobsReport:
             f"Reminders: {r.due_soon} due soon, {r.overdue} overdue; "
             f"emails sent {r.emailed}, failed {r.email_failures}. "
             f"Pruned {self.security_rows_pruned} old security log line(s)."
+            + (f" {self.xapi.line()}" if self.xapi is not None else "")
         )
 
 
 def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
-    """Close timed-out attempts, promote, assign refreshers, remind, prune the security log.
+    """Close timed-out attempts, promote, assign refreshers, remind, prune the security log, send xAPI.
 
-    A failing email blocks nothing.
+    A failing email or learning record store blocks nothing.
     """
     closed = close_overdue_attempts(session, now)
     session.commit()
@@ -61,4 +64,8 @@ def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
         )
     pruned = security_log.prune(session, now)
     session.commit()
-    return JobsReport(closed, promoted, refreshers.assigned, reminders, pruned)
+    xapi = None
+    if config.xapi_endpoint:
+        post = http_post(config.xapi_endpoint, config.xapi_username, config.xapi_password)
+        xapi = send_pending(session, post, now)
+    return JobsReport(closed, promoted, refreshers.assigned, reminders, pruned, xapi)

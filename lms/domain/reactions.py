@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from lms.domain import events
 from lms.domain.certification.golive import maybe_issue_go_live
 from lms.domain.tiers.ladder import maybe_promote
+from lms.domain.xapi import outbox as xapi
 from lms.models import Attempt, Lesson, SpotCheck, User
 
 
 def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_: Any) -> None:
-    """A pass may complete go-live, and a passed tier exam may complete a tier."""
+    """The attempt goes to the xAPI outbox; a pass may complete go-live, a passed tier exam a tier."""
+    xapi.attempt_graded(session, attempt, now)
     if not attempt.passed:
         return
     maybe_issue_go_live(session, attempt.user, now)
@@ -27,7 +29,8 @@ def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_
 
 
 def _lesson_done(session: Session, *, user: User, lesson: Lesson, now: dt.datetime, **_: Any) -> None:
-    """A required lesson may be the last go-live requirement."""
+    """The lesson goes to the xAPI outbox; a required lesson may be the last go-live requirement."""
+    xapi.lesson_completed(session, user, lesson, now)
     maybe_issue_go_live(session, user, now)
 
 

@@ -21,6 +21,7 @@ from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 from lms.models.qc import ChecklistItem, SpotCheck, SpotCheckResult
 from lms.models.security import SecurityEvent
+from lms.models.xapi import XapiStatement
 
 __all__ = [
     "Assignment",
@@ -51,6 +52,7 @@ __all__ = [
     "Role",
     "RuleBookVersion",
     "SecurityEvent",
+    "XapiStatement",
     "Store",
     "TierAward",
     "User",

@@ -11,6 +11,7 @@ DOMAIN = Path(lms.domain.__file__).parent
 #: Lowest first. An area may import itself and any area before it; `authoring` sits on top.
 ORDER = [
     "accounts",
+    "xapi",
     "curriculum",
     "assignments",
     "learning",

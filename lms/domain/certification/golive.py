@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
 from lms.domain.errors import N_, DomainError
+from lms.domain.xapi import outbox as xapi
 from lms.models import (
     Attempt,
     Certificate,
@@ -225,6 +226,7 @@ def maybe_issue_go_live(session: Session, user: User, now: dt.datetime) -> Certi
     audit.record(
         session, "certificate.issue", actor=user, target=cert, after={"kind": GO_LIVE, "code": cert.code}
     )
+    xapi.certificate_earned(session, cert)
     return cert
 
 

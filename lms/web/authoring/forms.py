@@ -13,19 +13,27 @@ MAX_UPLOAD = 1024 * 1024
 
 
 class QuestionUploadForm(FlaskForm):
-    """A GIFT or Aiken file to check before anything is imported."""
+    """A GIFT, Aiken, Excel or Moodle XML file to check before anything is imported."""
 
     file = FileField(
         _l("Question file"),
         validators=[
             FileRequired(_l("Choose a file.")),
-            FileAllowed(["gift", "txt"], _l("Choose a .gift or .txt file.")),
+            FileAllowed(["gift", "txt", "xlsx", "xml"], _l("Choose a .gift, .txt, .xlsx or .xml file.")),
         ],
-        description=_l("A .gift or .txt file of at most 1 MB, saved as UTF-8 (with or without BOM)."),
+        description=_l(
+            "A .gift or .txt file saved as UTF-8 (with or without BOM), an Excel workbook (.xlsx) "
+            "or a Moodle XML file, at most 1 MB."
+        ),
     )
     format = RadioField(
         _l("Format"),
-        choices=[("gift", _l("GIFT (Moodle)")), ("aiken", _l("Aiken (single choice)"))],
+        choices=[
+            ("gift", _l("GIFT (Moodle)")),
+            ("aiken", _l("Aiken (single choice)")),
+            ("xlsx", _l("Excel template (.xlsx)")),
+            ("moodle-xml", _l("Moodle XML")),
+        ],
         default="gift",
         validators=[DataRequired()],
     )

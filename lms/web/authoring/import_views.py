@@ -1,13 +1,15 @@
-"""Questions from a GIFT or Aiken file into a quiz: upload → preview (every problem by line) → confirm.
+"""Questions from a GIFT, Aiken, Excel or Moodle XML file into a quiz: upload → preview (every problem) → confirm.
 
 Nothing is written until the trainer confirms, and a file with any problem cannot be confirmed. The
-checked text travels back to the confirmation signed with the app's secret key (bound to the quiz,
+checked text (an Excel workbook or an XML file as base64) travels back to the confirmation signed with the app's secret key (bound to the quiz,
 the format and the trainer, valid for an hour) and is parsed again there: what is imported is
 exactly what was previewed.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +24,10 @@ from werkzeug.wrappers import Response
 
 from lms.content.aiken import parse_aiken
 from lms.content.gift import parse_gift
+from lms.content.moodle_xml import parse_moodle_xml, read_moodle_xml
 from lms.content.quizzes import gift_settings
 from lms.content.specs import QuestionSpec
+from lms.content.xlsx import parse_xlsx
 from lms.db import db_session
 from lms.domain import audit
 from lms.domain.authoring.question_import import import_questions
@@ -39,7 +43,36 @@ SALT = "lms.authoring.question-import"
 #: How long a preview may be confirmed (seconds).
 MAX_AGE = 3600
 Parser = Callable[[str], tuple[list[QuestionSpec], list[tuple[int, str]]]]
-PARSERS: dict[str, Parser] = {"gift": parse_gift, "aiken": parse_aiken}
+
+
+def _parse_binary(parse: Callable[[bytes], tuple[list[QuestionSpec], list[tuple[int, str]]]]) -> Parser:
+    """A parser of files that are not text, fed the base64 the preview carries."""
+
+    def parse_text(text: str) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            return [], [(1, "the file could not be read back")]
+        return parse(data)
+
+    return parse_text
+
+
+PARSERS: dict[str, Parser] = {
+    "gift": parse_gift,
+    "aiken": parse_aiken,
+    "xlsx": _parse_binary(parse_xlsx),
+    "moodle-xml": _parse_binary(parse_moodle_xml),
+}
+#: Formats read as bytes (carried as base64), not as UTF-8 text.
+BINARY = {"xlsx", "moodle-xml"}
+
+
+def _notes(fmt: str, text: str) -> list[tuple[int, str]]:
+    """What the file holds that is skipped or simplified (Moodle XML), shown beside the preview."""
+    if fmt != "moodle-xml":
+        return []
+    return read_moodle_xml(base64.b64decode(text)).notes
 
 
 @dataclass(frozen=True)
@@ -105,6 +138,7 @@ def _preview(quiz: Quiz, fmt: str, filename: str, text: str, status: int = 200) 
         filename=filename,
         plan=_plan(quiz, questions),
         problems=problems,
+        notes=_notes(fmt, text),
         settings_ignored=fmt == "gift" and bool(gift_settings(text)[0]),
         confirm=confirm,
     ), (422 if problems else status)
@@ -122,10 +156,14 @@ def import_upload(slug: str) -> str | tuple[str, int]:
         if len(data) > MAX_UPLOAD:
             form.file.errors = [_("The file is larger than 1 MB.")]
         else:
-            text, error = _decode(data)
+            fmt = form.format.data
+            if fmt in BINARY:
+                text, error = base64.b64encode(data).decode("ascii"), None
+            else:
+                text, error = _decode(data)
             if error is None:
                 filename = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
-                return _preview(quiz, form.format.data, filename, text)
+                return _preview(quiz, fmt, filename, text)
             form.file.errors = [error]
     status = 422 if request.method == "POST" else 200
     return render_template("authoring/import_upload.html", quiz=quiz, form=form), status
@@ -174,7 +212,9 @@ def import_confirm(slug: str) -> Response | tuple[str, int]:
             after={
                 "format": fmt,
                 "file": filename,
-                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "sha256": hashlib.sha256(
+                    base64.b64decode(text) if fmt in BINARY else text.encode("utf-8")
+                ).hexdigest(),
                 "questions": len(questions),
                 **counts,
             },

@@ -185,7 +185,7 @@ def test_gift_settings_lines_are_reported_as_not_applied(client: FlaskClient, lo
         (b"x" * (1024 * 1024 + 1), "questions.gift", "larger than 1 MB"),
         (b"", "questions.gift", "empty"),
         (b"\x00\x01GIFT", "questions.gift", "not a text file"),
-        (GOOD.encode(), "questions.docx", "Choose a .gift or .txt file."),
+        (GOOD.encode(), "questions.docx", "Choose a .gift, .txt, .xlsx or .xml file."),
     ],
     ids=["gbk", "oversized", "empty", "binary", "extension"],
 )
