@@ -38,6 +38,11 @@ def _spot_check_recorded(
     maybe_promote(session, agent, now)
 
 
+def _drill_reviewed(session: Session, *, user: User, now: dt.datetime, **_: Any) -> None:
+    """A drilled card or a typing run may be the last go-live requirement."""
+    maybe_issue_go_live(session, user, now)
+
+
 def _kpi_month_imported(session: Session, *, users: list[User], now: dt.datetime, **_: Any) -> None:
     """A KPI month may complete a tier for any agent in the file."""
     for user in users:
@@ -50,3 +55,4 @@ def subscribe() -> None:
     events.lesson_done.connect(_lesson_done, weak=False)
     events.spot_check_recorded.connect(_spot_check_recorded, weak=False)
     events.kpi_month_imported.connect(_kpi_month_imported, weak=False)
+    events.drill_reviewed.connect(_drill_reviewed, weak=False)

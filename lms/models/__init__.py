@@ -15,6 +15,7 @@ from lms.models.content import (
     Quiz,
     RuleBookVersion,
 )
+from lms.models.drills import DrillCard, DrillReview, FirstResponseRun, FocusDrill, TypingRun
 from lms.models.kpi import KpiRecord, KpiScheme, TierAward
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
@@ -22,6 +23,11 @@ from lms.models.qc import ChecklistItem, SpotCheck, SpotCheckResult
 from lms.models.security import SecurityEvent
 
 __all__ = [
+    "DrillCard",
+    "DrillReview",
+    "FirstResponseRun",
+    "FocusDrill",
+    "TypingRun",
     "Assignment",
     "ChecklistItem",
     "Notification",

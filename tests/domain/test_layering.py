@@ -14,6 +14,7 @@ ORDER = [
     "curriculum",
     "assignments",
     "learning",
+    "drills",
     "certification",
     "qc",
     "kpi",
