@@ -13,12 +13,15 @@ from sqlalchemy.orm import Session
 
 from lms.domain import events
 from lms.domain.certification.golive import maybe_issue_go_live
+from lms.domain.drills.feeds import exam_reviews, qc_lapses
 from lms.domain.tiers.ladder import maybe_promote
 from lms.models import Attempt, Lesson, SpotCheck, User
 
 
 def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_: Any) -> None:
-    """A pass may complete go-live, and a passed tier exam may complete a tier."""
+    """A fully right question on a script-library entry reviews its drill card; a pass may complete
+    go-live, and a passed tier exam may complete a tier."""
+    exam_reviews(session, attempt, now)
     if not attempt.passed:
         return
     maybe_issue_go_live(session, attempt.user, now)
@@ -34,7 +37,9 @@ def _lesson_done(session: Session, *, user: User, lesson: Lesson, now: dt.dateti
 def _spot_check_recorded(
     session: Session, *, check: SpotCheck, agent: User, now: dt.datetime, **_: Any
 ) -> None:
-    """A good check may complete the next tier's requirements."""
+    """A failed item sets back the agent's drill cards on its topics; a good check may complete the
+    next tier's requirements."""
+    qc_lapses(session, check, agent, now)
     maybe_promote(session, agent, now)
 
 
