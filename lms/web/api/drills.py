@@ -122,6 +122,8 @@ def answer(card_id: int) -> Response:
     session = db_session()
     body = request.get_json(silent=True)
     serve = body.get("serve") if isinstance(body, dict) else None
+    if isinstance(serve, float) and serve.is_integer():
+        serve = int(serve)  # JSON Schema's integer: 3.0 is 3
     if not isinstance(serve, int) or isinstance(serve, bool) or not 0 <= serve <= MAX_ID:
         fail(
             422,
@@ -130,6 +132,13 @@ def answer(card_id: int) -> Response:
             "serve",
         )
     assert isinstance(body, dict)
+    if set(body) - {"serve", "text", "order"}:
+        fail(
+            422,
+            "invalid_answer",
+            "Only serve, text and order are read: the answer is rated, never the agent.",
+            "rating",
+        )
     if card_id > MAX_ID:
         not_found("No such card.")
     text, order = body.get("text", ""), body.get("order", [])
@@ -147,7 +156,7 @@ def answer(card_id: int) -> Response:
             session,
             me(),
             card_id,
-            body["serve"],
+            serve,
             utcnow(),
             text=text,
             order=order,

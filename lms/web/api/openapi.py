@@ -351,13 +351,15 @@ SCHEMAS: dict[str, Any] = {
     "DrillAnswer": {
         "type": "object",
         "required": ["serve"],
+        "additionalProperties": False,
         "properties": {
-            "serve": {"type": "integer"},
+            "serve": {"type": "integer", "minimum": 0, "maximum": 2147483647},
             "text": {"type": "string", "maxLength": 2000},
             "order": {
                 "type": "array",
+                "maxItems": 50,
                 "items": {"type": "integer"},
-                "description": "Indexes of the shown steps.",
+                "description": "Indexes of the shown steps, in the order the agent puts them.",
             },
         },
     },
