@@ -38,6 +38,7 @@ def init_web(app: Flask) -> None:
     from lms.web.certificates.views import bp as certificates_bp
     from lms.web.cohorts.views import bp as cohorts_bp
     from lms.web.curriculum.views import bp as curriculum_bp
+    from lms.web.drills.staff import bp as drill_staff_bp
     from lms.web.drills.views import bp as drills_bp
     from lms.web.editing import bp as editing_bp
     from lms.web.grading.views import bp as grading_bp
@@ -87,4 +88,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(assignments_bp, url_prefix="/assignments")
     app.register_blueprint(my_assignments_bp, url_prefix="/learn")
     app.register_blueprint(drills_bp, url_prefix="/learn/drill")
+    app.register_blueprint(drill_staff_bp, url_prefix="/author/drills")
     init_assignment_context(app)
