@@ -1,8 +1,8 @@
 """The trainer's cohort heatmap: agents × FAQ topics, each cell the share of the topic's entries
 the agent has mastered, with each agent's leeches; and focused drills a trainer assigns.
 
-Five queries whatever the number of agents and entries: the entries, the agents, the cards, the
-typing records and the focus topics.
+Six queries whatever the number of agents and entries: the entries, the agents, the mastered
+cards, the leeches, the typing records and the focus topics.
 """
 
 from __future__ import annotations
@@ -16,27 +16,39 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.domain import audit
-from lms.domain.drills.mastery import best_typing
+from lms.domain.drills.mastery import best_typing, mastered_condition
 from lms.domain.errors import N_, DomainError
 from lms.models import DrillCard, FaqEntry, FocusDrill, Role, User
-from lms.models.drills import REVIEW
 
 
 @dataclass
 class HeatRow:
-    """One agent: per topic (mastered, entries), leeches by entry key, typing record, focus topics."""
+    """One agent: entries mastered per topic, leeches by entry key, typing record, focus topics."""
 
     user_id: int
     name: str
-    cells: list[tuple[int, int]]
-    mastered: int
+    done: list[int]
+    mastered: int = 0
     leeches: list[str] = field(default_factory=list)
     best_cpm: float | None = None
     focus: list[str] = field(default_factory=list)
 
-    def percent(self, index: int) -> int:
-        done, total = self.cells[index]
-        return round(100 * done / total) if total else 0
+
+@dataclass(frozen=True)
+class Cell:
+    """One agent's mastery of one topic, as the page shows it."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0
+
+    @property
+    def heat(self) -> int:
+        """0–4: under 25 %, under 50 %, under 75 %, under 100 %, all."""
+        return 4 if self.done >= self.total else self.percent // 25
 
 
 @dataclass
@@ -46,6 +58,11 @@ class Heatmap:
     topics: list[str]
     total: int
     rows: list[HeatRow]
+    sizes: list[int] = field(default_factory=list)
+
+    def cells(self, row: HeatRow) -> list[Cell]:
+        """A row's cells, topic by topic."""
+        return [Cell(done, total) for done, total in zip(row.done, self.sizes, strict=True)]
 
 
 def heatmap(
@@ -72,36 +89,38 @@ def heatmap(
     users = session.execute(
         select(User.id, User.display_name).where(User.id.in_(who)).order_by(User.display_name)
     ).all()
-    rows = {
-        user_id: HeatRow(user_id, name, [(0, per_topic[t]) for t in topics], 0) for user_id, name in users
-    }
-    for user_id, entry_id, state, stability, review_days, lapses in session.execute(
-        select(
-            DrillCard.user_id,
-            DrillCard.entry_id,
-            DrillCard.state,
-            DrillCard.stability,
-            DrillCard.review_days,
-            DrillCard.lapses,
-        ).where(DrillCard.user_id.in_(who), DrillCard.entry_id.in_(list(entry_keys)))
-    ).tuples():
+    rows = {user_id: HeatRow(user_id, name, [0] * len(topics)) for user_id, name in users}
+    # Two narrow reads of plain integers (the Core connection skips ORM row processing): the
+    # mastered cards and the leeches; 200 agents × 110 entries are 22,000 pairs at most.
+    connection = session.connection()
+    known = list(entry_keys)
+    for user_id, entry_id in connection.execute(
+        select(DrillCard.user_id, DrillCard.entry_id).where(
+            DrillCard.user_id.in_(who),
+            DrillCard.entry_id.in_(known),
+            mastered_condition(stability_days, leech_lapses),
+        )
+    ):
         row = rows.get(user_id)
         if row is None:
             continue
-        if lapses >= leech_lapses:
-            row.leeches.append(entry_keys[entry_id])
-        elif state == REVIEW and (stability or 0) >= stability_days and review_days >= 2:
-            row.mastered += 1
-            for index in entry_tags[entry_id]:
-                done, total = row.cells[index]
-                row.cells[index] = (done + 1, total)
+        row.mastered += 1
+        for index in entry_tags[entry_id]:
+            row.done[index] += 1
+    for user_id, entry_id in connection.execute(
+        select(DrillCard.user_id, DrillCard.entry_id).where(
+            DrillCard.user_id.in_(who), DrillCard.entry_id.in_(known), DrillCard.lapses >= leech_lapses
+        )
+    ):
+        if user_id in rows:
+            rows[user_id].leeches.append(entry_keys[entry_id])
     for user_id, cpm in best_typing(session, list(rows)).items():
         rows[user_id].best_cpm = cpm
     for user_id, topic in session.execute(
         select(FocusDrill.user_id, FocusDrill.topic).where(FocusDrill.user_id.in_(list(rows)))
     ).tuples():
         rows[user_id].focus.append(topic)
-    return Heatmap(topics, len(entries), list(rows.values()))
+    return Heatmap(topics, len(entries), list(rows.values()), [per_topic[t] for t in topics])
 
 
 def assign_focus(session: Session, trainer: User, agent: User, topic: str) -> FocusDrill:
