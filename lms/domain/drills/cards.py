@@ -121,9 +121,13 @@ def _served(card: DrillCard) -> Served:
     return Served(card, card.serve, steps)
 
 
-def get_card(session: Session, user: User, card_id: int) -> DrillCard:
-    """One of the agent's own cards; another agent's card does not exist for them."""
-    card = session.get(DrillCard, card_id)
+def get_card(session: Session, user: User, card_id: int, *, lock: bool = False) -> DrillCard:
+    """One of the agent's own cards; another agent's card does not exist for them. `lock` holds the
+    row until the transaction ends (answers to one card are taken one at a time)."""
+    statement = select(DrillCard).where(DrillCard.id == card_id)
+    if lock:
+        statement = statement.with_for_update(of=DrillCard).execution_options(populate_existing=True)
+    card = session.scalars(statement).unique().one_or_none()
     if card is None or card.user_id != user.id:
         raise NotFound(N_("No such card."))
     return card
@@ -161,7 +165,7 @@ def answer(
     book: RuleBook | None = None,
 ) -> DrillReview:
     """Grade an answer to a served card and review it: once per serve (a repeat returns the first review)."""
-    card = get_card(session, user, card_id)
+    card = get_card(session, user, card_id, lock=True)
     existing = answered_review(session, card, serve)
     if existing is not None:
         return existing

@@ -15,6 +15,7 @@ from lms.domain.drills.grading import grade_reply, is_ordering
 from lms.domain.errors import Conflict, NotFound
 from lms.models import DrillCard, DrillReview, FaqEntry, User
 from lms.models.drills import AGAIN, GOOD, HARD, RELEARNING, REVIEW
+from tests.concurrency import run_in_parallel
 from tests.domain.drills.conftest import DAY_10, START
 from tests.factories import CohortFactory, UserFactory
 
@@ -107,3 +108,22 @@ def test_a_qc_lapse_sets_learnt_cards_back(db: Session, programme: Schedule) -> 
         "exam",
         "qc",
     ]
+
+
+def test_answers_racing_on_one_serve_make_one_review(app, db: Session, programme: Schedule) -> None:
+    user = _new_hire(db)
+    served = cards.serve_next(db, user, DAY_10)
+    assert served is not None
+    db.commit()
+    card_id, serve, user_id = served.card.id, served.serve, user.id
+
+    def post(session: Session) -> None:
+        me = session.get(User, user_id)
+        assert me is not None
+        cards.answer(session, me, card_id, serve, DAY_10 + dt.timedelta(seconds=5), text="亲")
+
+    assert run_in_parallel(app, 6, post) == []
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(DrillReview).where(DrillReview.card_id == card_id)) == 1
+    card = db.get(DrillCard, card_id)
+    assert card is not None and card.reps == 1 and card.answered_serve == serve
