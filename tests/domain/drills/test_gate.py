@@ -13,10 +13,10 @@ from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.programme import Schedule
 from lms.domain.drills import cards, typing
 from lms.domain.drills.mastery import mastery_of
-from lms.models import Attempt, Lesson, LessonCompletion, Quiz, User
+from lms.models import Attempt, DrillCard, Lesson, LessonCompletion, Quiz, User
 from tests.domain.drills.conftest import DAY_10, START
 from tests.domain.drills.test_cards import right_answer
-from tests.factories import CohortFactory, UserFactory
+from tests.factories import CohortFactory, UserFactory, master_faq_drills
 
 
 def _everything_but_the_drill(db: Session, user: User, schedule: Schedule, now: dt.datetime) -> None:
@@ -92,3 +92,16 @@ def test_the_checklist_shows_the_numbers(db: Session, programme: Schedule) -> No
     shown = {r.key: r.detail % r.params for r in golive.go_live_requirements(db, user)}
     assert shown["faq-drill"] == "0/110 mastered, 90 % needed"
     assert shown["typing-speed"] == "0 chars/min, 60 needed"
+
+
+def test_a_leech_is_not_mastered(db: Session, programme: Schedule) -> None:
+    user = UserFactory()
+    db.commit()
+    master_faq_drills(db, user, DAY_10)
+    assert mastery_of(db, [user.id])[user.id].mastered == 110
+    card = db.scalars(select(DrillCard).where(DrillCard.user_id == user.id)).first()
+    assert card is not None
+    card.lapses = 4
+    db.flush()
+    found = mastery_of(db, [user.id])[user.id]
+    assert (found.mastered, found.leeches) == (109, 1)

@@ -136,3 +136,15 @@ def test_the_first_response_drill_times_each_opening(
     client.post("/learn/drill/first-response", data={"run": late.id, "text": "亲，在的"})
     db.refresh(late)
     assert late.fitting and not late.passed
+
+
+def test_a_hint_makes_a_right_answer_hard(client: FlaskClient, db: Session, new_hire: User) -> None:
+    card_id, serve, entry, _ = _first_reply_card(client, db)
+    client.post("/learn/drill/hint", data={"card": card_id, "serve": serve})
+    page = client.get("/learn/drill/").get_data(as_text=True)
+    assert "Hint:" in page and entry.answer not in page and "Show a hint" not in page
+    response = client.post(
+        "/learn/drill/answer", data={"card": card_id, "serve": serve, "text": entry.answer}
+    )
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hard" in result and "Right after a hint" in result
