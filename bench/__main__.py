@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench.compliance import bench_compliance
 from bench.desk import bench_desk
+from bench.drills import bench_drills
 from bench.grading import bench_grading
 from bench.leaderboard import bench_leaderboard
 from bench.pages import bench_pages
@@ -22,6 +23,7 @@ def main() -> int:
         "compliance": bench_compliance(),
         "pages": bench_pages(),
         "desk": bench_desk(),
+        "drills": bench_drills(),
         "statistics": bench_statistics(),
         "leaderboard": bench_leaderboard(),
     }
@@ -41,7 +43,7 @@ def main() -> int:
         f"(machine baseline {c['python_baseline_us']:.0f} µs)"
     )
     print(f"{'page':<28}{'req/s':>10}{'bare Flask':>12}{'ratio':>8}{'queries':>9}")
-    for row in results["pages"] + results["desk"]:
+    for row in results["pages"] + results["desk"] + results["drills"]:
         print(
             f"{row['page']:<28}{row['rps']:>10.0f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.2f}{row['queries']:>9}"
         )

@@ -19,6 +19,8 @@ from lms.models import (
     Certificate,
     Cohort,
     Course,
+    DrillCard,
+    FaqEntry,
     Lesson,
     LessonCompletion,
     Question,
@@ -28,6 +30,7 @@ from lms.models import (
     SpotCheck,
     SpotCheckResult,
     Store,
+    TypingRun,
     User,
     UserRole,
     UserStore,
@@ -52,6 +55,27 @@ def _cohorts(session: Session, lead: User, prefix: str, today: dt.date) -> list[
             session.flush()
             found[name] = cohort.id
     return [found[n] for n in names]
+
+
+def mastered_card(user_id: int, entry_id: int, now: dt.datetime) -> dict[str, Any]:
+    """An FAQ drill card the gate counts as mastered (in review, stable for a month, two review days)."""
+    return {
+        "user_id": user_id,
+        "entry_id": entry_id,
+        "state": 2,
+        "step": None,
+        "stability": 30.0,
+        "difficulty": 5.0,
+        "due": now + dt.timedelta(days=30),
+        "last_review": now,
+        "review_days": 3,
+        "reps": 3,
+        "lapses": 0,
+        "serve": 0,
+        "answered_serve": 0,
+        "hinted": False,
+        "created_at": now,
+    }
 
 
 def seed_team(
@@ -108,6 +132,11 @@ def seed_team(
         .join(Question, Question.id == QuestionVersion.question_id)
         .limit(1)
     ).one()
+    faq_ids = list(
+        session.scalars(select(FaqEntry.id).where(FaqEntry.active.is_(True), FaqEntry.day.is_not(None)))
+    )
+    drill_cards: list[dict[str, Any]] = []
+    typing_runs: list[dict[str, Any]] = []
     completions: list[dict[str, Any]] = []
     attempts: list[dict[str, Any]] = []
     certificates: list[dict[str, Any]] = []
@@ -133,6 +162,10 @@ def seed_team(
                 }
                 for quiz_id, _slug in gating
             ]
+            drill_cards += [mastered_card(user_id, entry_id, now) for entry_id in faq_ids]
+            typing_runs.append(
+                {"user_id": user_id, "started_at": now, "finished_at": now, "characters": 80, "cpm": 80.0}
+            )
         if kind in (LIVE_UNCHECKED, LIVE_CHECKED):
             certificates.append(
                 {
@@ -185,6 +218,9 @@ def seed_team(
             )
     if completions:
         session.execute(insert(LessonCompletion), completions)
+    if drill_cards:
+        session.execute(insert(DrillCard), drill_cards)
+        session.execute(insert(TypingRun), typing_runs)
     if attempts:
         session.execute(insert(Attempt), attempts)
     waiting = [uid[i] for i in numbers if i % 10 == ESSAY_WAITING]

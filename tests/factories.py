@@ -99,3 +99,42 @@ class LessonFactory(_Base):
     position = factory.Sequence(int)
     body = "## The order flow\n\nAwaiting payment, then **paid**."
     content_hash = "x"
+
+
+def master_faq_drills(session, user, now):  # type: ignore[no-untyped-def]
+    """Give an agent the FAQ drill's go-live numbers: every required card mastered, a typing run at
+    80 characters a minute (for tests that walk the rest of the go-live gate)."""
+    from sqlalchemy import select
+
+    from lms.models import DrillCard, FaqEntry, TypingRun
+
+    have = set(session.scalars(select(DrillCard.entry_id).where(DrillCard.user_id == user.id)))
+    for entry_id in session.scalars(
+        select(FaqEntry.id).where(FaqEntry.active.is_(True), FaqEntry.day.is_not(None))
+    ):
+        if entry_id not in have:
+            session.add(
+                DrillCard(
+                    user_id=user.id,
+                    entry_id=entry_id,
+                    state=2,
+                    step=None,
+                    stability=30.0,
+                    difficulty=5.0,
+                    due=now + dt.timedelta(days=30),
+                    last_review=now,
+                    reps=3,
+                    review_days=3,
+                )
+            )
+    session.add(
+        TypingRun(
+            user_id=user.id,
+            started_at=now - dt.timedelta(minutes=1),
+            finished_at=now,
+            characters=80,
+            cpm=80.0,
+            accuracy=1.0,
+        )
+    )
+    session.flush()

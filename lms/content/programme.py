@@ -30,7 +30,15 @@ PROGRAMME_KEYS = {
     "go_live",
     "tiers",
 }
-GO_LIVE_KEYS = {"quizzes", "courses", "trainer_signoff", "faq_mastery_percent"}
+GO_LIVE_KEYS = {
+    "quizzes",
+    "courses",
+    "trainer_signoff",
+    "faq_mastery_percent",
+    "faq_stability_days",
+    "faq_leech_lapses",
+    "typing_cpm",
+}
 TIER_KEYS = {
     "slug",
     "name",
@@ -112,6 +120,9 @@ def read_programme(
             courses=rules.strings("courses", unique=True),
             trainer_signoff=rules.boolean("trainer_signoff", False),
             faq_mastery_percent=rules.integer("faq_mastery_percent", 0, 0, 100),
+            faq_stability_days=rules.integer("faq_stability_days", 10, 1, 365),
+            faq_leech_lapses=rules.integer("faq_leech_lapses", 4, 1, 100),
+            typing_cpm=rules.integer("typing_cpm", 0, 0, 300),
         )
     return (
         ProgrammeSpec(

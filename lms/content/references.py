@@ -28,11 +28,24 @@ class Sources:
         return found.line(*at) if found is not None and at else 1
 
 
+#: A question tagged `faq:<entry id>` tests that script-library entry: passing it reviews the card.
+FAQ_TAG = "faq:"
+
+
 def check_references(tree: ContentTree, sources: Sources, problems: Problems) -> None:
     """Report every reference to a course, quiz or tier that does not exist or does not fit."""
     known_tiers = {t.slug for t in tree.programme.tiers} if tree.programme else set()
+    faq_ids = {entry.id for entry in tree.faq}
     for quiz in tree.quizzes.values():
         path = sources.quiz_files[quiz.slug]
+        for question in quiz.questions:
+            for tag in question.tags:
+                if tag.startswith(FAQ_TAG) and tag[len(FAQ_TAG) :] not in faq_ids:
+                    problems.add(
+                        path,
+                        sources.line(path, "course"),
+                        f"question {question.id!r}: tag {tag!r} names no script-library entry",
+                    )
         if quiz.course and quiz.course not in tree.courses and quiz.course not in tree.unreadable:
             problems.add(
                 path, sources.line(path, "course"), f"the quiz belongs to unknown course {quiz.course!r}"

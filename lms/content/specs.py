@@ -215,6 +215,11 @@ class GoLiveSpec:
     courses: tuple[str, ...] = ()
     trainer_signoff: bool = False
     faq_mastery_percent: int = 0
+    #: A card counts as mastered from this FSRS stability (days) on, unless it lapsed this often.
+    faq_stability_days: int = 10
+    faq_leech_lapses: int = 4
+    #: The typing drill's target in Chinese characters a minute (0 = not required).
+    typing_cpm: int = 0
 
 
 @dataclass(frozen=True)

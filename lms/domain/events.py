@@ -23,6 +23,8 @@ attempt_graded = _signals.signal("attempt-graded")
 lesson_done = _signals.signal("lesson-done")
 #: QC recorded a spot check (`check=`, `agent=`, `now=`).
 spot_check_recorded = _signals.signal("spot-check-recorded")
+#: An agent's FAQ drill card was reviewed or a typing run finished (`user=`, `now=`).
+drill_reviewed = _signals.signal("drill-reviewed")
 #: A KPI month was imported (`users=`, the agents in the file, and `now=`).
 kpi_month_imported = _signals.signal("kpi-month-imported")
 

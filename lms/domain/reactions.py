@@ -13,14 +13,17 @@ from sqlalchemy.orm import Session
 
 from lms.domain import events
 from lms.domain.certification.golive import maybe_issue_go_live
+from lms.domain.drills.feeds import exam_reviews, qc_lapses
 from lms.domain.tiers.ladder import maybe_promote
 from lms.domain.xapi import outbox as xapi
 from lms.models import Attempt, Lesson, SpotCheck, User
 
 
 def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_: Any) -> None:
-    """The attempt goes to the xAPI outbox; a pass may complete go-live, a passed tier exam a tier."""
+    """The attempt goes to the xAPI outbox; a fully right question on a script-library entry reviews
+    its drill card; a pass may complete go-live, and a passed tier exam may complete a tier."""
     xapi.attempt_graded(session, attempt, now)
+    exam_reviews(session, attempt, now)
     if not attempt.passed:
         return
     maybe_issue_go_live(session, attempt.user, now)
@@ -37,8 +40,15 @@ def _lesson_done(session: Session, *, user: User, lesson: Lesson, now: dt.dateti
 def _spot_check_recorded(
     session: Session, *, check: SpotCheck, agent: User, now: dt.datetime, **_: Any
 ) -> None:
-    """A good check may complete the next tier's requirements."""
+    """A failed item sets back the agent's drill cards on its topics; a good check may complete the
+    next tier's requirements."""
+    qc_lapses(session, check, agent, now)
     maybe_promote(session, agent, now)
+
+
+def _drill_reviewed(session: Session, *, user: User, now: dt.datetime, **_: Any) -> None:
+    """A drilled card or a typing run may be the last go-live requirement."""
+    maybe_issue_go_live(session, user, now)
 
 
 def _kpi_month_imported(session: Session, *, users: list[User], now: dt.datetime, **_: Any) -> None:
@@ -53,3 +63,4 @@ def subscribe() -> None:
     events.lesson_done.connect(_lesson_done, weak=False)
     events.spot_check_recorded.connect(_spot_check_recorded, weak=False)
     events.kpi_month_imported.connect(_kpi_month_imported, weak=False)
+    events.drill_reviewed.connect(_drill_reviewed, weak=False)

@@ -16,6 +16,7 @@ from lms.models.content import (
     Quiz,
     RuleBookVersion,
 )
+from lms.models.drills import DrillCard, DrillReview, FirstResponseRun, FocusDrill, TypingRun
 from lms.models.kpi import KpiRecord, KpiScheme, TierAward
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
@@ -24,6 +25,11 @@ from lms.models.security import SecurityEvent
 from lms.models.xapi import XapiStatement
 
 __all__ = [
+    "DrillCard",
+    "DrillReview",
+    "FirstResponseRun",
+    "FocusDrill",
+    "TypingRun",
     "Assignment",
     "ChecklistItem",
     "Notification",

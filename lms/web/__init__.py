@@ -26,6 +26,7 @@ def init_web(app: Flask) -> None:
     from lms.web.admin import security_views as _security_views  # noqa: F401 - adds its routes to admin_bp
     from lms.web.admin import xapi_views as _xapi_views  # noqa: F401 - adds its routes to admin_bp
     from lms.web.admin.views import bp as admin_bp
+    from lms.web.api import drills as _api_drills  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import openapi as _api_openapi  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import quizzes as _api_quizzes  # noqa: F401 - adds its routes to api_bp
     from lms.web.api.views import bp as api_bp
@@ -38,6 +39,8 @@ def init_web(app: Flask) -> None:
     from lms.web.certificates.views import bp as certificates_bp
     from lms.web.cohorts.views import bp as cohorts_bp
     from lms.web.curriculum.views import bp as curriculum_bp
+    from lms.web.drills.staff import bp as drill_staff_bp
+    from lms.web.drills.views import bp as drills_bp
     from lms.web.editing import bp as editing_bp
     from lms.web.grading.views import bp as grading_bp
     from lms.web.health import bp as health_bp
@@ -85,4 +88,6 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(rulebook_bp, url_prefix="/rulebook")
     app.register_blueprint(assignments_bp, url_prefix="/assignments")
     app.register_blueprint(my_assignments_bp, url_prefix="/learn")
+    app.register_blueprint(drills_bp, url_prefix="/learn/drill")
+    app.register_blueprint(drill_staff_bp, url_prefix="/author/drills")
     init_assignment_context(app)

@@ -15,6 +15,7 @@ ORDER = [
     "curriculum",
     "assignments",
     "learning",
+    "drills",
     "certification",
     "qc",
     "kpi",

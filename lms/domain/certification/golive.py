@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
+from lms.domain.drills.mastery import Mastery, mastery_of
 from lms.domain.errors import N_, DomainError
 from lms.domain.xapi import outbox as xapi
 from lms.models import (
@@ -57,6 +58,15 @@ class GoLiveRules:
     quizzes: dict[str, Quiz]
     courses: dict[str, Course]
     lesson_totals: dict[int, int]
+    #: The FAQ drill's share to master (0 = not required), what counts as mastered, the typing target.
+    faq_percent: int = 0
+    faq_stability_days: int = 10
+    faq_leech_lapses: int = 4
+    typing_cpm: int = 0
+
+    @property
+    def drills(self) -> bool:
+        return bool(self.faq_percent or self.typing_cpm)
 
 
 def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveRules | None:
@@ -79,14 +89,26 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
         .tuples()
         .all()
     )
-    return GoLiveRules(quiz_slugs, course_slugs, bool(rules.get("trainer_signoff")), quizzes, courses, totals)
+    return GoLiveRules(
+        quiz_slugs,
+        course_slugs,
+        bool(rules.get("trainer_signoff")),
+        quizzes,
+        courses,
+        totals,
+        faq_percent=int(rules.get("faq_mastery_percent") or 0),
+        faq_stability_days=int(rules.get("faq_stability_days") or 10),
+        faq_leech_lapses=int(rules.get("faq_leech_lapses") or 4),
+        typing_cpm=int(rules.get("typing_cpm") or 0),
+    )
 
 
 def requirements_of(
     session: Session, rules: GoLiveRules, who: Select[tuple[int]] | Sequence[int]
 ) -> dict[int, list[Requirement]]:
-    """Every go-live requirement for each person in `who` (ids, or a select of ids), in at most four
-    queries whatever their number: one learner and a whole team go through the same rule."""
+    """Every go-live requirement for each person in `who` (ids, or a select of ids), in at most seven
+    queries whatever their number (three of them for the FAQ drill when the programme asks for it):
+    one learner and a whole team go through the same rule."""
     quiz_ids = [q.id for q in rules.quizzes.values()]
     # Per person and gating quiz: 1 when a graded attempt passed, 0 when graded attempts all failed.
     quiz_state: dict[tuple[int, int], int] = {
@@ -121,9 +143,46 @@ def requirements_of(
             )
         }
     ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
+    drills: dict[int, Mastery] = {}
+    if rules.drills:
+        drills = mastery_of(
+            session, ids, stability_days=rules.faq_stability_days, leech_lapses=rules.faq_leech_lapses
+        )
     return {
-        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id)) for user_id in ids
+        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id))
+        + _drill_requirements(rules, drills.get(user_id))
+        for user_id in ids
     }
+
+
+def _drill_requirements(rules: GoLiveRules, mastery: Mastery | None) -> list[Requirement]:
+    """The FAQ drill's two requirements: the share of the library mastered, and the typing speed."""
+    result: list[Requirement] = []
+    if rules.faq_percent:
+        mastered, total = (mastery.mastered, mastery.total) if mastery else (0, 0)
+        result.append(
+            Requirement(
+                "faq",
+                "faq-drill",
+                N_("FAQ mastery"),
+                total > 0 and 100 * mastered >= rules.faq_percent * total,
+                N_("%(mastered)s/%(total)s mastered, %(needed)s %% needed"),
+                {"mastered": mastered, "total": total, "needed": rules.faq_percent},
+            )
+        )
+    if rules.typing_cpm:
+        best = mastery.best_cpm if mastery else None
+        result.append(
+            Requirement(
+                "faq",
+                "typing-speed",
+                N_("Typing speed"),
+                best is not None and best >= rules.typing_cpm,
+                N_("%(best)s chars/min, %(needed)s needed"),
+                {"best": round(best) if best is not None else 0, "needed": rules.typing_cpm},
+            )
+        )
+    return result
 
 
 def _requirements(

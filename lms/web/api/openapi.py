@@ -308,6 +308,77 @@ SCHEMAS: dict[str, Any] = {
             "version": {"type": "integer", "description": "The answer's new version (also the ETag)."},
         },
     },
+    "DrillCard": {
+        "type": "object",
+        "description": "A card of the FAQ drill: never its model answer.",
+        "required": ["id", "entry", "kind", "customer", "state", "due", "reps", "lapses"],
+        "properties": {
+            "id": {"type": "integer"},
+            "entry": {"type": "string", "description": "The script-library entry's id."},
+            "kind": {"enum": ["reply", "order"], "description": "Type a reply, or put the steps in order."},
+            "customer": {"type": "string", "description": "The shopper's message."},
+            "state": {"enum": ["learning", "review", "relearning"]},
+            "due": {"type": "string", "format": "date-time"},
+            "stability": {"type": ["number", "null"], "description": "FSRS stability in days."},
+            "reps": {"type": "integer"},
+            "lapses": {"type": "integer"},
+            "serve": {"type": "integer", "description": "The serve an answer must name."},
+            "steps": {
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+                "description": "Shown shuffled.",
+            },
+            "target_seconds": {"type": "integer"},
+            "hinted": {"type": "boolean"},
+        },
+    },
+    "DrillNext": {
+        "type": "object",
+        "required": ["card", "progress"],
+        "properties": {
+            "card": {"oneOf": [{"$ref": "#/components/schemas/DrillCard"}, {"type": "null"}]},
+            "progress": {
+                "type": "object",
+                "required": ["done_today", "goal", "streak"],
+                "properties": {
+                    "done_today": {"type": "integer"},
+                    "goal": {"type": "integer"},
+                    "streak": {"type": "integer"},
+                },
+            },
+        },
+    },
+    "DrillAnswer": {
+        "type": "object",
+        "required": ["serve"],
+        "additionalProperties": False,
+        "properties": {
+            "serve": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+            "text": {"type": "string", "maxLength": 2000},
+            "order": {
+                "type": "array",
+                "maxItems": 50,
+                "items": {"type": "integer"},
+                "description": "Indexes of the shown steps, in the order the agent puts them.",
+            },
+        },
+    },
+    "DrillReview": {
+        "type": "object",
+        "required": ["id", "card", "rating", "reasons", "model_answer", "due"],
+        "properties": {
+            "id": {"type": "integer"},
+            "card": {"type": "integer"},
+            "serve": {"type": ["integer", "null"]},
+            "rating": {"enum": ["again", "hard", "good", "easy"]},
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "seconds": {"type": ["number", "null"]},
+            "answer": {"type": ["string", "null"]},
+            "model_answer": {"type": "string"},
+            "steps": {"type": "array", "items": {"type": "string"}},
+            "due": {"type": "string", "format": "date-time"},
+        },
+    },
 }
 
 
@@ -453,6 +524,43 @@ def document() -> dict[str, Any]:
                     body=_ref("Message"),
                     params=[_path_param("attempt_id", "integer"), _path_param("question_id")],
                     status="201",
+                )
+            },
+            "/drills/next": {
+                "get": _op("The next due FAQ drill card, today's goal and streak", _json(_ref("DrillNext")))
+            },
+            "/drills/cards": {
+                "get": _op(
+                    "The caller's drill cards",
+                    _json(
+                        {
+                            "type": "object",
+                            "required": ["cards"],
+                            "properties": {"cards": {"type": "array", "items": _ref("DrillCard")}},
+                        }
+                    ),
+                )
+            },
+            "/drills/cards/{card_id}": {
+                "get": _op(
+                    "One of the caller's cards",
+                    _json(_ref("DrillCard")),
+                    404,
+                    params=[_path_param("card_id", "integer")],
+                )
+            },
+            "/drills/cards/{card_id}/answers": {
+                "post": _op(
+                    "Answer a served card; rated from the answer; the model answer comes back",
+                    _json(_ref("DrillReview")),
+                    404,
+                    409,
+                    422,
+                    body=_ref("DrillAnswer"),
+                    params=[_path_param("card_id", "integer")],
+                    description="One review per card per serve: posting the same serve again returns the "
+                    "first review; a serve that is not waiting (never served, or already answered and "
+                    "served again) is a 409 `not_waiting`.",
                 )
             },
             "/attempts/{attempt_id}/submit": {

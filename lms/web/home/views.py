@@ -12,6 +12,7 @@ from lms.db import db_session, utcnow
 from lms.domain.assignments.assigning import open_assignments
 from lms.domain.certification.golive import certificate_of, go_live_requirements
 from lms.domain.curriculum.programme import calendar_for, load_schedule, today_view
+from lms.domain.drills.progress import drill_progress
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
 from lms.domain.tiers.ladder import current_tier, next_tier_requirements, tier_names
 from lms.models import Role, User
@@ -45,8 +46,10 @@ def learner() -> str:
     cert = certificate_of(session, user)
     tier = current_tier(session, user)
     next_tier, tier_requirements = next_tier_requirements(session, user, today)
+    drill = drill_progress(session, user, today, load_schedule(session)) if view and view.day >= 1 else None
     return render_template(
         "home/learner.html",
+        drill=drill,
         open_work=open_assignments(session, user),
         today_date=today,
         user=user,

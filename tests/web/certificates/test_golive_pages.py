@@ -163,7 +163,8 @@ def test_today_and_matrix_query_counts_are_bounded(
     other.post("/login", data={"username": learner.username, "password": "correct-horse-battery"})
     with count_queries() as today:
         assert other.get("/learn/").status_code == 200
-    assert today.count <= 30, today.statements  # constant: the same with 1 or 200 learners
+    # constant: the same with 1 or 200 learners (the FAQ drill gate reads three, its goal and streak two)
+    assert today.count <= 35, today.statements
 
 
 def test_work_ahead_can_be_switched_off(client: FlaskClient, db: Session, loaded) -> None:
