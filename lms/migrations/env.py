@@ -12,15 +12,42 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _sqlite_pragma(connection: Connection, sql: str) -> list[tuple[object, ...]]:
+    """Run a PRAGMA on the driver connection itself, outside any transaction (where SQLite obeys it)."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _run(connection: Connection) -> None:
+    # SQLite changes a table by building a new one and dropping the old (Alembic's batch mode). With
+    # foreign keys enforced, that DROP is a DELETE that cascades: every attempt item would go with the
+    # attempts table it points at. So keys are off while migrating (SQLite ignores the switch inside
+    # a transaction, hence before it) and every reference is checked once the schema is in place.
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+        if connection.in_transaction():
+            connection.commit()
+        if sqlite:
+            broken = _sqlite_pragma(connection, "PRAGMA foreign_key_check")
+            if broken:
+                raise RuntimeError(f"rows pointing at missing rows after migrating: {broken[:10]}")
+    finally:
+        if sqlite:
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
 
 
 def run_migrations_online() -> None:

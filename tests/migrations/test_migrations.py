@@ -78,3 +78,48 @@ def test_the_migrations_checklist_is_the_shipped_default() -> None:
     spec.loader.exec_module(module)
     frozen = [(k, label, zh, points, list(topics)) for k, label, zh, points, topics in module.DEFAULT_CHECKLIST]
     assert frozen == [(k, label, zh, points, list(topics)) for k, label, zh, points, topics in DEFAULT_ITEMS]
+
+
+def _fill(conn, table: str, **values: object) -> None:  # type: ignore[no-untyped-def]
+    """Insert one row, with placeholder values for every other NOT NULL column (dialect-neutral)."""
+    from sqlalchemy import inspect
+
+    row = dict(values)
+    for column in inspect(conn).get_columns(table):
+        name, kind = column["name"], str(column["type"]).upper()
+        if name in row or column.get("default") is not None or column["nullable"]:
+            continue
+        if column.get("autoincrement") is True or name == "id":
+            continue
+        if any(word in kind for word in ("INT", "FLOAT", "NUMERIC", "REAL", "DOUBLE")):
+            row[name] = 0
+        elif "BOOL" in kind:
+            row[name] = False
+        elif "JSON" in kind:
+            row[name] = "{}"
+        elif "DATE" in kind or "TIME" in kind:
+            row[name] = "2026-01-05 09:00:00"
+        else:
+            row[name] = "x"
+    names = ", ".join(row)
+    marks = ", ".join(f":{n}" for n in row)
+    conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({marks})"), row)
+
+
+def test_upgrading_keeps_every_row_of_the_tables_it_rebuilds(alembic_runner, alembic_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    """SQLite rebuilds a table to change it; with foreign keys on, dropping the old one would delete
+    every row pointing at it (attempt items with their attempts, results with their spot checks)."""
+    alembic_runner.migrate_up_to("0010")  # below the rule book's revision, which changes attempts and spot checks
+    tables = ["users", "quizzes", "questions", "question_versions", "attempts", "attempt_items", "spot_checks", "spot_check_results"]
+    with alembic_engine.begin() as conn:
+        _fill(conn, "users", id=1, username="wangfang", display_name="Wang Fang", active=True)
+        _fill(conn, "quizzes", id=1, slug="house-rules-check", published=True, shuffle=False)
+        _fill(conn, "questions", id=1, quiz_id=1, key="greet", active=True)
+        _fill(conn, "question_versions", id=1, question_id=1, number=1)
+        _fill(conn, "attempts", id=1, user_id=1, quiz_id=1, status="graded", number=1)
+        _fill(conn, "attempt_items", id=1, attempt_id=1, question_key="greet", question_version_id=1, needs_review=False)
+        _fill(conn, "spot_checks", id=1, agent_id=1, checker_id=1, channel="chat")
+        _fill(conn, "spot_check_results", id=1, spot_check_id=1, outcome="fail")
+    alembic_runner.migrate_up_to("head")
+    with alembic_engine.connect() as conn:
+        assert [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables] == [1] * len(tables)
