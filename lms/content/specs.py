@@ -266,6 +266,8 @@ class ContentTree:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     faq: list[FaqEntrySpec] = field(default_factory=list)
     products: list[ProductSpec] = field(default_factory=list)
+    #: Practice chats (lms/content/scenarios.py) by slug: courses/<course>/scenarios/<slug>.toml.
+    scenarios: dict[str, Any] = field(default_factory=dict)
     #: The rule book (courses/compliance.toml), when there is one.
     rulebook: Any = None
     #: Every line an agent could send as is (rulebook/sendable.py), checked against the rule book.
@@ -284,5 +286,6 @@ class ContentTree:
         return (
             f"{len(self.courses)} courses, {lessons} lessons, {len(self.quizzes)} quizzes, "
             f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products"
+            + (f", {len(self.scenarios)} practice chats" if self.scenarios else "")
             + (f", {len(self.rulebook.rules)} rules" if self.rulebook is not None else "")
         )
