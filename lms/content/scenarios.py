@@ -134,6 +134,8 @@ class ScenarioSpec:
     nodes: tuple[NodeSpec, ...]
     en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
     path: str = field(default="", hash=False, compare=False)
+    #: The file as written (stored with each version, exported back, edited by the browser form).
+    source_text: str = field(default="", hash=False, compare=False, repr=False)
 
     @property
     def version_text(self) -> str:
@@ -146,6 +148,7 @@ class ScenarioSpec:
         """The scenario as plain JSON types (what the database stores; lines left out)."""
         data = _plain(asdict(self))
         data.pop("path", None)
+        data.pop("source_text", None)
         for node in data["nodes"]:
             node.pop("line", None)
             for branch in node["branches"]:
@@ -283,6 +286,7 @@ def read_scenario_text(
         nodes=tuple(nodes),
         en=english,
         path=rel,
+        source_text=text,
     )
     if nodes and len(problems) == before:
         _check_graph(scenario, top)

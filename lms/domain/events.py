@@ -23,6 +23,8 @@ attempt_graded = _signals.signal("attempt-graded")
 lesson_done = _signals.signal("lesson-done")
 #: QC recorded a spot check (`check=`, `agent=`, `now=`).
 spot_check_recorded = _signals.signal("spot-check-recorded")
+#: A practice chat run finished (`run=`, `now=`), with its score, medal and flag.
+practice_run_finished = _signals.signal("practice-run-finished")
 #: A KPI month was imported (`users=`, the agents in the file, and `now=`).
 kpi_month_imported = _signals.signal("kpi-month-imported")
 

@@ -14,6 +14,7 @@ ORDER = [
     "curriculum",
     "assignments",
     "learning",
+    "practice",
     "certification",
     "qc",
     "kpi",

@@ -141,7 +141,12 @@ def _requirements(
         detail = N_("passed") if ok else (N_("not passed yet") if state == 0 else N_("not taken"))
         result.append(
             Requirement(
-                "quiz", slug, quiz.title if quiz else slug, ok, detail, title_en=quiz.title_en if quiz else None
+                "quiz",
+                slug,
+                quiz.title if quiz else slug,
+                ok,
+                detail,
+                title_en=quiz.title_en if quiz else None,
             )
         )
     for slug in rules.course_slugs:
