@@ -46,6 +46,7 @@ def init_web(app: Flask) -> None:
     from lms.web.kpi.views import bp as kpi_bp
     from lms.web.learn.quiz_views import bp as quiz_bp
     from lms.web.learn.views import bp as learn_bp
+    from lms.web.practice import bp as practice_bp
     from lms.web.qc import bp as qc_bp
     from lms.web.qc.checklist_views import bp as qc_checklist_bp
     from lms.web.quiz_editing import bp as quiz_editing_bp
@@ -82,6 +83,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(qc_bp, url_prefix="/qc")
     app.register_blueprint(qc_checklist_bp, url_prefix="/qc")
     app.register_blueprint(rulebook_bp, url_prefix="/rulebook")
+    app.register_blueprint(practice_bp, url_prefix="/practice")
     app.register_blueprint(assignments_bp, url_prefix="/assignments")
     app.register_blueprint(my_assignments_bp, url_prefix="/learn")
     init_assignment_context(app)

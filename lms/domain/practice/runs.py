@@ -22,6 +22,7 @@ from lms.content.scenarios import NodeSpec, ScenarioSpec, scenario_from_json
 from lms.domain import audit, events
 from lms.domain.curriculum.rulebook import book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
+from lms.domain.practice.requirements import close_for_run
 from lms.domain.practice.scoring import medal_for, phrasing, run_score, score_reply
 from lms.models import PracticeRun, PracticeTurn, Scenario, ScenarioVersion, User
 from lms.models.practice import ABANDONED, ACTIVE, FINISHED
@@ -234,6 +235,7 @@ def _finish(session: Session, run: PracticeRun, outcome: str, now: dt.datetime) 
             },
         )
     if not run.preview:
+        close_for_run(session, run, now)
         events.publish(events.practice_run_finished, session, run=run, now=now)
 
 
