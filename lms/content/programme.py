@@ -30,7 +30,8 @@ PROGRAMME_KEYS = {
     "go_live",
     "tiers",
 }
-GO_LIVE_KEYS = {"quizzes", "courses", "trainer_signoff", "faq_mastery_percent"}
+GO_LIVE_KEYS = {"quizzes", "courses", "trainer_signoff", "faq_mastery_percent", "scenarios", "scenario_medal"}
+MEDALS = ("bronze", "silver", "gold")
 TIER_KEYS = {
     "slug",
     "name",
@@ -43,6 +44,8 @@ TIER_KEYS = {
     "kpi_months",
     "days_live",
     "spot_check_min",
+    "scenarios",
+    "scenario_medal",
 }
 #: What a tier asks for; a higher tier may not ask for less of any of them.
 REQUIREMENTS = ("exam_pass_percent", "kpi_min", "kpi_months", "days_live", "spot_check_min")
@@ -112,6 +115,8 @@ def read_programme(
             courses=rules.strings("courses", unique=True),
             trainer_signoff=rules.boolean("trainer_signoff", False),
             faq_mastery_percent=rules.integer("faq_mastery_percent", 0, 0, 100),
+            scenarios=rules.strings("scenarios", unique=True),
+            scenario_medal=rules.choice("scenario_medal", MEDALS, "silver"),
         )
     return (
         ProgrammeSpec(
@@ -161,6 +166,8 @@ def _tiers(reader: TableReader) -> tuple[TierSpec, ...]:
             kpi_months=entry.integer("kpi_months", 0, 0, 24),
             days_live=entry.integer("days_live", 0, 0, 3650),
             spot_check_min=entry.number("spot_check_min", 0, 0, 100),
+            scenarios=entry.strings("scenarios", unique=True),
+            scenario_medal=entry.choice("scenario_medal", MEDALS, "silver"),
         )
         if not tiers:
             asked = [k for k in ("exam", *REQUIREMENTS) if getattr(tier, k)]

@@ -186,6 +186,9 @@ class TierSpec:
     days_live: int
     spot_check_min: float
     description: str = ""
+    #: Practice-chat scenarios each needing `scenario_medal` or better.
+    scenarios: tuple[str, ...] = ()
+    scenario_medal: str = "silver"
     #: The English of `name` (and `description`).
     en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
@@ -215,6 +218,9 @@ class GoLiveSpec:
     courses: tuple[str, ...] = ()
     trainer_signoff: bool = False
     faq_mastery_percent: int = 0
+    #: Practice-chat scenarios (courses/*/scenarios/) each needing `scenario_medal` or better.
+    scenarios: tuple[str, ...] = ()
+    scenario_medal: str = "silver"
 
 
 @dataclass(frozen=True)

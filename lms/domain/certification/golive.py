@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, joinedload
 from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
 from lms.domain.errors import N_, DomainError
+from lms.domain.practice.requirements import best_medal, best_scores
+from lms.domain.practice.scoring import at_least
 from lms.models import (
     Attempt,
     Certificate,
@@ -23,17 +25,25 @@ from lms.models import (
     LessonCompletion,
     Quiz,
     Role,
+    Scenario,
     User,
 )
 from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED
+
+#: What a practice-chat requirement still needs, by the medal it asks for.
+MEDAL_NEEDED = {
+    "bronze": N_("practice chat: Bronze or better needed"),
+    "silver": N_("practice chat: Silver or better needed"),
+    "gold": N_("practice chat: Gold needed"),
+}
 
 
 @dataclass
 class Requirement:
     """One go-live requirement for one person: met or not, and why."""
 
-    kind: str  # quiz | course | signoff | faq
+    kind: str  # quiz | course | scenario | signoff | faq
     key: str
     title: str
     met: bool
@@ -56,6 +66,10 @@ class GoLiveRules:
     quizzes: dict[str, Quiz]
     courses: dict[str, Course]
     lesson_totals: dict[int, int]
+    #: Practice chats to pass with `scenario_medal` or better (program.toml `[go_live] scenarios`).
+    scenario_slugs: list[str] = field(default_factory=list)
+    scenario_medal: str = "silver"
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
 
 
 def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveRules | None:
@@ -78,7 +92,23 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
         .tuples()
         .all()
     )
-    return GoLiveRules(quiz_slugs, course_slugs, bool(rules.get("trainer_signoff")), quizzes, courses, totals)
+    scenario_slugs = list(rules.get("scenarios", []) or [])
+    scenarios = (
+        {s.slug: s for s in session.scalars(select(Scenario).where(Scenario.slug.in_(scenario_slugs)))}
+        if scenario_slugs
+        else {}
+    )
+    return GoLiveRules(
+        quiz_slugs,
+        course_slugs,
+        bool(rules.get("trainer_signoff")),
+        quizzes,
+        courses,
+        totals,
+        scenario_slugs,
+        str(rules.get("scenario_medal") or "silver"),
+        scenarios,
+    )
 
 
 def requirements_of(
@@ -119,9 +149,11 @@ def requirements_of(
                 .options(joinedload(GoLiveSignoff.trainer).lazyload(User.role_rows))
             )
         }
+    scores = best_scores(session, who, [s.id for s in rules.scenarios.values()])
     ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
     return {
-        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id)) for user_id in ids
+        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id), scores)
+        for user_id in ids
     }
 
 
@@ -131,8 +163,9 @@ def _requirements(
     quiz_state: dict[tuple[int, int], int],
     done: dict[tuple[int, int], int],
     signoff: GoLiveSignoff | None,
+    scores: dict[tuple[int, int], int] | None = None,
 ) -> list[Requirement]:
-    """One person's requirements, in the programme's order: quizzes, courses, the trainer's sign-off."""
+    """One person's requirements, in the programme's order: quizzes, courses, practice chats, the sign-off."""
     result: list[Requirement] = []
     for slug in rules.quiz_slugs:
         quiz = rules.quizzes.get(slug)
@@ -162,6 +195,22 @@ def _requirements(
                 N_("%(done)s/%(total)s lessons"),
                 {"done": count, "total": total},
                 title_en=course.title_en if course else None,
+            )
+        )
+    for slug in rules.scenario_slugs:
+        scenario = rules.scenarios.get(slug)
+        medal = best_medal(scores or {}, user_id, scenario.id) if scenario else None
+        ok = at_least(medal, rules.scenario_medal)
+        result.append(
+            Requirement(
+                "scenario",
+                slug,
+                scenario.title if scenario else slug,
+                ok,
+                N_("practice chat passed")
+                if ok
+                else MEDAL_NEEDED.get(rules.scenario_medal, MEDAL_NEEDED["silver"]),
+                title_en=scenario.title_en if scenario else None,
             )
         )
     if rules.trainer_signoff:

@@ -22,7 +22,7 @@ from lms.content.scenarios import NodeSpec, ScenarioSpec, scenario_from_json
 from lms.domain import audit, events
 from lms.domain.curriculum.rulebook import book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
-from lms.domain.practice.requirements import close_for_run
+from lms.domain.practice.requirements import close_for_run, is_official
 from lms.domain.practice.scoring import medal_for, phrasing, run_score, score_reply
 from lms.models import PracticeRun, PracticeTurn, Scenario, ScenarioVersion, User
 from lms.models.practice import ABANDONED, ACTIVE, FINISHED
@@ -80,11 +80,15 @@ def start_run(
     scenario: Scenario,
     now: dt.datetime,
     *,
-    official: bool = False,
+    official: bool | None = None,
     preview: bool = False,
     seed: int | None = None,
 ) -> PracticeRun:
-    """Start a run of the scenario's current version, or resume the one in play."""
+    """Start a run of the scenario's current version, or resume the one in play.
+
+    The run is official when the scenario is a requirement for the learner (go-live or an open
+    assignment) unless `official` says otherwise; a preview is never official.
+    """
     existing = active_run(session, user, scenario)
     if existing is not None:
         return existing
@@ -101,7 +105,7 @@ def start_run(
         scenario_id=scenario.id,
         version_id=version.id,
         rule_book_id=book.id if book else None,
-        official=official and not preview,
+        official=(is_official(session, user, scenario) if official is None else official) and not preview,
         preview=preview,
         seed=seed if seed is not None else secrets.randbelow(2**31),
         status=ACTIVE,

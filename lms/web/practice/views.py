@@ -17,7 +17,6 @@ from lms.db import db_session, utcnow
 from lms.domain.curriculum.scenarios import by_slug, playable
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.practice import history, runs
-from lms.domain.practice.requirements import is_official
 from lms.models import PracticeRun
 from lms.web.forms import translate_error
 from lms.web.identity import me
@@ -44,7 +43,7 @@ def start(slug: str) -> Response:
     scenario = by_slug(session, slug)
     if scenario is None or not scenario.active or not scenario.published:
         abort(404)
-    run = runs.start_run(session, me(), scenario, utcnow(), official=is_official(session, me(), scenario))
+    run = runs.start_run(session, me(), scenario, utcnow())
     session.commit()
     return redirect(url_for("practice.run", run_id=run.id))
 
