@@ -26,6 +26,7 @@ def init_web(app: Flask) -> None:
     from lms.web.admin import security_views as _security_views  # noqa: F401 - adds its routes to admin_bp
     from lms.web.admin.views import bp as admin_bp
     from lms.web.api import openapi as _api_openapi  # noqa: F401 - adds its routes to api_bp
+    from lms.web.api import practice as _api_practice  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import quizzes as _api_quizzes  # noqa: F401 - adds its routes to api_bp
     from lms.web.api.views import bp as api_bp
     from lms.web.assignments import bp as assignments_bp

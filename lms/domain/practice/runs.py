@@ -152,16 +152,16 @@ def reply(
     `turn` is the number of the turn the learner answers (the page sends it): a reply to another
     turn, to an ended run or a second reply to the same turn is Conflict, and changes nothing.
     """
+    run = run_of(session, user, run_id)
     if len(text) > MAX_REPLY:
         raise ReplyTooLong(N_("A reply may be at most %(max)s characters."), "text", max=MAX_REPLY)
-    if not text.strip():
-        raise DomainError(N_("Write a reply first."), "text")
-    run = run_of(session, user, run_id)
     if run.status != ACTIVE:
         raise Conflict(N_("This practice chat has ended."))
     number = run.turn_count + 1
     if turn is not None and turn != number:
         raise Conflict(N_("That line has already been answered."))
+    if not text.strip():
+        raise DomainError(N_("Write a reply first."), "text")
     current = waiting_turn(session, run)
     if current is None or current.final:
         raise Conflict(N_("This practice chat has ended."))
