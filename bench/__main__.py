@@ -10,6 +10,7 @@ from bench.compliance import bench_compliance
 from bench.desk import bench_desk
 from bench.grading import bench_grading
 from bench.pages import bench_pages
+from bench.practice import bench_practice
 from bench.statistics import bench_statistics
 
 
@@ -21,6 +22,7 @@ def main() -> int:
         "pages": bench_pages(),
         "desk": bench_desk(),
         "statistics": bench_statistics(),
+        "practice": bench_practice(),
     }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
@@ -51,6 +53,12 @@ def main() -> int:
             f"{row['page']:<28}{row['rps']:>10.1f}{row['ceiling_rps']:>12.0f}{row['ratio']:>8.4f}{row['queries']:>9}"
             f"  first {row['first_ms']:.0f} ms"
         )
+    p = results["practice"]
+    print(
+        f"practice chat: {p['replies_per_s']:.0f} replies/s (bare Flask {p['ceiling_rps']:.0f} req/s, "
+        f"ratio {p['ratio']:.3f}), {p['queries_per_reply']:.0f} queries per reply, "
+        f"{p['queries_last_reply']:.0f} for the last"
+    )
     return 0
 
 
