@@ -180,3 +180,27 @@ def test_trainer_pages_and_authoring_a_four_node_scenario(
     client.post("/practice/manage/gift-ask/publish", data={"published": "1"})
     db.refresh(scenario)
     assert scenario.published
+
+
+def test_trainers_read_official_runs_only(client: FlaskClient, login_as, db: Session, loaded) -> None:
+    learner = login_as("learner", display_name="赵磊 Zhao Lei")
+    run_id = _start(client)
+    for number, text in enumerate(GOLD, start=1):
+        client.post(f"/practice/runs/{run_id}/reply", data={"text": text, "turn": number}, headers=HX)
+    private = PracticeRun(
+        user_id=learner.id,
+        scenario_id=db.scalar(select(Scenario.id)),
+        version_id=db.scalar(select(PracticeRun.version_id).where(PracticeRun.id == run_id)),
+        official=False,
+        status="abandoned",
+    )
+    db.add(private)
+    db.commit()
+    client.post("/logout")
+    login_as("trainer")
+    stats = client.get("/practice/manage/cheaper-elsewhere").get_data(as_text=True)
+    assert "赵磊 Zhao Lei" in stats and "Gold" in stats and f"/practice/manage/runs/{run_id}" in stats
+    transcript = client.get(f"/practice/manage/runs/{run_id}").get_data(as_text=True)
+    assert "Turn 1: 100/100" in transcript and "practice-text" not in transcript
+    assert client.get(f"/practice/manage/runs/{private.id}").status_code == 404
+    assert client.get(f"/practice/runs/{run_id}").status_code == 404  # the chat window is the learner's
