@@ -16,8 +16,9 @@ from lms.models import Assignment, Certificate, PracticeRun
 from tests import factories
 from tests.domain.certification.test_golive import _complete_everything
 from tests.domain.practice.test_runs import GOLD, play, synced  # noqa: F401 - the fixture
+from tests.domain.tiers.test_ladder import agents  # noqa: F401 - the fixture
 
-__all__ = ["synced"]
+__all__ = ["agents", "synced"]
 
 
 def test_the_go_live_checklist_counts_the_scenario_and_a_medal_issues_the_certificate_once(
@@ -73,3 +74,24 @@ def test_an_assigned_scenario_is_closed_by_a_run_with_its_medal(synced: Session)
     assert run.official and run.medal == "gold"
     synced.refresh(assignment)
     assert assignment.closed_how == "completed" and assignment.closed_by_run_id == run.id
+
+
+def test_a_tier_can_ask_for_a_practice_chat_medal(db: Session, agents) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from lms.domain.curriculum.overview import get_programme
+    from lms.domain.tiers import ladder
+
+    programme = get_programme(db)
+    assert programme is not None
+    tiers = [dict(t) for t in programme.spec["tiers"]]
+    tiers[1] = {**tiers[1], "scenarios": ["cheaper-elsewhere"], "scenario_medal": "gold"}
+    programme.spec = {**programme.spec, "tiers": tiers}
+    db.commit()
+    wangfang = agents["wangfang"]
+    today = dt.date(2026, 11, 24)
+    _nxt, reqs = ladder.next_tier_requirements(db, wangfang, today)
+    chat = next(r for r in reqs if r.key == "scenario:cheaper-elsewhere")
+    assert not chat.met and chat.current is None and chat.target == 90
+    play(db, wangfang, GOLD)
+    _nxt, reqs = ladder.next_tier_requirements(db, wangfang, today)
+    chat = next(r for r in reqs if r.key == "scenario:cheaper-elsewhere")
+    assert chat.met and chat.current is not None and chat.current >= 90
