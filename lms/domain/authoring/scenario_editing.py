@@ -104,6 +104,38 @@ def form_to_toml(form: ScenarioForm) -> str:
     return tomli_w.dumps(data)
 
 
+def _branch_line(branch: Any) -> str:
+    if branch.rule:
+        return f"rule: {branch.rule} -> {branch.next}"
+    if branch.says:
+        return f"says: {' / '.join(branch.says)} -> {branch.next}"
+    return f"{branch.when or 'always'} -> {branch.next}"
+
+
+def form_from_spec(spec: ScenarioSpec, course: str = "") -> ScenarioForm:
+    """The form filled from a saved scenario (to edit it): the start node first."""
+    ordered = sorted(spec.nodes, key=lambda n: n.id != spec.start)
+    return ScenarioForm(
+        slug=spec.slug,
+        course=course,
+        title=spec.title,
+        persona=spec.persona,
+        mood=spec.mood,
+        target_seconds=spec.target_seconds,
+        nodes=[
+            NodeForm(
+                id=node.id,
+                end=node.end,
+                shopper="\n".join(node.shopper),
+                key_points="\n".join(" / ".join(g["phrases"]) for g in node.key_points),
+                model=node.model,
+                branches="\n".join(_branch_line(b) for b in node.branches),
+            )
+            for node in ordered
+        ],
+    )
+
+
 def check_text(text: str, slug: str, course: str) -> tuple[ScenarioSpec | None, list[str]]:
     """Read a scenario text as the content check would; the problems as `line N: message`."""
     problems = Problems()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lms.access import roles_required
-from lms.content.scenarios import MOODS, OUTCOMES
+from lms.content.scenarios import MOODS, OUTCOMES, scenario_from_json
 from lms.db import db_session, utcnow
 from lms.domain.authoring import scenario_editing as editing
 from lms.domain.curriculum.scenarios import by_slug
@@ -134,6 +134,17 @@ def save() -> Response | tuple[str, int]:
     session.commit()
     flash(_("Saved as a draft. Play it as a learner, then publish it."), "success")
     return redirect(url_for("practice.draft", slug=scenario.slug))
+
+
+@bp.get("/manage/<slug>/edit")
+@editors
+def edit(slug: str) -> tuple[str, int]:
+    """The form filled from a browser scenario's current version (saving makes a new version)."""
+    scenario = by_slug(db_session(), slug)
+    if scenario is None or scenario.source != "browser" or scenario.current_version is None:
+        abort(404)
+    spec = scenario_from_json(scenario.current_version.spec)
+    return _render_form(editing.form_from_spec(spec, scenario.course.slug if scenario.course else ""), [])
 
 
 @bp.get("/manage/<slug>/draft")

@@ -180,6 +180,13 @@ def test_trainer_pages_and_authoring_a_four_node_scenario(
     client.post("/practice/manage/gift-ask/publish", data={"published": "1"})
     db.refresh(scenario)
     assert scenario.published
+    form = client.get("/practice/manage/gift-ask/edit").get_data(as_text=True)
+    assert "met -&gt; bought" in form and "礼盒 / 防尘袋" in form and 'value="ask-again"' in form
+    again = client.post("/practice/manage/new", data={**data, "title": "能送个礼物吗？"})
+    assert again.status_code == 302
+    db.refresh(scenario)
+    assert scenario.title == "能送个礼物吗？" and scenario.published  # a new version, still published
+    assert scenario.current_version is not None and scenario.current_version.number == 2
 
 
 def test_trainers_read_official_runs_only(client: FlaskClient, login_as, db: Session, loaded) -> None:
