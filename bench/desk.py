@@ -21,10 +21,12 @@ from lms.models import (
     Course,
     Lesson,
     LessonCompletion,
+    PracticeRun,
     Question,
     QuestionVersion,
     Quiz,
     Role,
+    Scenario,
     SpotCheck,
     SpotCheckResult,
     Store,
@@ -108,7 +110,15 @@ def seed_team(
         .join(Question, Question.id == QuestionVersion.question_id)
         .limit(1)
     ).one()
+    scenarios = list(
+        session.execute(
+            select(Scenario.id, Scenario.current_version_id).where(
+                Scenario.slug.in_(schedule.go_live.get("scenarios", []))
+            )
+        ).tuples()
+    )
     completions: list[dict[str, Any]] = []
+    runs: list[dict[str, Any]] = []
     attempts: list[dict[str, Any]] = []
     certificates: list[dict[str, Any]] = []
     assignments: list[dict[str, Any]] = []
@@ -120,6 +130,20 @@ def seed_team(
         if kind in (READY, LIVE_UNCHECKED, LIVE_CHECKED):
             completions += [
                 {"user_id": user_id, "lesson_id": lesson, "course_version": "1.0"} for lesson in lessons
+            ]
+            runs += [
+                {
+                    "user_id": user_id,
+                    "scenario_id": scenario_id,
+                    "version_id": version,
+                    "official": True,
+                    "status": "finished",
+                    "score": 95,
+                    "medal": "gold",
+                    "started_at": now - dt.timedelta(days=30),
+                    "ended_at": now - dt.timedelta(days=30),
+                }
+                for scenario_id, version in scenarios
             ]
             attempts += [
                 {
@@ -185,6 +209,8 @@ def seed_team(
             )
     if completions:
         session.execute(insert(LessonCompletion), completions)
+    if runs:
+        session.execute(insert(PracticeRun), runs)
     if attempts:
         session.execute(insert(Attempt), attempts)
     waiting = [uid[i] for i in numbers if i % 10 == ESSAY_WAITING]
