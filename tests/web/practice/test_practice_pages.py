@@ -211,3 +211,18 @@ def test_trainers_read_official_runs_only(client: FlaskClient, login_as, db: Ses
     assert "Turn 1: 100/100" in transcript and "practice-text" not in transcript
     assert client.get(f"/practice/manage/runs/{private.id}").status_code == 404
     assert client.get(f"/practice/runs/{run_id}").status_code == 404  # the chat window is the learner's
+
+
+def test_the_chat_window_costs_the_same_queries_after_one_turn_and_after_the_end(
+    client: FlaskClient, login_as, db: Session, loaded, count_queries
+) -> None:
+    login_as("learner")
+    run_id = _start(client)
+    client.post(f"/practice/runs/{run_id}/reply", data={"text": GOLD[0], "turn": 1}, headers=HX)
+    with count_queries() as early:
+        assert client.get(f"/practice/runs/{run_id}").status_code == 200
+    for number, text in enumerate(GOLD[1:], start=2):
+        client.post(f"/practice/runs/{run_id}/reply", data={"text": text, "turn": number}, headers=HX)
+    with count_queries() as done:
+        assert client.get(f"/practice/runs/{run_id}").status_code == 200
+    assert early.count == done.count <= 12, (early.count, done.count)
