@@ -193,3 +193,51 @@ def test_ten_parallel_starts_make_one_run(app, synced: Session) -> None:  # type
         == 1
     )
     assert all(not isinstance(e, AssertionError) for e in errors)
+
+
+LOOP = """\
+title = "绕圈"
+persona = "顾客"
+start = "a"
+max_turns = 2
+
+[[nodes]]
+id = "a"
+shopper = ["在吗？"]
+key_points = [ { points = 1, phrases = ["在的"] } ]
+branches = [ { when = "met", next = "done" }, { when = "always", next = "b" } ]
+
+[[nodes]]
+id = "b"
+shopper = ["有人吗？"]
+branches = [ { when = "always", next = "a" } ]
+
+[[nodes]]
+id = "done"
+end = "left_happy"
+shopper = ["好的"]
+"""
+
+
+def test_a_run_ends_after_max_turns_when_the_chat_goes_round(db: Session) -> None:
+    from lms.content.problems import Problems
+    from lms.content.scenarios import read_scenario_text
+    from lms.domain.curriculum.scenarios import add_version
+    from lms.models import Scenario
+
+    problems = Problems()
+    spec = read_scenario_text(LOOP, "loop.toml", "value-talk", "loop", problems)
+    assert spec is not None, problems.sorted()
+    scenario = Scenario(slug="loop", title=spec.title, source="browser")
+    db.add(scenario)
+    db.flush()
+    add_version(db, scenario, spec, LOOP)
+    learner = factories.UserFactory()
+    db.commit()
+    run = runs.start_run(db, learner, scenario, T0, seed=1)
+    run = runs.reply(db, learner, run.id, "嗯", T0 + dt.timedelta(seconds=5))
+    assert run.status == "active" and run.node_id == "b"
+    run = runs.reply(db, learner, run.id, "嗯嗯", T0 + dt.timedelta(seconds=9))
+    assert run.status == "finished" and run.outcome == "left_unhappy"
+    assert [t.node_id for t in run.turns] == ["a", "b"]  # no closing line: the shopper just left
+    assert [t.score for t in run.turns] == [0, 100] and run.score == 50  # b asks for no key point
