@@ -115,6 +115,8 @@ def test_a_trainer_writes_previews_and_publishes_a_scenario(page, people, browse
     page.goto("/practice/manage/gift-ask/draft")
     page.click("button:has-text('Publish')")
     assert "published" in page.inner_text("main")
+    page.goto("/practice/manage/cheaper-elsewhere")
+    assert "Where runs fail" in page.inner_text("main") and "Leaderboard" in page.inner_text("main")
 
     learner = browser.new_context(base_url=page.url.split("/practice")[0], locale="en-US")
     other = learner.new_page()
