@@ -15,16 +15,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.content.problems import Problems
-from lms.content.scenarios import CONDITIONS, SLUG, ScenarioSpec, read_scenario_text
+from lms.content.rulebook import RuleBook
+from lms.content.scenarios import CONDITIONS, SLUG, ScenarioSpec, check_rule_ids, read_scenario_text
 from lms.domain import audit
+from lms.domain.curriculum.rulebook import current_book
 from lms.domain.curriculum.scenarios import add_version, by_slug
 from lms.domain.errors import N_, Conflict, DomainError
 from lms.models import Course, Role, Scenario, User
 
 MAX_FORM_NODES = 8
+#: The longest scenario file the text editor takes (the shipped ones are about 16,000 characters).
+MAX_SOURCE = 100_000
 EDITORS = (Role.TRAINER, Role.ADMIN)
 _BRANCH = re.compile(r"^\s*([a-z_]+)(?::\s*(.+?))?\s*(?:->|→)\s*([a-z0-9-]+)\s*$")
 
@@ -136,12 +141,59 @@ def form_from_spec(spec: ScenarioSpec, course: str = "") -> ScenarioForm:
     )
 
 
-def check_text(text: str, slug: str, course: str) -> tuple[ScenarioSpec | None, list[str]]:
-    """Read a scenario text as the content check would; the problems as `line N: message`."""
+def check_text(
+    text: str, slug: str, course: str, book: RuleBook | None = None
+) -> tuple[ScenarioSpec | None, list[str]]:
+    """Read a scenario text as the content check would; the problems as `line N: message`.
+
+    With the rule book: every `rule` a branch names must be in it, and no model reply may break
+    one of its red lines.
+    """
     problems = Problems()
     spec = read_scenario_text(text, f"{slug}.toml", course, slug, problems)
+    if spec is not None and book is not None:
+        check_rule_ids([spec], book.by_id, problems)
+        for node in spec.nodes:
+            for hit in book.blocking(node.model) if node.model else []:
+                problems.add(
+                    spec.path,
+                    node.line,
+                    f"the model reply of node {node.id} breaks the rule book: “{hit.words}” ({hit.rule.id})",
+                )
     found = [f"line {p.line}: {p.message}" for p in problems.sorted()]
     return (spec if not found else None), found
+
+
+def save_text(
+    session: Session, actor: User, scenario: Scenario, text: str, seen_version: int
+) -> tuple[ScenarioSpec | None, list[str]]:
+    """Save a scenario's whole file, edited in the browser, as its next version.
+
+    `seen_version` is the version number the editor loaded: when another save came first, Conflict
+    (and nothing is written). A file scenario edited here keeps coming from its file: the next
+    `lms content sync` of a changed file makes a newer version (the files win, as for courses).
+    """
+    if not actor.has_role(*EDITORS):
+        raise DomainError(N_("Only trainers and administrators write practice chats."))
+    current = scenario.current_version
+    if current is None or current.number != seen_version:
+        raise Conflict(N_("Someone saved this scenario meanwhile: reload it and make your change again."))
+    loaded = current_book(session)
+    course = scenario.course.slug if scenario.course else ""
+    spec, problems = check_text(text, scenario.slug, course, loaded.book if loaded else None)
+    if spec is None:
+        return None, problems
+    if spec.hash == current.content_hash:
+        return spec, []
+    try:
+        with session.begin_nested():
+            add_version(session, scenario, spec, text)
+    except IntegrityError as err:
+        raise Conflict(
+            N_("Someone saved this scenario meanwhile: reload it and make your change again.")
+        ) from err
+    audit.record(session, "scenario.edit", actor=actor, target=scenario, after={"version": seen_version + 1})
+    return spec, []
 
 
 def when_words() -> tuple[str, ...]:
@@ -158,7 +210,8 @@ def save(session: Session, actor: User, form: ScenarioForm) -> tuple[Scenario | 
         return None, [N_("The short name must be a-z, 0-9 and dashes.")], ""
     course = session.query(Course).filter(Course.slug == form.course).one_or_none() if form.course else None
     text = form_to_toml(form)
-    spec, problems = check_text(text, slug, form.course)
+    loaded = current_book(session)
+    spec, problems = check_text(text, slug, form.course, loaded.book if loaded else None)
     if spec is None:
         return None, problems, text
     scenario = by_slug(session, slug)

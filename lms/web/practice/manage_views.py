@@ -147,6 +147,39 @@ def edit(slug: str) -> tuple[str, int]:
     return _render_form(editing.form_from_spec(spec, scenario.course.slug if scenario.course else ""), [])
 
 
+@bp.route("/manage/<slug>/source", methods=["GET", "POST"])
+@editors
+def source(slug: str) -> Response | tuple[str, int]:
+    """The whole scenario file in a text box (any scenario: a file's too), checked like the files."""
+    session = db_session()
+    scenario = by_slug(session, slug)
+    if scenario is None or scenario.current_version is None:
+        abort(404)
+    text, problems, status = scenario.current_version.source_text, [], 200
+    seen = scenario.current_version.number
+    if request.method == "POST":
+        text = request.form.get("text", "").replace("\r\n", "\n")
+        seen = request.form.get("version", type=int) or 0
+        if len(text) > editing.MAX_SOURCE:
+            problems, status = [_("The file is too long.")], 413
+        else:
+            try:
+                spec, problems = editing.save_text(session, me(), scenario, text, seen)
+            except DomainError as err:
+                session.rollback()
+                problems, status = [translate_error(err)], 409
+            else:
+                if spec is not None:
+                    session.commit()
+                    flash(_("Saved: the next run plays the new version."), "success")
+                    return redirect(url_for("practice.draft", slug=slug))
+                session.rollback()
+                status = 422
+    return render_template(
+        "practice/source.html", scenario=scenario, text=text, problems=problems, seen=seen
+    ), status
+
+
 @bp.get("/manage/<slug>/draft")
 @editors
 def draft(slug: str) -> str:

@@ -226,3 +226,31 @@ def test_the_chat_window_costs_the_same_queries_after_one_turn_and_after_the_end
     with count_queries() as done:
         assert client.get(f"/practice/runs/{run_id}").status_code == 200
     assert early.count == done.count <= 12, (early.count, done.count)
+
+
+def test_a_trainer_edits_a_scenario_file_in_the_browser(
+    client: FlaskClient, login_as, db: Session, loaded
+) -> None:
+    login_as("trainer")
+    page = client.get("/practice/manage/cheaper-elsewhere/source")
+    assert page.status_code == 200 and "# 陪练" in page.get_data(as_text=True)
+    scenario = db.scalar(select(Scenario).where(Scenario.slug == "cheaper-elsewhere"))
+    assert scenario is not None and scenario.current_version is not None
+    text = scenario.current_version.source_text
+    url = "/practice/manage/cheaper-elsewhere/source"
+    bad_rule = text.replace(
+        '{ when = "red_line", next = "defensive" },', '{ rule = "no-such-rule", next = "defensive" },', 1
+    )
+    answer = client.post(url, data={"text": bad_rule, "version": 1})
+    assert answer.status_code == 422 and "unknown rule id" in answer.get_data(as_text=True)
+    bad_model = text.replace(
+        "我帮您对比一下。我们这款是头层牛皮配铜五金", "我帮您对比一下。我们这款全网最便宜", 1
+    )
+    answer = client.post(url, data={"text": bad_model, "version": 1})
+    assert answer.status_code == 422 and "breaks the rule book" in answer.get_data(as_text=True)
+    new_title = text.replace('title = "别家更便宜：199元的“同款”公文包"', 'title = "别家更便宜"', 1)
+    assert client.post(url, data={"text": new_title, "version": 1}).status_code == 302
+    assert client.post(url, data={"text": new_title + "\n", "version": 1}).status_code == 409  # stale
+    db.refresh(scenario)
+    assert scenario.title == "别家更便宜" and scenario.current_version is not None
+    assert scenario.current_version.number == 2
