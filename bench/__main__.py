@@ -13,6 +13,7 @@ from bench.drills import bench_drills
 from bench.grading import bench_grading
 from bench.leaderboard import bench_leaderboard
 from bench.pages import bench_pages
+from bench.practice import bench_practice
 from bench.statistics import bench_statistics
 
 
@@ -26,6 +27,7 @@ def main() -> int:
         "drills": bench_drills(),
         "statistics": bench_statistics(),
         "leaderboard": bench_leaderboard(),
+        "practice": bench_practice(),
     }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
@@ -60,6 +62,12 @@ def main() -> int:
         print(
             f"{row['page']:<40}{row['ms_per_request']:>8.1f} ms{row['bytes']:>10} bytes{row['queries']:>5} queries"
         )
+    p = results["practice"]
+    print(
+        f"practice chat: {p['replies_per_s']:.0f} replies/s (bare Flask {p['ceiling_rps']:.0f} req/s, "
+        f"ratio {p['ratio']:.3f}), {p['queries_per_reply']:.0f} queries per reply, "
+        f"{p['queries_last_reply']:.0f} for the last"
+    )
     return 0
 
 

@@ -23,10 +23,12 @@ from lms.models import (
     FaqEntry,
     Lesson,
     LessonCompletion,
+    PracticeRun,
     Question,
     QuestionVersion,
     Quiz,
     Role,
+    Scenario,
     SpotCheck,
     SpotCheckResult,
     Store,
@@ -137,7 +139,15 @@ def seed_team(
     )
     drill_cards: list[dict[str, Any]] = []
     typing_runs: list[dict[str, Any]] = []
+    scenarios = list(
+        session.execute(
+            select(Scenario.id, Scenario.current_version_id).where(
+                Scenario.slug.in_(schedule.go_live.get("scenarios", []))
+            )
+        ).tuples()
+    )
     completions: list[dict[str, Any]] = []
+    runs: list[dict[str, Any]] = []
     attempts: list[dict[str, Any]] = []
     certificates: list[dict[str, Any]] = []
     assignments: list[dict[str, Any]] = []
@@ -149,6 +159,20 @@ def seed_team(
         if kind in (READY, LIVE_UNCHECKED, LIVE_CHECKED):
             completions += [
                 {"user_id": user_id, "lesson_id": lesson, "course_version": "1.0"} for lesson in lessons
+            ]
+            runs += [
+                {
+                    "user_id": user_id,
+                    "scenario_id": scenario_id,
+                    "version_id": version,
+                    "official": True,
+                    "status": "finished",
+                    "score": 95,
+                    "medal": "gold",
+                    "started_at": now - dt.timedelta(days=30),
+                    "ended_at": now - dt.timedelta(days=30),
+                }
+                for scenario_id, version in scenarios
             ]
             attempts += [
                 {
@@ -221,6 +245,8 @@ def seed_team(
     if drill_cards:
         session.execute(insert(DrillCard), drill_cards)
         session.execute(insert(TypingRun), typing_runs)
+    if runs:
+        session.execute(insert(PracticeRun), runs)
     if attempts:
         session.execute(insert(Attempt), attempts)
     waiting = [uid[i] for i in numbers if i % 10 == ESSAY_WAITING]

@@ -41,9 +41,7 @@ def bench_app(username: str, role: Role, prefix: str) -> tuple[Flask, Path, Cont
     session = app.extensions["lms.db"].session()
     tree, _problems = check(PROJECT_ROOT)
     sync_content(session, tree)
-    people.create_user(
-        session, people.UserData(username, f"Bench {role}", roles=[role], password=PASSWORD)
-    )
+    people.create_user(session, people.UserData(username, f"Bench {role}", roles=[role], password=PASSWORD))
     session.commit()
     session.close()
     return app, tmp, tree

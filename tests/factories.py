@@ -138,3 +138,27 @@ def master_faq_drills(session, user, now):  # type: ignore[no-untyped-def]
         )
     )
     session.flush()
+
+
+def pass_required_scenarios(session, user, slugs, now):  # type: ignore[no-untyped-def]
+    """Give an agent a Gold official run on each named practice chat (the go-live gate's scenarios)."""
+    from sqlalchemy import select
+
+    from lms.models import PracticeRun, Scenario
+
+    for slug in slugs:
+        scenario = session.scalars(select(Scenario).where(Scenario.slug == slug)).one()
+        session.add(
+            PracticeRun(
+                user_id=user.id,
+                scenario_id=scenario.id,
+                version_id=scenario.current_version_id,
+                status="finished",
+                official=True,
+                score=95,
+                medal="gold",
+                started_at=now,
+                ended_at=now,
+            )
+        )
+    session.flush()

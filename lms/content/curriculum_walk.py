@@ -5,8 +5,8 @@ It reports, with path and line:
   or tier still written in English), and a lesson whose body is mostly not Chinese;
 - a chat line with Latin-script words other than product codes, units and the short allowlist in
   lms/content/chat.py: reply questions' `customer` and `model_answer`, FAQ questions, phrasings and
-  answers, and the `顾客：`/`客服：` lines of lessons' `!!! chat` blocks; a chat block paragraph with
-  no known speaker;
+  answers, the `顾客：`/`客服：` lines of lessons' `!!! chat` blocks, and practice chats' shopper lines
+  and model replies; a chat block paragraph with no known speaker;
 - every freshness warning: an item without English, a partial, stale or unstamped one.
 """
 
@@ -31,6 +31,7 @@ def walk(tree: ContentTree) -> list[Problem]:
     found.update(_lessons(tree))
     found.update(_questions(tree))
     found.update(_faq(tree, places))
+    found.update(_scenarios(tree))
     return sorted(found)
 
 
@@ -150,3 +151,15 @@ def _faq(tree: ContentTree, places: _Places) -> Iterator[Problem]:
         yield from _latin(path, line, f"FAQ entry {entry.id}: `question`", entry.question)
         for phrasing in entry.phrasings:
             yield from _latin(path, line, f"FAQ entry {entry.id}: a phrasing", phrasing)
+
+
+def _scenarios(tree: ContentTree) -> Iterator[Problem]:
+    for scenario in tree.scenarios.values():
+        path = scenario.path
+        yield from _not_chinese(path, 1, "the scenario `title`", scenario.title)
+        yield from _not_chinese(path, 1, "the scenario `persona`", scenario.persona)
+        for node in scenario.nodes:
+            for line in node.shopper:
+                yield from _latin(path, node.line, f"node {node.id}: a shopper line", line)
+            if node.model:
+                yield from _latin(path, node.line, f"node {node.id}: `model`", node.model)

@@ -47,6 +47,8 @@ SHAPES: dict[str, Shape] = {
     "quiz": {"title": "text", "description": "text"},
     "faq": {"question": "text", "answer": "text", "steps": "texts"},
     "rulebook": {"title": "text"},
+    "scenario": {"title": "text", "summary": "text", "persona": "text"},
+    "scenario_node": {"shopper": "texts", "model": "text", "tip": "text"},
     "rule": {"hint": "text", "description": "text"},
     "product": {
         "name": "text",

@@ -20,6 +20,7 @@ from lms.content.quizzes import read_gift_quiz, read_quiz
 from lms.content.references import Sources, check_references
 from lms.content.rulebook import compiled, read_rulebook
 from lms.content.rulebook.sendable import SendableLine, check_lines, lesson_lines
+from lms.content.scenarios import check_rule_ids, read_scenarios
 from lms.content.specs import ContentTree
 from lms.content.toml_source import TomlSource
 from lms.content.translations import freshness_warnings, read_lock
@@ -41,6 +42,8 @@ def read_tree(root: Path) -> tuple[ContentTree, Problems]:
     if quizzes_dir.is_dir():
         _read_quizzes(quizzes_dir, root, tree, sources, problems)
     check_references(tree, sources, problems)
+    if tree.rulebook is not None:
+        check_rule_ids(tree.scenarios.values(), {rule.id: rule for rule in tree.rulebook.rules}, problems)
     tree.sendable = _sendable(tree, sources)
     if tree.rulebook is not None and not problems:
         _check_sendable(tree, problems)
@@ -77,6 +80,16 @@ def _read_courses(folder: Path, root: Path, tree: ContentTree, sources: Sources,
             _unique_across_files(
                 entries, "id", "entries", "FAQ id", f"{rel}/faq.toml", faq_ids, faq_source, problems
             )
+        for scenario, scenario_source in read_scenarios(course_dir, root, problems):
+            sources.lines[scenario.path] = scenario_source
+            if scenario.slug in tree.scenarios:
+                problems.add(
+                    scenario.path,
+                    1,
+                    f"scenario {scenario.slug!r} is also in {tree.scenarios[scenario.slug].path}",
+                )
+            else:
+                tree.scenarios[scenario.slug] = scenario
         products_file = course_dir / "products.toml"
         if products_file.is_file():
             products, product_source = read_products(products_file, root, problems)
@@ -174,7 +187,20 @@ def _sendable(tree: ContentTree, sources: Sources) -> list[SendableLine]:
     for course in tree.courses.values():
         for lesson in course.lessons:
             found.extend(lesson_lines(f"courses/{course.slug}/{lesson.file}", lesson.body))
+    for scenario in tree.scenarios.values():
+        source = TomlSource(_scenario_text(scenario.path, sources))
+        for index, node in enumerate(scenario.nodes):
+            if node.model:
+                line, multiline = _value_line(source, source.line("nodes", index, "model"))
+                found.append(
+                    SendableLine(scenario.path, line, node.model, f"model reply of node {node.id}", multiline)
+                )
     return found
+
+
+def _scenario_text(path: str, sources: Sources) -> str:
+    found = sources.lines.get(path)
+    return found.text if isinstance(found, TomlSource) else ""
 
 
 def _check_sendable(tree: ContentTree, problems: Problems) -> None:

@@ -38,7 +38,10 @@ GO_LIVE_KEYS = {
     "faq_stability_days",
     "faq_leech_lapses",
     "typing_cpm",
+    "scenarios",
+    "scenario_medal",
 }
+MEDALS = ("bronze", "silver", "gold")
 TIER_KEYS = {
     "slug",
     "name",
@@ -51,6 +54,8 @@ TIER_KEYS = {
     "kpi_months",
     "days_live",
     "spot_check_min",
+    "scenarios",
+    "scenario_medal",
 }
 #: What a tier asks for; a higher tier may not ask for less of any of them.
 REQUIREMENTS = ("exam_pass_percent", "kpi_min", "kpi_months", "days_live", "spot_check_min")
@@ -123,6 +128,8 @@ def read_programme(
             faq_stability_days=rules.integer("faq_stability_days", 10, 1, 365),
             faq_leech_lapses=rules.integer("faq_leech_lapses", 4, 1, 100),
             typing_cpm=rules.integer("typing_cpm", 0, 0, 300),
+            scenarios=rules.strings("scenarios", unique=True),
+            scenario_medal=rules.choice("scenario_medal", MEDALS, "silver"),
         )
     return (
         ProgrammeSpec(
@@ -172,6 +179,8 @@ def _tiers(reader: TableReader) -> tuple[TierSpec, ...]:
             kpi_months=entry.integer("kpi_months", 0, 0, 24),
             days_live=entry.integer("days_live", 0, 0, 3650),
             spot_check_min=entry.number("spot_check_min", 0, 0, 100),
+            scenarios=entry.strings("scenarios", unique=True),
+            scenario_medal=entry.choice("scenario_medal", MEDALS, "silver"),
         )
         if not tiers:
             asked = [k for k in ("exam", *REQUIREMENTS) if getattr(tier, k)]

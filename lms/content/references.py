@@ -140,7 +140,19 @@ def _check_programme(tree: ContentTree, sources: Sources, problems: Problems) ->
     for index, slug in enumerate(go_live.courses):
         if missing_course(slug):
             report(f"go-live requires unknown course {slug!r}", "go_live", "courses", index)
+    for index, slug in enumerate(go_live.scenarios):
+        if slug not in tree.scenarios and slug not in tree.unreadable:
+            report(f"go-live requires unknown scenario {slug!r}", "go_live", "scenarios", index)
     for index, tier in enumerate(programme.tiers):
+        for position, slug in enumerate(tier.scenarios):
+            if slug not in tree.scenarios and slug not in tree.unreadable:
+                report(
+                    f"tier {tier.slug!r} requires unknown scenario {slug!r}",
+                    "tiers",
+                    index,
+                    "scenarios",
+                    position,
+                )
         if tier.exam is None:
             continue
         exam = tree.quizzes.get(tier.exam)

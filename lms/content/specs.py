@@ -186,6 +186,9 @@ class TierSpec:
     days_live: int
     spot_check_min: float
     description: str = ""
+    #: Practice-chat scenarios each needing `scenario_medal` or better.
+    scenarios: tuple[str, ...] = ()
+    scenario_medal: str = "silver"
     #: The English of `name` (and `description`).
     en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
@@ -220,6 +223,9 @@ class GoLiveSpec:
     faq_leech_lapses: int = 4
     #: The typing drill's target in Chinese characters a minute (0 = not required).
     typing_cpm: int = 0
+    #: Practice-chat scenarios (courses/*/scenarios/) each needing `scenario_medal` or better.
+    scenarios: tuple[str, ...] = ()
+    scenario_medal: str = "silver"
 
 
 @dataclass(frozen=True)
@@ -271,6 +277,8 @@ class ContentTree:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     faq: list[FaqEntrySpec] = field(default_factory=list)
     products: list[ProductSpec] = field(default_factory=list)
+    #: Practice chats (lms/content/scenarios.py) by slug: courses/<course>/scenarios/<slug>.toml.
+    scenarios: dict[str, Any] = field(default_factory=dict)
     #: The rule book (courses/compliance.toml), when there is one.
     rulebook: Any = None
     #: Every line an agent could send as is (rulebook/sendable.py), checked against the rule book.
@@ -289,5 +297,6 @@ class ContentTree:
         return (
             f"{len(self.courses)} courses, {lessons} lessons, {len(self.quizzes)} quizzes, "
             f"{questions} questions, {len(self.faq)} FAQ entries, {len(self.products)} products"
+            + (f", {len(self.scenarios)} practice chats" if self.scenarios else "")
             + (f", {len(self.rulebook.rules)} rules" if self.rulebook is not None else "")
         )

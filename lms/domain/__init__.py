@@ -3,7 +3,7 @@
 Each function takes a Session and leaves the commit to its caller. Areas depend one way,
 from the area that reacts to the area that happened (tested in tests/domain/test_layering.py):
 
-    accounts → xapi → curriculum → assignments → learning → drills → certification → qc → kpi → tiers
+    accounts → xapi → curriculum → assignments → learning → drills → practice → certification → qc → kpi → tiers
     authoring (trainers' tools) may use any of the above; nothing imports authoring.
     xapi (the outbox of learning records) imports no area, so any area may record a statement.
 

@@ -25,6 +25,8 @@ lesson_done = _signals.signal("lesson-done")
 spot_check_recorded = _signals.signal("spot-check-recorded")
 #: An agent's FAQ drill card was reviewed or a typing run finished (`user=`, `now=`).
 drill_reviewed = _signals.signal("drill-reviewed")
+#: A practice chat run finished (`run=`, `now=`), with its score, medal and flag.
+practice_run_finished = _signals.signal("practice-run-finished")
 #: A KPI month was imported (`users=`, the agents in the file, and `now=`).
 kpi_month_imported = _signals.signal("kpi-month-imported")
 

@@ -16,7 +16,7 @@ from lms.domain.certification.golive import maybe_issue_go_live
 from lms.domain.drills.feeds import exam_reviews, qc_lapses
 from lms.domain.tiers.ladder import maybe_promote
 from lms.domain.xapi import outbox as xapi
-from lms.models import Attempt, Lesson, SpotCheck, User
+from lms.models import Attempt, Lesson, PracticeRun, SpotCheck, User
 
 
 def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_: Any) -> None:
@@ -29,6 +29,14 @@ def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_
     maybe_issue_go_live(session, attempt.user, now)
     if any(g.startswith("tier:") for g in attempt.quiz.gates):
         maybe_promote(session, attempt.user, now)
+
+
+def _practice_run_finished(session: Session, *, run: PracticeRun, now: dt.datetime, **_: Any) -> None:
+    """A medal may be the last go-live requirement, or complete a tier that asks for it."""
+    if run.medal is None:
+        return
+    maybe_issue_go_live(session, run.user, now)
+    maybe_promote(session, run.user, now)
 
 
 def _lesson_done(session: Session, *, user: User, lesson: Lesson, now: dt.datetime, **_: Any) -> None:
@@ -61,6 +69,7 @@ def subscribe() -> None:
     """Connect every reaction (strong references; connecting twice changes nothing)."""
     events.attempt_graded.connect(_attempt_graded, weak=False)
     events.lesson_done.connect(_lesson_done, weak=False)
+    events.practice_run_finished.connect(_practice_run_finished, weak=False)
     events.spot_check_recorded.connect(_spot_check_recorded, weak=False)
     events.kpi_month_imported.connect(_kpi_month_imported, weak=False)
     events.drill_reviewed.connect(_drill_reviewed, weak=False)

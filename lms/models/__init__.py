@@ -20,6 +20,7 @@ from lms.models.drills import DrillCard, DrillReview, FirstResponseRun, FocusDri
 from lms.models.kpi import KpiRecord, KpiScheme, TierAward
 from lms.models.learning import ApiToken, Attempt, AttemptItem, LessonCompletion
 from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
+from lms.models.practice import PracticeRun, PracticeTurn, Scenario, ScenarioVersion
 from lms.models.qc import ChecklistItem, SpotCheck, SpotCheckResult
 from lms.models.security import SecurityEvent
 from lms.models.xapi import XapiStatement
@@ -50,6 +51,8 @@ __all__ = [
     "CourseRevision",
     "FaqEntry",
     "Lesson",
+    "PracticeRun",
+    "PracticeTurn",
     "Product",
     "Programme",
     "Question",
@@ -57,6 +60,8 @@ __all__ = [
     "Quiz",
     "Role",
     "RuleBookVersion",
+    "Scenario",
+    "ScenarioVersion",
     "SecurityEvent",
     "XapiStatement",
     "Store",

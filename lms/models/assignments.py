@@ -22,8 +22,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.db import Base, intpk, timestamp
 from lms.models.content import Course, CourseRevision, Quiz
 from lms.models.people import User
+from lms.models.practice import Scenario
 
 SOURCES = ("spot_check", "revision", "trainer", "qc")
+#: Exactly one piece of work: a course, a quiz or a practice-chat scenario.
+ONE_WORK = (
+    "(CASE WHEN course_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN quiz_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN scenario_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
 
 
 class Assignment(Base):
@@ -31,7 +37,7 @@ class Assignment(Base):
 
     __tablename__ = "assignments"
     __table_args__ = (
-        CheckConstraint("(course_id IS NULL) <> (quiz_id IS NULL)", name="one_work"),
+        CheckConstraint(ONE_WORK, name="one_work"),
         CheckConstraint("source IN ('spot_check', 'revision', 'trainer', 'qc')", name="known_source"),
         # Never two open assignments of the same work to the same person, whatever races.
         Index(
@@ -50,12 +56,25 @@ class Assignment(Base):
             sqlite_where=text("closed_at IS NULL AND quiz_id IS NOT NULL"),
             postgresql_where=text("closed_at IS NULL AND quiz_id IS NOT NULL"),
         ),
+        Index(
+            "uq_assignments_open_scenario",
+            "user_id",
+            "scenario_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL AND scenario_id IS NOT NULL"),
+            postgresql_where=text("closed_at IS NULL AND scenario_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    #: For a scenario: the medal a run must earn (bronze, silver, gold).
+    medal: Mapped[str | None] = mapped_column(String(10))
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(12))
@@ -67,11 +86,13 @@ class Assignment(Base):
     # completed | cancelled
     closed_how: Mapped[str | None] = mapped_column(String(10))
     closed_by_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
+    closed_by_run_id: Mapped[int | None] = mapped_column(ForeignKey("practice_runs.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
     course: Mapped[Course | None] = relationship()
     quiz: Mapped[Quiz | None] = relationship()
+    scenario: Mapped[Scenario | None] = relationship()
     revision: Mapped[CourseRevision | None] = relationship()
 
     @property
@@ -85,7 +106,7 @@ class Assignment(Base):
     @property
     def title(self) -> str:
         """The work's title (course or quiz)."""
-        work = self.course or self.quiz
+        work = self.course or self.quiz or self.scenario
         return work.title if work is not None else ""
 
 

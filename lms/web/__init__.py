@@ -28,6 +28,7 @@ def init_web(app: Flask) -> None:
     from lms.web.admin.views import bp as admin_bp
     from lms.web.api import drills as _api_drills  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import openapi as _api_openapi  # noqa: F401 - adds its routes to api_bp
+    from lms.web.api import practice as _api_practice  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import quizzes as _api_quizzes  # noqa: F401 - adds its routes to api_bp
     from lms.web.api.views import bp as api_bp
     from lms.web.assignments import bp as assignments_bp
@@ -50,6 +51,7 @@ def init_web(app: Flask) -> None:
     from lms.web.kpi.views import bp as kpi_bp
     from lms.web.learn.quiz_views import bp as quiz_bp
     from lms.web.learn.views import bp as learn_bp
+    from lms.web.practice import bp as practice_bp
     from lms.web.qc import bp as qc_bp
     from lms.web.qc.checklist_views import bp as qc_checklist_bp
     from lms.web.quiz_editing import bp as quiz_editing_bp
@@ -86,6 +88,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(qc_bp, url_prefix="/qc")
     app.register_blueprint(qc_checklist_bp, url_prefix="/qc")
     app.register_blueprint(rulebook_bp, url_prefix="/rulebook")
+    app.register_blueprint(practice_bp, url_prefix="/practice")
     app.register_blueprint(assignments_bp, url_prefix="/assignments")
     app.register_blueprint(my_assignments_bp, url_prefix="/learn")
     app.register_blueprint(drills_bp, url_prefix="/learn/drill")

@@ -128,3 +128,26 @@
     area.form.addEventListener("submit", function () { window.localStorage.removeItem(key); });
   }
 })();
+
+// Practice chats: the shopper's next line appears when the server says it does ("typing…" until then).
+(function () {
+  "use strict";
+  function reveal(root) {
+    var thread = root.querySelector ? root.querySelector("#practice-thread") || (root.id === "practice-thread" ? root : null) : null;
+    if (!thread) { return; }
+    var line = thread.querySelector("[data-shows-at]");
+    if (!line) { return; }
+    var serverNow = Date.parse(thread.getAttribute("data-server-now"));
+    var wait = Date.parse(line.getAttribute("data-shows-at")) - serverNow;
+    if (!(wait > 0)) { return; }
+    var typing = thread.querySelector(".typing");
+    line.hidden = true;
+    if (typing) { typing.hidden = false; }
+    window.setTimeout(function () {
+      line.hidden = false;
+      if (typing) { typing.hidden = true; }
+    }, Math.min(wait, 5000));
+  }
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { reveal(event.detail.target.parentNode || document); });
+})();

@@ -16,6 +16,7 @@ ORDER = [
     "assignments",
     "learning",
     "drills",
+    "practice",
     "certification",
     "qc",
     "kpi",

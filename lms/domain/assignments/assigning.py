@@ -31,6 +31,7 @@ from lms.models import (
     Notification,
     Quiz,
     Role,
+    Scenario,
     User,
     UserRole,
     UserStore,
@@ -161,13 +162,15 @@ def assign(
     now: dt.datetime,
     spot_check_id: int | None = None,
     revision_id: int | None = None,
+    scenario: Scenario | None = None,
+    medal: str | None = None,
 ) -> AssignResult:
     """Give the work to everyone listed, once: people who have it open already are skipped."""
     today = now.date()
     if actor is not None and not actor.has_role(*ASSIGNERS):
         raise DomainError(N_("Only trainers, QC and administrators assign work."))
-    if (course is None) == (quiz is None):
-        raise DomainError(N_("Choose one course or one quiz."), "work")
+    if sum(work is not None for work in (course, quiz, scenario)) != 1:
+        raise DomainError(N_("Choose one course, quiz or practice chat."), "work")
     if due_on < today:
         raise DomainError(N_("The due date cannot be in the past."), "due_on")
     if due_on > today + dt.timedelta(days=366):
@@ -185,6 +188,8 @@ def assign(
             "user_id": user_id,
             "course_id": course.id if course else None,
             "quiz_id": quiz.id if quiz else None,
+            "scenario_id": scenario.id if scenario else None,
+            "medal": (medal or "silver") if scenario else None,
             "due_on": due_on,
             "reason": reason,
             "source": source,
@@ -198,7 +203,7 @@ def assign(
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(Assignment).on_conflict_do_nothing().returning(Assignment.id, Assignment.user_id)
     created = session.execute(statement, rows).all()
-    work = course or quiz
+    work = course or quiz or scenario
     assert work is not None
     for assignment_id, user_id in created:
         session.add(

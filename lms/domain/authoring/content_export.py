@@ -1,7 +1,7 @@
 """Writing courses and quizzes from the database back to the files the loader reads.
 
-A course becomes `courses/<slug>/course.toml`, one Markdown file per active lesson and the files of
-its quizzes; a quiz becomes `quizzes/<slug>.toml`, or `quizzes/<slug>.gift` when it came from a GIFT
+A course becomes `courses/<slug>/course.toml`, one Markdown file per active lesson, its practice
+chats (`scenarios/<slug>.toml`, as written) and the files of its quizzes; a quiz becomes `quizzes/<slug>.toml`, or `quizzes/<slug>.gift` when it came from a GIFT
 file (GIFT export reads every question back, so nothing is lost). Reading the files again gives the
 same specs, hash for hash, as the database holds: export, then `lms content sync`, changes nothing.
 
@@ -33,9 +33,10 @@ from lms.content.specs import CourseSpec, LessonSpec, QuestionSpec, QuizSpec
 from lms.domain.authoring.course_files import uploaded_images
 from lms.domain.curriculum.rulebook import newest_version
 from lms.domain.errors import N_, DomainError, NotFound
-from lms.models import Course, Question, Quiz
+from lms.models import Course, Question, Quiz, Scenario
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+PUBLISHED_FALSE = re.compile(r"^published = false$", re.MULTILINE)
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 
 
@@ -326,6 +327,20 @@ def export_course(session: Session, slug: str, assets: Path | None = None) -> Ex
     _pictures(export, spec, assets, uploaded_images(session, slug))
     for quiz in _quizzes(session, Quiz.course_id == course.id):
         _add_quiz(export, quiz)
+    for scenario in session.scalars(
+        select(Scenario)
+        .where(Scenario.course_id == course.id, Scenario.active.is_(True))
+        .options(selectinload(Scenario.current_version))
+    ):
+        version = scenario.current_version
+        if version is not None and version.source_text and SLUG.match(scenario.slug):
+            # A practice chat goes back as written; a browser draft published since says so.
+            text = (
+                PUBLISHED_FALSE.sub("published = true", version.source_text)
+                if scenario.published
+                else version.source_text
+            )
+            export.add(f"courses/{slug}/scenarios/{scenario.slug}.toml", text)
     rulebook = newest_version(session)
     if rulebook is not None and rulebook.source_text:
         # The rule book travels with the curriculum, exactly as it was written.

@@ -15,6 +15,8 @@ from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
 from lms.domain.drills.mastery import Mastery, mastery_of
 from lms.domain.errors import N_, DomainError
+from lms.domain.practice.requirements import best_medal, best_scores
+from lms.domain.practice.scoring import at_least
 from lms.domain.xapi import outbox as xapi
 from lms.models import (
     Attempt,
@@ -25,17 +27,25 @@ from lms.models import (
     LessonCompletion,
     Quiz,
     Role,
+    Scenario,
     User,
 )
 from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED
+
+#: What a practice-chat requirement still needs, by the medal it asks for.
+MEDAL_NEEDED = {
+    "bronze": N_("practice chat: Bronze or better needed"),
+    "silver": N_("practice chat: Silver or better needed"),
+    "gold": N_("practice chat: Gold needed"),
+}
 
 
 @dataclass
 class Requirement:
     """One go-live requirement for one person: met or not, and why."""
 
-    kind: str  # quiz | course | signoff | faq
+    kind: str  # quiz | course | scenario | signoff | faq
     key: str
     title: str
     met: bool
@@ -63,6 +73,10 @@ class GoLiveRules:
     faq_stability_days: int = 10
     faq_leech_lapses: int = 4
     typing_cpm: int = 0
+    #: Practice chats to pass with `scenario_medal` or better (program.toml `[go_live] scenarios`).
+    scenario_slugs: list[str] = field(default_factory=list)
+    scenario_medal: str = "silver"
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
 
     @property
     def drills(self) -> bool:
@@ -89,6 +103,12 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
         .tuples()
         .all()
     )
+    scenario_slugs = list(rules.get("scenarios", []) or [])
+    scenarios = (
+        {s.slug: s for s in session.scalars(select(Scenario).where(Scenario.slug.in_(scenario_slugs)))}
+        if scenario_slugs
+        else {}
+    )
     return GoLiveRules(
         quiz_slugs,
         course_slugs,
@@ -100,6 +120,9 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
         faq_stability_days=int(rules.get("faq_stability_days") or 10),
         faq_leech_lapses=int(rules.get("faq_leech_lapses") or 4),
         typing_cpm=int(rules.get("typing_cpm") or 0),
+        scenario_slugs=scenario_slugs,
+        scenario_medal=str(rules.get("scenario_medal") or "silver"),
+        scenarios=scenarios,
     )
 
 
@@ -142,6 +165,7 @@ def requirements_of(
                 .options(joinedload(GoLiveSignoff.trainer).lazyload(User.role_rows))
             )
         }
+    scores = best_scores(session, who, [s.id for s in rules.scenarios.values()])
     ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
     drills: dict[int, Mastery] = {}
     if rules.drills:
@@ -149,7 +173,7 @@ def requirements_of(
             session, ids, stability_days=rules.faq_stability_days, leech_lapses=rules.faq_leech_lapses
         )
     return {
-        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id))
+        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id), scores)
         + _drill_requirements(rules, drills.get(user_id))
         for user_id in ids
     }
@@ -191,8 +215,9 @@ def _requirements(
     quiz_state: dict[tuple[int, int], int],
     done: dict[tuple[int, int], int],
     signoff: GoLiveSignoff | None,
+    scores: dict[tuple[int, int], int] | None = None,
 ) -> list[Requirement]:
-    """One person's requirements, in the programme's order: quizzes, courses, the trainer's sign-off."""
+    """One person's requirements, in the programme's order: quizzes, courses, practice chats, the sign-off."""
     result: list[Requirement] = []
     for slug in rules.quiz_slugs:
         quiz = rules.quizzes.get(slug)
@@ -201,7 +226,12 @@ def _requirements(
         detail = N_("passed") if ok else (N_("not passed yet") if state == 0 else N_("not taken"))
         result.append(
             Requirement(
-                "quiz", slug, quiz.title if quiz else slug, ok, detail, title_en=quiz.title_en if quiz else None
+                "quiz",
+                slug,
+                quiz.title if quiz else slug,
+                ok,
+                detail,
+                title_en=quiz.title_en if quiz else None,
             )
         )
     for slug in rules.course_slugs:
@@ -217,6 +247,22 @@ def _requirements(
                 N_("%(done)s/%(total)s lessons"),
                 {"done": count, "total": total},
                 title_en=course.title_en if course else None,
+            )
+        )
+    for slug in rules.scenario_slugs:
+        scenario = rules.scenarios.get(slug)
+        medal = best_medal(scores or {}, user_id, scenario.id) if scenario else None
+        ok = at_least(medal, rules.scenario_medal)
+        result.append(
+            Requirement(
+                "scenario",
+                slug,
+                scenario.title if scenario else slug,
+                ok,
+                N_("practice chat passed")
+                if ok
+                else MEDAL_NEEDED.get(rules.scenario_medal, MEDAL_NEEDED["silver"]),
+                title_en=scenario.title_en if scenario else None,
             )
         )
     if rules.trainer_signoff:

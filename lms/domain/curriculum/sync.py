@@ -20,6 +20,7 @@ from lms.domain import audit
 from lms.domain.curriculum.overview import PROGRAMME_SLUG
 from lms.domain.curriculum.question_versions import add_version
 from lms.domain.curriculum.rulebook import sync_rulebook
+from lms.domain.curriculum.scenarios import sync_scenarios
 from lms.models import (
     Course,
     CourseRevision,
@@ -59,6 +60,7 @@ class SyncReport:
             "faq",
             "products",
             "rule book",
+            "scenarios",
         ):
             c = self.counts.get(kind, Counter())
             out.append(
@@ -310,6 +312,7 @@ def sync_content(session: Session, tree: ContentTree, *, actor: User | None = No
             report.count("products", "unchanged")
     if tree.rulebook is not None:
         report.count("rule book", sync_rulebook(session, tree.rulebook))
+    sync_scenarios(session, tree.scenarios, courses, report.count)
     session.flush()
     if report.changed:
         audit.record(

@@ -71,7 +71,9 @@ _AGENT_WORDS = ("客服", "售前", "售后", "agent", "support", "service", "�
 _STORE_WORDS = ("旗舰店", "专卖店", "专营店", "官方店", "店铺")
 _SHOPPER_WORDS = ("顾客", "买家", "客户", "customer", "buyer", "shopper")
 #: Four or more Latin-1 / cp1252 letters and signs in a row: GBK bytes shown as Western text.
-_LATIN_RUN = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2026\u2030\u2039\u203a\u20ac\u2122]{4,}")
+_LATIN_RUN = re.compile(
+    "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2026\u2030\u2039\u203a\u20ac\u2122]{4,}"
+)
 
 
 class TranscriptError(DomainError):

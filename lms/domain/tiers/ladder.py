@@ -15,9 +15,14 @@ from lms.domain.certification.golive import certificate_of
 from lms.domain.curriculum.overview import get_programme
 from lms.domain.errors import N_, DomainError
 from lms.domain.kpi.scores import kpi_average
+from lms.domain.practice.requirements import best_medal, best_scores
+from lms.domain.practice.scoring import MEDAL_AT, at_least
 from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
-from lms.models import Attempt, Quiz, Role, TierAward, User
+from lms.models import Attempt, Quiz, Role, Scenario, TierAward, User
 from lms.models.learning import GRADED
+
+#: The score each medal starts at.
+MEDAL_FLOOR = dict(MEDAL_AT)
 
 
 @dataclass
@@ -163,6 +168,29 @@ def next_tier_requirements(
                     "target": _n(nxt["spot_check_min"]),
                     "count": checks,
                     "days": AVERAGE_DAYS,
+                },
+            )
+        )
+    for slug in nxt.get("scenarios", []) or []:
+        wanted = str(nxt.get("scenario_medal") or "silver")
+        scenario = session.scalars(select(Scenario).where(Scenario.slug == slug)).one_or_none()
+        scores = best_scores(session, [user.id], [scenario.id]) if scenario else {}
+        medal = best_medal(scores, user.id, scenario.id) if scenario else None
+        score = scores.get((user.id, scenario.id)) if scenario else None
+        reqs.append(
+            TierRequirement(
+                f"scenario:{slug}",
+                N_("Practice chat"),
+                score,
+                MEDAL_FLOOR.get(wanted, 75),
+                at_least(medal, wanted),
+                N_("%(title)s: best %(current)s, %(target)s needed")
+                if score is not None
+                else N_("%(title)s: not played yet"),
+                {
+                    "title": scenario.title if scenario else slug,
+                    "current": score,
+                    "target": MEDAL_FLOOR.get(wanted, 75),
                 },
             )
         )

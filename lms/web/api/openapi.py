@@ -295,6 +295,83 @@ SCHEMAS: dict[str, Any] = {
             }
         },
     },
+    "PracticeScenarios": {
+        "type": "object",
+        "required": ["scenarios"],
+        "properties": {
+            "scenarios": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["slug", "title", "best_medal", "runs"],
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "title_en": {"type": ["string", "null"]},
+                        "best_medal": {
+                            "type": ["string", "null"],
+                            "enum": ["bronze", "silver", "gold", None],
+                        },
+                        "runs": {"type": "integer"},
+                        "active_run": {"type": ["integer", "null"]},
+                    },
+                },
+            }
+        },
+    },
+    "PracticeReply": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {
+                "type": "string",
+                "minLength": 1,
+                "pattern": "\\S",
+                "description": "One reply, at most 2000 characters (longer: 413).",
+            },
+            "turn": {
+                "type": "integer",
+                "description": "The turn answered (`waiting_turn`): refuses a stale post.",
+            },
+        },
+        "additionalProperties": False,
+    },
+    "PracticeRun": {
+        "type": "object",
+        "required": ["id", "scenario", "status", "turns", "flagged"],
+        "properties": {
+            "id": {"type": "integer"},
+            "scenario": {"type": "string"},
+            "status": {"type": "string", "enum": ["active", "finished", "abandoned"]},
+            "official": {"type": "boolean"},
+            "waiting_turn": {"type": ["integer", "null"]},
+            "outcome": {"type": ["string", "null"]},
+            "score": {"type": ["integer", "null"]},
+            "medal": {"type": ["string", "null"]},
+            "flagged": {"type": "boolean"},
+            "started_at": {"type": ["string", "null"], "format": "date-time"},
+            "ended_at": {"type": ["string", "null"], "format": "date-time"},
+            "turns": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["number", "shopper", "shows_at", "final"],
+                    "properties": {
+                        "number": {"type": "integer"},
+                        "shopper": {"type": "string"},
+                        "shows_at": {"type": "string", "format": "date-time"},
+                        "final": {"type": "boolean"},
+                        "reply": {"type": ["string", "null"]},
+                        "replied_at": {"type": ["string", "null"]},
+                        "seconds": {"type": ["number", "null"]},
+                        "score": {"type": ["integer", "null"]},
+                        "failed": {"type": "boolean"},
+                        "reasons": {"type": ["object", "null"]},
+                    },
+                },
+            },
+        },
+    },
     "Saved": {
         "type": "object",
         "required": ["question", "saved_at", "response", "version"],
@@ -561,6 +638,50 @@ def document() -> dict[str, Any]:
                     description="One review per card per serve: posting the same serve again returns the "
                     "first review; a serve that is not waiting (never served, or already answered and "
                     "served again) is a 409 `not_waiting`.",
+                )
+            },
+            "/practice/scenarios": {
+                "get": _op(
+                    "Published practice chats with the caller's best medal", _json(_ref("PracticeScenarios"))
+                )
+            },
+            "/practice/scenarios/{slug}/runs": {
+                "post": _op(
+                    "Start a practice chat (or get the one in play)",
+                    _json(_ref("PracticeRun"), "Created"),
+                    404,
+                    params=[_path_param("slug")],
+                    status="201",
+                )
+            },
+            "/practice/runs/{run_id}": {
+                "get": _op(
+                    "A practice chat: every line stamped; once ended, each turn's score and reasons",
+                    _json(_ref("PracticeRun")),
+                    404,
+                    params=[_path_param("run_id", "integer")],
+                )
+            },
+            "/practice/runs/{run_id}/replies": {
+                "post": _op(
+                    "Reply to the shopper's waiting line; the server stamps, scores and answers with the next line",
+                    _json(_ref("PracticeRun"), "Created"),
+                    404,
+                    409,
+                    413,
+                    422,
+                    body=_ref("PracticeReply"),
+                    params=[_path_param("run_id", "integer")],
+                    status="201",
+                )
+            },
+            "/practice/runs/{run_id}/abandon": {
+                "post": _op(
+                    "Leave a practice chat (unscored)",
+                    _json(_ref("PracticeRun")),
+                    404,
+                    409,
+                    params=[_path_param("run_id", "integer")],
                 )
             },
             "/attempts/{attempt_id}/submit": {

@@ -194,7 +194,10 @@ def send_message(attempt_id: int, question_id: str) -> tuple[Response, int]:
         fail(409, "conflict", str(err))
     session.commit()
     resp = jsonify(
-        question=question_id, saved_at=_iso(item.saved_at), response=item.response, version=item.response_version
+        question=question_id,
+        saved_at=_iso(item.saved_at),
+        response=item.response,
+        version=item.response_version,
     )
     resp.headers["ETag"] = f'"{item.response_version}"'
     return resp, 201

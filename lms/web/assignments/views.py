@@ -11,11 +11,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lms.access import roles_required
+from lms.content.programme import MEDALS
 from lms.db import db_session, utcnow
 from lms.domain.assignments import assigning
+from lms.domain.curriculum.scenarios import playable
 from lms.domain.errors import N_, DomainError
 from lms.domain.tiers.ladder import on_tier, tier_names
-from lms.models import Cohort, Course, Quiz, Role, Store
+from lms.models import Cohort, Course, Quiz, Role, Scenario, Store
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 from lms.web.qc.views import DEFAULT_DUE_DAYS, _agents, parse_date
@@ -24,16 +26,17 @@ bp = Blueprint("assignments", __name__)
 assigners = roles_required(Role.QC, Role.TRAINER, Role.ADMIN)
 
 
-def _work(raw: str) -> tuple[Course | None, Quiz | None]:
-    """'course:12' or 'quiz:7' -> the model (or a DomainError naming the field)."""
+def _work(raw: str) -> tuple[Course | None, Quiz | None, Scenario | None]:
+    """'course:12', 'quiz:7' or 'scenario:3' -> the model (or a DomainError naming the field)."""
     kind, _sep, ident = raw.partition(":")
     session = db_session()
     number = form_int({"id": ident}, "id") or 0
     course = session.get(Course, number) if kind == "course" else None
     quiz = session.get(Quiz, number) if kind == "quiz" else None
-    if course is None and quiz is None:
-        raise DomainError(N_("Choose one course or one quiz."), "work")
-    return course, quiz
+    scenario = session.get(Scenario, number) if kind == "scenario" else None
+    if course is None and quiz is None and scenario is None:
+        raise DomainError(N_("Choose one course, quiz or practice chat."), "work")
+    return course, quiz, scenario
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -50,7 +53,7 @@ def new() -> Response | tuple[str, int]:
         if not form.validate_on_submit():
             abort(400)
         try:
-            course, quiz = _work(request.form.get("work", ""))
+            course, quiz, scenario = _work(request.form.get("work", ""))
             kind = request.form.get("audience", "")
             value = request.form.get(kind) if kind in ("agent", "cohort", "store", "tier") else None
             if kind in ("agent", "cohort", "store", "tier") and not value:
@@ -67,6 +70,8 @@ def new() -> Response | tuple[str, int]:
                 people,
                 course=course,
                 quiz=quiz,
+                scenario=scenario,
+                medal=request.form.get("medal") if request.form.get("medal") in MEDALS else None,
                 due_on=parse_date(request.form.get("due_on"), "due_on"),
                 reason=request.form.get("reason", ""),
                 source="qc" if me().has_role(Role.QC) else "trainer",
@@ -91,6 +96,7 @@ def new() -> Response | tuple[str, int]:
             select(Course).where(Course.published.is_(True)).order_by(Course.title)
         ).all(),
         quizzes=session.scalars(select(Quiz).where(Quiz.published.is_(True)).order_by(Quiz.title)).all(),
+        scenarios=playable(session),
         agents=_agents(),
         cohorts=session.scalars(select(Cohort).order_by(Cohort.start_date.desc())).all(),
         stores=session.scalars(select(Store).where(Store.active.is_(True)).order_by(Store.name)).all(),

@@ -108,4 +108,6 @@ def course_file(slug: str, path: str) -> Response:
 @signed_in
 def library() -> str:
     """The script library (searchable, with the "check my wording" box) and the product sheet, in the reader's language."""
-    return render_template("learn/library.html", library=script_library(db_session(), request.args.get("q", "")))
+    return render_template(
+        "learn/library.html", library=script_library(db_session(), request.args.get("q", ""))
+    )

@@ -114,7 +114,9 @@ def new_spot_check() -> Response | tuple[str, int]:
         elif request.form.get("action") == "read":
             try:
                 if not values.get("transcript", "").strip():
-                    raise DomainError(N_("Paste the transcript (or the call notes) you checked."), "transcript")
+                    raise DomainError(
+                        N_("Paste the transcript (or the call notes) you checked."), "transcript"
+                    )
                 review, _loaded = read_transcript(session, values["transcript"])
             except DomainError as err:
                 errors[err.field or "form"] = translate_error(err)

@@ -87,7 +87,7 @@ def test_learners_cannot_assign_and_work_is_one_course_or_one_quiz(db: Session) 
     course = _course(db)
     with pytest.raises(DomainError, match="Only trainers"):
         _assign(db, learner, [learner.id], course=course)
-    with pytest.raises(DomainError, match="one course or one quiz"):
+    with pytest.raises(DomainError, match="one course, quiz or practice chat"):
         _assign(db, UserFactory(roles=("trainer",)), [learner.id])
 
 

@@ -85,6 +85,8 @@ def test_exporting_every_course_and_quiz_reads_back_the_same_content(db: Session
         assert [q.hash for q in back.quizzes[slug].questions] == [q.hash for q in quiz.questions], slug
         assert back.quizzes[slug].hash == quiz.hash, slug
     assert back.quizzes["gift-sample"].source_format == "gift"
+    assert sorted(back.scenarios) == sorted(tree.scenarios)  # practice chats go with their course
+    assert all(back.scenarios[s].hash == tree.scenarios[s].hash for s in tree.scenarios)
     assert back.programme == tree.programme
     # Loading the exported files into the database they came from changes nothing.
     assert not sync_content(db, back).changed

@@ -14,9 +14,18 @@ from lms.domain.certification import golive
 from lms.domain.curriculum.programme import Schedule, load_schedule, today_view
 from lms.domain.curriculum.sync import sync_content
 from lms.domain.errors import DomainError
-from lms.models import Attempt, AuditEvent, Certificate, Course, Lesson, LessonCompletion, Quiz, User
+from lms.models import (
+    Attempt,
+    AuditEvent,
+    Certificate,
+    Course,
+    Lesson,
+    LessonCompletion,
+    Quiz,
+    User,
+)
 from tests.concurrency import run_in_parallel
-from tests.factories import CohortFactory, UserFactory, master_faq_drills
+from tests.factories import CohortFactory, UserFactory, master_faq_drills, pass_required_scenarios
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -93,6 +102,7 @@ def _complete_everything(db: Session, user: User, *, signoff: bool) -> None:
             )
         )
     master_faq_drills(db, user, NOW)
+    pass_required_scenarios(db, user, schedule.go_live.get("scenarios", []), NOW)
     db.commit()
     if signoff:
         trainer = UserFactory(roles=["trainer"])
@@ -107,7 +117,7 @@ def test_checklist_says_what_is_missing_and_the_signoff_issues_the_certificate(
     user = UserFactory()
     db.commit()
     requirements = golive.go_live_requirements(db, user)
-    assert len(requirements) == 6 + 7 + 1 + 2 and not any(r.met for r in requirements)
+    assert len(requirements) == 6 + 7 + 1 + 2 + 1 and not any(r.met for r in requirements)
     _complete_everything(db, user, signoff=False)
     assert golive.maybe_issue_go_live(db, user, NOW) is None  # the trainer has not signed off
     unmet = [r.key for r in golive.go_live_requirements(db, user) if not r.met]

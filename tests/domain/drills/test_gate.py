@@ -16,7 +16,7 @@ from lms.domain.drills.mastery import mastery_of
 from lms.models import Attempt, DrillCard, Lesson, LessonCompletion, Quiz, User
 from tests.domain.drills.conftest import DAY_10, START
 from tests.domain.drills.test_cards import right_answer
-from tests.factories import CohortFactory, UserFactory, master_faq_drills
+from tests.factories import CohortFactory, UserFactory, master_faq_drills, pass_required_scenarios
 
 
 def _everything_but_the_drill(db: Session, user: User, schedule: Schedule, now: dt.datetime) -> None:
@@ -39,7 +39,7 @@ def _everything_but_the_drill(db: Session, user: User, schedule: Schedule, now: 
                 graded_at=now,
             )
         )
-    db.flush()
+    pass_required_scenarios(db, user, schedule.go_live.get("scenarios", []), now)
     trainer = UserFactory(roles=["trainer"])
     db.flush()
     golive.sign_off(db, trainer, user, "Ready.", now)
