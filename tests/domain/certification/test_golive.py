@@ -117,7 +117,7 @@ def test_checklist_says_what_is_missing_and_the_signoff_issues_the_certificate(
     user = UserFactory()
     db.commit()
     requirements = golive.go_live_requirements(db, user)
-    assert len(requirements) == 6 + 7 + 1 + 2 + 1 and not any(r.met for r in requirements)
+    assert len(requirements) == 6 + 7 + 1 + 2 + 3 and not any(r.met for r in requirements)
     _complete_everything(db, user, signoff=False)
     assert golive.maybe_issue_go_live(db, user, NOW) is None  # the trainer has not signed off
     unmet = [r.key for r in golive.go_live_requirements(db, user) if not r.met]

@@ -35,13 +35,17 @@ def test_the_go_live_checklist_counts_the_scenario_and_a_medal_issues_the_certif
     synced.commit()
     requirements = golive.go_live_requirements(synced, learner)
     scenario_reqs = [r for r in requirements if r.kind == "scenario"]
-    assert [r.key for r in scenario_reqs] == ["cheaper-elsewhere"] and not scenario_reqs[0].met
+    value_talk = ["cheaper-elsewhere", "discount-haggle", "throw-in-a-gift"]
+    assert [r.key for r in scenario_reqs] == value_talk and not any(r.met for r in scenario_reqs)
     assert [r for r in requirements if not r.met] == scenario_reqs
+    factories.pass_required_scenarios(synced, learner, value_talk[1:], dt.datetime(2026, 12, 3, tzinfo=dt.UTC))
+    synced.commit()
+    assert [r.met for r in golive.go_live_requirements(synced, learner) if r.kind == "scenario"] == [False, True, True]
     assert golive.certificate_of(synced, learner) is None
     scenario = by_slug(synced, "cheaper-elsewhere")
     assert scenario is not None and is_official(synced, learner, scenario)
     play(synced, learner, GOLD)
-    assert [r.met for r in golive.go_live_requirements(synced, learner) if r.kind == "scenario"] == [True]
+    assert [r.met for r in golive.go_live_requirements(synced, learner) if r.kind == "scenario"] == [True] * 3
     assert golive.certificate_of(synced, learner) is not None
     play(synced, learner, GOLD, seed=8)  # a second gold changes nothing
     assert (
