@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms.domain import events
 from lms.domain.certification.golive import maybe_issue_go_live
+from lms.domain.certification.recertification import maybe_recertify
 from lms.domain.tiers.ladder import maybe_promote
 from lms.models import Attempt, Lesson, SpotCheck, User
 
@@ -21,6 +22,7 @@ def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_
     """A pass may complete go-live, and a passed tier exam may complete a tier."""
     if not attempt.passed:
         return
+    maybe_recertify(session, attempt, now)
     maybe_issue_go_live(session, attempt.user, now)
     if any(g.startswith("tier:") for g in attempt.quiz.gates):
         maybe_promote(session, attempt.user, now)

@@ -47,6 +47,20 @@ LABELS: dict[str, dict[str, object]] = {
         "overdue": _l("overdue"),
         "todo": _l("not started"),
     },
+    "cert": {
+        "valid": _l("valid"),
+        "expiring": _l("expiring"),
+        "expired": _l("expired"),
+        "revoked": _l("revoked"),
+    },
+    # Why an automatic assignment exists (assignments.trigger).
+    "trigger": {
+        "recert": _l("Recertification"),
+        "changed": _l("What changed"),
+        "kpi": _l("KPI dip"),
+        "qc_repeat": _l("Repeated QC failures"),
+        "calendar": _l("Promotion period"),
+    },
 }
 
 

@@ -366,8 +366,8 @@ def open_course_assignment(session: Session, user_id: int, course_id: int) -> As
 def close_for_course(session: Session, user: User, course_id: int, now: dt.datetime) -> Assignment | None:
     """Every active lesson read since the course was assigned closes the assignment."""
     assignment = open_course_assignment(session, user.id, course_id)
-    if assignment is None:
-        return None
+    if assignment is None or assignment.items is not None:
+        return None  # a "what changed" refresher closes on its own lessons (close_listed)
     lessons = session.scalar(
         select(func.count()).select_from(Lesson).where(Lesson.course_id == course_id, Lesson.active.is_(True))
     )
@@ -401,3 +401,52 @@ def read_since_assigned(user_id: int) -> ColumnElement[bool]:
         )
         .exists()
     )
+
+
+def open_listing(session: Session, user_id: int, lesson_id: int) -> list[Assignment]:
+    """The learner's open refreshers that list this lesson among the items to read again."""
+    return [
+        a
+        for a in session.scalars(
+            select(Assignment).where(
+                Assignment.user_id == user_id, Assignment.closed_at.is_(None), Assignment.items.is_not(None)
+            )
+        )
+        if lesson_id in (a.items or {}).get("lessons", [])
+    ]
+
+
+def close_listed(session: Session, user: User, lesson_id: int, now: dt.datetime) -> list[Assignment]:
+    """Close each open refresher listing this lesson once every lesson it lists was read since it was given."""
+    closed = []
+    for assignment in open_listing(session, user.id, lesson_id):
+        wanted = set((assignment.items or {}).get("lessons", []))
+        read = set(
+            session.scalars(
+                select(LessonCompletion.lesson_id).where(
+                    LessonCompletion.user_id == user.id,
+                    LessonCompletion.lesson_id.in_(wanted),
+                    LessonCompletion.done_at >= assignment.assigned_at,
+                )
+            )
+        )
+        if wanted <= read:
+            assignment.closed_at, assignment.closed_how = now, "completed"
+            audit.record(session, "assignment.complete", actor=user, target=assignment, after={"items": True})
+            closed.append(assignment)
+    return closed
+
+
+def acknowledge(session: Session, user: User, assignment_id: int, now: dt.datetime) -> Assignment:
+    """The learner has read the changed rules and script entries of a refresher listing no lesson."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.user_id != user.id:
+        raise NotFound(N_("No such assignment."))
+    if assignment.items is None or (assignment.items or {}).get("lessons"):
+        raise DomainError(N_("Read the lessons listed: that completes this refresher."))
+    if assignment.closed_at is None:
+        assignment.closed_at, assignment.closed_how = now, "completed"
+        audit.record(
+            session, "assignment.complete", actor=user, target=assignment, after={"acknowledged": True}
+        )
+    return assignment
