@@ -41,7 +41,9 @@ def escalate_repeated_failures(session: Session, now: dt.datetime) -> int:
             select(AutoClaim.key, func.max(AutoClaim.at))
             .where(AutoClaim.key.like("qc:%"))
             .group_by(AutoClaim.key)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     last: dict[tuple[int, str], dt.date] = {}
     for key, at in spent.items():

@@ -178,3 +178,13 @@ def test_a_certificate_records_the_content_it_was_earned_on(db: Session, synced:
     snap = snapshot(db, rules)
     assert set(snap["courses"]) == set(rules.course_slugs)
     assert snap["lessons"] and snap["questions"] and snap["faq"] and snap["rulebook"]["version"] == 1
+
+
+def test_parallel_job_runs_assign_and_remind_once(app: Flask, db: Session, synced: None) -> None:
+    from tests.concurrency import run_in_parallel
+
+    user, _cert = _certified(db)
+    errors = run_in_parallel(app, 4, lambda s: run_jobs(s, app.config["LMS"], day(336)))
+    assert errors == []
+    assert db.scalar(select(func.count()).select_from(Assignment).where(Assignment.trigger == "recert")) == 1
+    assert _expiry_notices(db, user) == ["cert_expiry_30"]
