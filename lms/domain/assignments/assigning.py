@@ -273,9 +273,10 @@ def open_team_work(
     overdue_only: bool = False,
     cohort_ids: list[int] | Select[tuple[int]] | None = None,
     sources: tuple[str, ...] | None = None,
+    automatic_only: bool = False,
 ) -> Select[tuple[Assignment]]:
     """Open assignments across the team, due soonest (most overdue) first, optionally narrowed to the
-    overdue ones, to the people of some cohorts, or to where they came from."""
+    overdue ones, to the people of some cohorts, to where they came from, or to the automatic ones."""
     stmt = (
         select(Assignment)
         .join(User, User.id == Assignment.user_id)
@@ -288,6 +289,8 @@ def open_team_work(
         stmt = stmt.where(User.cohort_id.in_(cohort_ids))
     if sources is not None:
         stmt = stmt.where(Assignment.source.in_(sources))
+    if automatic_only:
+        stmt = stmt.where(Assignment.trigger.is_not(None))
     return stmt
 
 
@@ -299,10 +302,17 @@ def team_assignments(
     trainer: User | None = None,
     sources: tuple[str, ...] | None = None,
     limit: int = 300,
+    automatic_only: bool = False,
 ) -> list[Assignment]:
     """Open assignments across the team (overdue first); a trainer may narrow to their cohorts' people."""
     cohort_ids = select(Cohort.id).where(Cohort.trainer_id == trainer.id) if trainer is not None else None
-    stmt = open_team_work(today=today, overdue_only=overdue_only, cohort_ids=cohort_ids, sources=sources)
+    stmt = open_team_work(
+        today=today,
+        overdue_only=overdue_only,
+        cohort_ids=cohort_ids,
+        sources=sources,
+        automatic_only=automatic_only,
+    )
     return list(
         session.scalars(
             stmt.options(
