@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms.domain.assignments.refreshers import assign_refreshers
 from lms.domain.certification.content_version import snapshot
 from lms.domain.certification.golive import go_live_rules
 from lms.domain.certification.validity import EXPIRING, VALID, status_of
@@ -171,6 +172,12 @@ def test_a_minor_revision_changes_nothing_and_a_major_one_only_its_changed_lesso
     db.commit()
     bump(f"{major + 1}.0")
     _sync(db, root)
+    mark_done(db, holder, db.scalars(select(Lesson).where(Lesson.slug == lesson_file.stem)).first())
+    db.commit()
+    # The whole-course refresher of a major revision is not for a holder: they get only what changed.
+    assign_refreshers(db, NOW, 14)
+    db.commit()
+    assert db.scalar(select(func.count()).select_from(Assignment)) == 0
     assert assign_what_changed(db, NOW).assigned == 1
     db.commit()
     a = db.scalars(select(Assignment)).one()
