@@ -53,6 +53,14 @@ LABELS: dict[str, dict[str, object]] = {
         "expired": _l("expired"),
         "revoked": _l("revoked"),
     },
+    # KPI metrics (kpi_records' columns), as the KPI pages name them.
+    "metric": {
+        "conversion_rate": _l("Conversion rate"),
+        "avg_response_seconds": _l("Average response time"),
+        "satisfaction": _l("Satisfaction"),
+        "invite_rate": _l("Rating-invitation rate"),
+        "push_completion": _l("Product-push completion"),
+    },
     # Why an automatic assignment exists (assignments.trigger).
     "trigger": {
         "recert": _l("Recertification"),

@@ -92,11 +92,7 @@ def audience_ids(
             base.join(UserStore, UserStore.user_id == User.id).where(UserStore.store_id == _id(value))
         ).all()
     elif kind == "live":
-        ids = session.scalars(
-            base.join(Certificate, Certificate.user_id == User.id).where(
-                Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
-            )
-        ).all()
+        ids = session.scalars(base.join(Certificate, Certificate.user_id == User.id).where(_live_now(session))).all()
     elif kind == "older_version":
         if course is None:
             raise DomainError(N_("Choose the course whose older version they learned."), "work")
@@ -136,6 +132,24 @@ def older_version_learners(session: Session, course: Course, before: dt.datetime
             )
         )
     return sorted(ids)
+
+
+def _live_now(session: Session) -> ColumnElement[bool]:
+    """A go-live certificate neither revoked nor expired now (the programme's `valid_days`; the full
+    rule, with its window, is certification.validity — above this area)."""
+    from lms.domain.curriculum.overview import get_programme
+
+    now = dt.datetime.now(dt.UTC)
+    programme = get_programme(session)
+    days = ((programme.spec.get("go_live") or {}).get("valid_days") if programme else None) or 0
+    clause = (
+        (Certificate.kind == GO_LIVE)
+        & Certificate.revoked_at.is_(None)
+        & (Certificate.lapses_at.is_(None) | (Certificate.lapses_at > now))
+    )
+    if isinstance(days, int) and days > 0:
+        clause = clause & (Certificate.issued_at > now - dt.timedelta(days=days))
+    return clause
 
 
 def _gates_go_live(session: Session, course: Course) -> bool:

@@ -188,3 +188,29 @@ def test_parallel_job_runs_assign_and_remind_once(app: Flask, db: Session, synce
     assert errors == []
     assert db.scalar(select(func.count()).select_from(Assignment).where(Assignment.trigger == "recert")) == 1
     assert _expiry_notices(db, user) == ["cert_expiry_30"]
+
+
+def test_expiry_reminders_are_emailed_when_mail_is_configured(db: Session, synced: None) -> None:
+    from lms.domain.certification.validity import expiry_reminders
+
+    user, _cert = _certified(db)
+    user.email = "agent@example.com"
+    db.commit()
+    assert expiry_reminders(db, day(358), mail_enabled=True) == 1
+    assert expiry_reminders(db, day(358), mail_enabled=True) == 0
+    db.commit()
+    notice = db.scalars(select(Notification).where(Notification.user_id == user.id)).one()
+    assert (notice.kind, notice.email_status) == ("cert_expiry_7", "pending")  # a late run sends the nearest
+
+
+def test_the_live_audience_leaves_out_expired_certificates(db: Session, synced: None) -> None:
+    from lms.domain.assignments.assigning import audience_ids
+
+    fresh = UserFactory()
+    old = UserFactory()
+    db.flush()
+    now = dt.datetime.now(dt.UTC)
+    for user, days in ((fresh, 10), (old, 400)):
+        db.add(Certificate(user_id=user.id, kind="go-live", code=secrets.token_urlsafe(12), issued_at=now - dt.timedelta(days=days), evidence={}))
+    db.commit()
+    assert audience_ids(db, "live", None) == [fresh.id]
