@@ -20,6 +20,7 @@ from lms.domain.kpi.dips import assign_kpi_refreshers
 from lms.domain.learning.attempts import close_overdue_attempts
 from lms.domain.qc.repeats import escalate_repeated_failures
 from lms.domain.tiers.ladder import maybe_promote
+from lms.domain.tiers.renewal import assign_tier_recertification
 from lms.models import Certificate, User
 
 
@@ -66,6 +67,8 @@ def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
     refreshers = assign_refreshers(session, now, config.refresher_due_days)
     session.commit()
     recert = assign_recertification(session, now)
+    session.commit()
+    recert.assigned += assign_tier_recertification(session, now)
     session.commit()
     changed = assign_what_changed(session, now)
     session.commit()

@@ -58,6 +58,7 @@ TIER_KEYS = {
     "kpi_months",
     "days_live",
     "spot_check_min",
+    "valid_days",
 }
 #: What a tier asks for; a higher tier may not ask for less of any of them.
 REQUIREMENTS = ("exam_pass_percent", "kpi_min", "kpi_months", "days_live", "spot_check_min")
@@ -262,7 +263,10 @@ def _tiers(reader: TableReader) -> tuple[TierSpec, ...]:
             kpi_months=entry.integer("kpi_months", 0, 0, 24),
             days_live=entry.integer("days_live", 0, 0, 3650),
             spot_check_min=entry.number("spot_check_min", 0, 0, 100),
+            valid_days=entry.integer("valid_days", 0, 1, 3650) if "valid_days" in table else None,
         )
+        if tier.valid_days and not tier.exam:
+            entry.report("`valid_days` needs the tier's `exam` (passing it again renews the tier)", "valid_days")
         if not tiers:
             asked = [k for k in ("exam", *REQUIREMENTS) if getattr(tier, k)]
             if asked:

@@ -186,6 +186,8 @@ class TierSpec:
     days_live: int
     spot_check_min: float
     description: str = ""
+    #: Days a promotion to this tier stays valid before the tier exam is due again (None: for good).
+    valid_days: int | None = None
     #: The English of `name` (and `description`).
     en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 

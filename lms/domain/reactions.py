@@ -15,6 +15,7 @@ from lms.domain import events
 from lms.domain.certification.golive import maybe_issue_go_live
 from lms.domain.certification.recertification import maybe_recertify
 from lms.domain.tiers.ladder import maybe_promote
+from lms.domain.tiers.renewal import maybe_renew_tier
 from lms.models import Attempt, Lesson, SpotCheck, User
 
 
@@ -25,6 +26,7 @@ def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_
     maybe_recertify(session, attempt, now)
     maybe_issue_go_live(session, attempt.user, now)
     if any(g.startswith("tier:") for g in attempt.quiz.gates):
+        maybe_renew_tier(session, attempt, now)
         maybe_promote(session, attempt.user, now)
 
 

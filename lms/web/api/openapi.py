@@ -84,6 +84,12 @@ SCHEMAS: dict[str, Any] = {
                 **NULLABLE_TIME,
                 "description": "When the certificate stops being valid; null when it never expires.",
             },
+            "tier_status": {
+                "enum": ["valid", "expiring", "expired", None],
+                "description": "The tier's standing when the programme gives it a validity period "
+                "(`[[tiers]] valid_days`); null for a tier held for good.",
+            },
+            "tier_expires_at": NULLABLE_TIME,
         },
     },
     "CourseSummary": {

@@ -16,6 +16,7 @@ from lms.domain.curriculum.overview import overview
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
 from lms.domain.tiers.ladder import current_tier
+from lms.domain.tiers.renewal import tier_status
 from lms.extensions import csrf
 from lms.models import Certificate, Lesson, Role, User
 from lms.web.api.errors import ApiError, fail, not_found
@@ -60,6 +61,7 @@ def _status_json(user: User) -> dict[str, Any]:
     status = status_of(session, cert, utcnow()) if cert is not None else None
     # Live: certified, neither revoked nor expired (seat allocation relies on it).
     live = status is not None and status.live
+    tier = tier_status(session, user, utcnow()) if live else None
     return {
         "user_id": user.id,
         "username": user.username,
@@ -70,6 +72,8 @@ def _status_json(user: User) -> dict[str, Any]:
         "tier": current_tier(session, user) if live else None,
         "certificate_status": status.state if status is not None else None,
         "certificate_expires_at": status.ends.isoformat() if status is not None and status.ends else None,
+        "tier_status": tier.state if live and tier is not None else None,
+        "tier_expires_at": tier.ends.isoformat() if live and tier is not None and tier.ends else None,
     }
 
 
