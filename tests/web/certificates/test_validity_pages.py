@@ -139,3 +139,42 @@ def test_a_refresher_of_rules_only_is_acknowledged_by_the_learner(
     learner.post(f"/learn/assignments/{made.id}/done")
     db.refresh(made)
     assert made.closed_how == "completed"
+
+
+def test_the_why_column_and_the_changed_items_cost_no_query_per_row(
+    app: Flask, client: FlaskClient, db: Session, loaded, login_as, count_queries
+) -> None:
+    from lms.models import Lesson
+
+    course = db.scalars(select(Course).where(Course.slug == "platform-rules")).one()
+    lessons = db.scalars(select(Lesson.id).where(Lesson.course_id == course.id)).all()
+
+    def add(n: int, start: int) -> User:
+        learner = None
+        for i in range(start, start + n):
+            agent, _cert = _certified(db, 20)
+            learner = learner or agent
+            assign_once(
+                db,
+                f"changed:many:{i}",
+                agent.id,
+                trigger="changed",
+                course=course,
+                due_on=utcnow().date() + dt.timedelta(days=14),
+                reason="What changed",
+                now=utcnow(),
+                items={"lessons": list(lessons[:3]), "questions": [], "rules": ["absolute-unique"], "entries": [], "courses": []},
+            )
+        db.commit()
+        assert learner is not None
+        return learner
+
+    add(2, 0)
+    login_as("trainer")
+    with count_queries() as few:
+        assert client.get("/assignments/?from=auto").status_code == 200
+    add(20, 100)
+    with count_queries() as many:
+        page = client.get("/assignments/?from=auto")
+    assert page.status_code == 200 and page.get_data(as_text=True).count("badge-auto") == 22
+    assert many.count == few.count, many.statements
