@@ -218,7 +218,9 @@ def assign_what_changed(session: Session, now: dt.datetime) -> ChangedRun:
     for cert in certs:
         base = baseline_of(cert)
         if not base:
-            continue  # certified before versions were recorded: nothing to compare with
+            # Certified before versions were recorded: today's content is where comparing starts.
+            cert.evidence = {**(cert.evidence or {}), BASELINE: content.now}
+            continue
         changes = content.changes_since(base)
         if not changes:
             continue

@@ -142,6 +142,30 @@ def test_reading_the_listed_lessons_closes_it_and_missing_it_moves_the_certifica
     db.refresh(late_cert)
     db.refresh(cert)
     assert status_of(db, late_cert, overdue).state == EXPIRING and status_of(db, cert, overdue).state == VALID
+    # Done late but before the certificate ran out: it is whole again.
+    theirs = db.scalars(select(Assignment).where(Assignment.user_id == late.id)).one()
+    for lesson_id in theirs.items["lessons"]:
+        mark_done(db, late, db.get(Lesson, lesson_id))
+    db.commit()
+    assert lapse_missed_refreshers(db, overdue + dt.timedelta(days=1)).restored == 1
+    db.commit()
+    db.refresh(late_cert)
+    assert late_cert.lapses_at is None and status_of(db, late_cert, overdue).state == VALID
+
+
+def test_a_certificate_from_before_versions_were_recorded_starts_comparing_from_today(
+    db: Session, tmp_path: Path
+) -> None:
+    root = _copy_curriculum(tmp_path)
+    _sync(db, root)
+    _holder_of_old, cert = _holder(db)
+    cert.content_version = None
+    db.commit()
+    assert assign_what_changed(db, NOW).assigned == 0  # nothing to compare with: a baseline is set
+    db.commit()
+    _edit_rule(root)
+    _sync(db, root)
+    assert assign_what_changed(db, NOW).assigned == 1
 
 
 def test_a_minor_revision_changes_nothing_and_a_major_one_only_its_changed_lessons(
