@@ -48,9 +48,15 @@ def _visible(code: str) -> Certificate:
 @bp.get("/learn/certificates")
 @signed_in
 def mine() -> str:
-    """The learner's certificates."""
-    certs = db_session().scalars(select(Certificate).where(Certificate.user_id == me().id)).all()
-    return render_template("certificates/mine.html", certs=certs)
+    """The learner's certificates, and the earlier cycles of renewed ones."""
+    session = db_session()
+    certs = session.scalars(select(Certificate).where(Certificate.user_id == me().id)).all()
+    earlier = session.scalars(
+        select(CertificateHistory)
+        .where(CertificateHistory.user_id == me().id)
+        .order_by(CertificateHistory.renewed_at.desc())
+    ).all()
+    return render_template("certificates/mine.html", certs=certs, earlier=earlier)
 
 
 @bp.get("/certificates/<code>")

@@ -61,10 +61,14 @@ def test_an_expired_certificate_is_not_live_anywhere(
         return api.get(f"/api/v1/users/{user.id}/status", headers={"Authorization": f"Bearer {token}"}).json
 
     gone = status(expired)
-    assert gone["certified_live"] is False and gone["certificate_status"] == "expired" and gone["tier"] is None
+    assert (
+        gone["certified_live"] is False and gone["certificate_status"] == "expired" and gone["tier"] is None
+    )
     near = status(expiring)
     assert near["certified_live"] is True and near["certificate_status"] == "expiring"
-    assert str(near["certificate_expires_at"]).startswith((soon.issued_at + dt.timedelta(days=365)).date().isoformat())
+    assert str(near["certificate_expires_at"]).startswith(
+        (soon.issued_at + dt.timedelta(days=365)).date().isoformat()
+    )
     assert "Expired certificate" in api.get(f"/verify/{old.code}").get_data(as_text=True)
     verify = api.get(f"/verify/{soon.code}").get_data(as_text=True)
     assert "Valid certificate" in verify and "expiring" in verify and "Valid until" in verify
@@ -114,9 +118,7 @@ def test_staff_pages_say_why_each_automatic_assignment_exists(
     assert recert.closed_how == "cancelled"
 
 
-def test_a_refresher_of_rules_only_is_acknowledged_by_the_learner(
-    app: Flask, db: Session, loaded
-) -> None:
+def test_a_refresher_of_rules_only_is_acknowledged_by_the_learner(app: Flask, db: Session, loaded) -> None:
     agent, _cert = _certified(db, 20)
     course = db.scalars(select(Course).where(Course.slug == "platform-rules")).one()
     made = assign_once(
@@ -163,7 +165,13 @@ def test_the_why_column_and_the_changed_items_cost_no_query_per_row(
                 due_on=utcnow().date() + dt.timedelta(days=14),
                 reason="What changed",
                 now=utcnow(),
-                items={"lessons": list(lessons[:3]), "questions": [], "rules": ["absolute-unique"], "entries": [], "courses": []},
+                items={
+                    "lessons": list(lessons[:3]),
+                    "questions": [],
+                    "rules": ["absolute-unique"],
+                    "entries": [],
+                    "courses": [],
+                },
             )
         db.commit()
         assert learner is not None
@@ -178,3 +186,50 @@ def test_the_why_column_and_the_changed_items_cost_no_query_per_row(
         page = client.get("/assignments/?from=auto")
     assert page.status_code == 200 and page.get_data(as_text=True).count("badge-auto") == 22
     assert many.count == few.count, many.statements
+
+
+def test_the_recertification_cycle_on_the_quiz_page_and_earlier_cycles_on_my_certificates(
+    app: Flask, db: Session, loaded
+) -> None:
+    from lms.models import Attempt, CertificateHistory, Quiz
+    from lms.models.learning import GRADED
+
+    agent, cert = _certified(db, 340)
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == "go-live-final-exam")).one()
+    earlier = utcnow() - dt.timedelta(days=345)
+    db.add(
+        Attempt(
+            user_id=agent.id,
+            quiz_id=quiz.id,
+            number=1,
+            status=GRADED,
+            started_at=earlier,
+            submitted_at=earlier,
+            score=9,
+            max_score=10,
+            percent=90,
+            passed=True,
+        )
+    )
+    db.add(
+        CertificateHistory(
+            certificate_id=cert.id,
+            user_id=agent.id,
+            kind="go-live",
+            code="earlier-cycle-code",
+            cycle=1,
+            issued_at=earlier - dt.timedelta(days=365),
+            renewed_at=earlier,
+            evidence={},
+        )
+    )
+    db.commit()
+    run_jobs(db, app.config["LMS"], utcnow())
+    db.commit()
+    learner = app.test_client()
+    learner.post("/login", data={"username": agent.username, "password": "correct-horse-battery"})
+    page = learner.get(f"/learn/quizzes/{quiz.slug}").get_data(as_text=True)
+    assert "Recertification: attempts since" in page and "Start attempt 2" in page
+    assert "Your attempts" not in page  # the earlier cycle's attempt counts for nothing here
+    mine = learner.get("/learn/certificates").get_data(as_text=True)
+    assert "Earlier cycles" in mine and "earlier-cycle-code" in mine
