@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 from lms.content.english import SHAPES, apply_legacy_zh, read_english
 from lms.content.problems import Problems, load_toml, read_text
@@ -29,6 +30,8 @@ PROGRAMME_KEYS = {
     "quizzes",
     "go_live",
     "tiers",
+    "signals",
+    "promotions",
 }
 GO_LIVE_KEYS = {
     "quizzes",
@@ -40,8 +43,15 @@ GO_LIVE_KEYS = {
     "typing_cpm",
     "scenarios",
     "scenario_medal",
+    "valid_days",
+    "expiring_days",
+    "recertify_days_before",
+    "recertify_quiz",
+    "changed_due_days",
 }
 MEDALS = ("bronze", "silver", "gold")
+KPI_METRICS = ("conversion_rate", "avg_response_seconds", "satisfaction", "invite_rate", "push_completion")
+MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 TIER_KEYS = {
     "slug",
     "name",
@@ -56,6 +66,7 @@ TIER_KEYS = {
     "spot_check_min",
     "scenarios",
     "scenario_medal",
+    "valid_days",
 }
 #: What a tier asks for; a higher tier may not ask for less of any of them.
 REQUIREMENTS = ("exam_pass_percent", "kpi_min", "kpi_months", "days_live", "spot_check_min")
@@ -130,7 +141,18 @@ def read_programme(
             typing_cpm=rules.integer("typing_cpm", 0, 0, 300),
             scenarios=rules.strings("scenarios", unique=True),
             scenario_medal=rules.choice("scenario_medal", MEDALS, "silver"),
+            valid_days=rules.integer("valid_days", 0, 1, 3650) if "valid_days" in raw_go_live else None,
+            expiring_days=rules.integer("expiring_days", 30, 1, 365),
+            recertify_days_before=rules.integer("recertify_days_before", 0, 1, 365)
+            if "recertify_days_before" in raw_go_live
+            else None,
+            recertify_quiz=rules.optional_text("recertify_quiz", max_len=80),
+            changed_due_days=rules.integer("changed_due_days", 14, 1, 365),
         )
+        if go_live.recertify_days_before and not go_live.recertify_quiz:
+            rules.report(
+                "`recertify_days_before` needs the `recertify_quiz` to assign", "recertify_days_before"
+            )
     return (
         ProgrammeSpec(
             title=reader.text("title", max_len=200),
@@ -143,9 +165,84 @@ def read_programme(
             quizzes=tuple(quizzes),
             go_live=go_live,
             tiers=_tiers(reader),
+            signals=_signals(reader),
+            promotions=_promotions(reader),
         ),
         source,
     )
+
+
+def _signals(reader: TableReader) -> dict[str, Any]:
+    """`[signals.kpi]` and `[signals.qc]`: when the floor's numbers assign a refresher on their own."""
+    raw = reader.table.get("signals")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.report("`signals` must be a table: [signals.kpi], [signals.qc]", "signals")
+        return {}
+    table = reader.child(raw, "signals")
+    table.unknown_keys({"kpi", "qc"}, "[signals]")
+    result: dict[str, Any] = {}
+    if isinstance(raw.get("kpi"), dict):
+        kpi = table.child(raw["kpi"], "kpi")
+        kpi.unknown_keys({"below", "months", "due_days", "refreshers"}, "[signals.kpi]")
+        refreshers = raw["kpi"].get("refreshers", {})
+        if not isinstance(refreshers, dict) or not all(
+            k in KPI_METRICS and isinstance(v, str) for k, v in refreshers.items()
+        ):
+            kpi.report(
+                f"`refreshers` maps a metric ({', '.join(KPI_METRICS)}) to a course slug", "refreshers"
+            )
+            refreshers = {}
+        result["kpi"] = {
+            "below": kpi.number("below", 80, 0, 100, required=True),
+            "months": kpi.integer("months", 2, 1, 12),
+            "due_days": kpi.integer("due_days", 14, 1, 365),
+            "refreshers": dict(refreshers),
+        }
+    if isinstance(raw.get("qc"), dict):
+        qc = table.child(raw["qc"], "qc")
+        qc.unknown_keys({"failures", "within_days", "auto_assign", "due_days"}, "[signals.qc]")
+        result["qc"] = {
+            "failures": qc.integer("failures", 3, 2, 50),
+            "within_days": qc.integer("within_days", 30, 1, 365),
+            "auto_assign": qc.boolean("auto_assign", False),
+            "due_days": qc.integer("due_days", 7, 1, 365),
+        }
+    return result
+
+
+def _promotions(reader: TableReader) -> tuple[dict[str, Any], ...]:
+    """`[[promotions]]`: a yearly period (MM-DD), its preparation course or quiz and the lead time."""
+    result: list[dict[str, Any]] = []
+    for index, table in reader.tables("promotions"):
+        entry = reader.child(table, "promotions", index)
+        entry.unknown_keys(
+            {"slug", "name", "en", "starts", "lead_days", "course", "quiz"}, "a promotion period"
+        )
+        slug = entry.text("slug", max_len=80)
+        if slug and not SLUG.match(slug):
+            entry.report(f"promotion slug {slug!r}: lower-case letters, digits and dashes", "slug")
+        starts = entry.text("starts", max_len=5)
+        if starts and not MONTH_DAY.match(starts):
+            entry.report(f"`starts` is a yearly date MM-DD (is {starts!r})", "starts")
+        course, quiz = entry.optional_text("course", 80), entry.optional_text("quiz", 80)
+        if (course is None) == (quiz is None):
+            entry.report("a promotion period names one `course` or one `quiz` to prepare with")
+        raw_en = table.get("en")
+        english: dict[str, Any] = raw_en if isinstance(raw_en, dict) else {}
+        result.append(
+            {
+                "slug": slug,
+                "name": entry.text("name", max_len=100),
+                "name_en": str(english.get("name") or "") or None,
+                "starts": starts,
+                "lead_days": entry.integer("lead_days", 14, 1, 120),
+                "course": course,
+                "quiz": quiz,
+            }
+        )
+    return tuple(result)
 
 
 def _tiers(reader: TableReader) -> tuple[TierSpec, ...]:
@@ -181,7 +278,10 @@ def _tiers(reader: TableReader) -> tuple[TierSpec, ...]:
             spot_check_min=entry.number("spot_check_min", 0, 0, 100),
             scenarios=entry.strings("scenarios", unique=True),
             scenario_medal=entry.choice("scenario_medal", MEDALS, "silver"),
+            valid_days=entry.integer("valid_days", 0, 1, 3650) if "valid_days" in table else None,
         )
+        if tier.valid_days and not tier.exam:
+            entry.report("`valid_days` needs the tier's `exam` (passing it again renews the tier)", "valid_days")
         if not tiers:
             asked = [k for k in ("exam", *REQUIREMENTS) if getattr(tier, k)]
             if asked:

@@ -143,6 +143,23 @@ def _check_programme(tree: ContentTree, sources: Sources, problems: Problems) ->
     for index, slug in enumerate(go_live.scenarios):
         if slug not in tree.scenarios and slug not in tree.unreadable:
             report(f"go-live requires unknown scenario {slug!r}", "go_live", "scenarios", index)
+    if go_live.recertify_quiz and missing_quiz(go_live.recertify_quiz):
+        report(f"recertification names unknown quiz {go_live.recertify_quiz!r}", "go_live", "recertify_quiz")
+    for metric, slug in (programme.signals.get("kpi") or {}).get("refreshers", {}).items():
+        if missing_course(slug):
+            report(
+                f"the KPI refresher for {metric} names unknown course {slug!r}",
+                "signals",
+                "kpi",
+                "refreshers",
+            )
+    for index, period in enumerate(programme.promotions):
+        if period.get("course") and missing_course(period["course"]):
+            report(
+                f"promotion {period['slug']!r} names unknown course {period['course']!r}", "promotions", index
+            )
+        if period.get("quiz") and missing_quiz(period["quiz"]):
+            report(f"promotion {period['slug']!r} names unknown quiz {period['quiz']!r}", "promotions", index)
     for index, tier in enumerate(programme.tiers):
         for position, slug in enumerate(tier.scenarios):
             if slug not in tree.scenarios and slug not in tree.unreadable:

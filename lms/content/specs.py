@@ -189,6 +189,8 @@ class TierSpec:
     #: Practice-chat scenarios each needing `scenario_medal` or better.
     scenarios: tuple[str, ...] = ()
     scenario_medal: str = "silver"
+    #: Days a promotion to this tier stays valid before the tier exam is due again (None: for good).
+    valid_days: int | None = None
     #: The English of `name` (and `description`).
     en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
@@ -226,6 +228,15 @@ class GoLiveSpec:
     #: Practice-chat scenarios (courses/*/scenarios/) each needing `scenario_medal` or better.
     scenarios: tuple[str, ...] = ()
     scenario_medal: str = "silver"
+    #: Days a certificate stays valid (None: it never expires).
+    valid_days: int | None = None
+    #: A certificate is "expiring" this many days before it ends.
+    expiring_days: int = 30
+    #: The recertification work (a quiz) is assigned this many days before expiry (None: not assigned).
+    recertify_days_before: int | None = None
+    recertify_quiz: str | None = None
+    #: A "what changed" refresher is due this many days after it is assigned.
+    changed_due_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,10 @@ class ProgrammeSpec:
     quizzes: tuple[ScheduledQuiz, ...]
     go_live: GoLiveSpec = GoLiveSpec()
     tiers: tuple[TierSpec, ...] = ()
+    #: Refreshers from the floor: `kpi` (a dip for N months) and `qc` (repeated failures on a topic).
+    signals: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    #: Promotion periods (双十一, 618 …): a preparation course or quiz for everyone live, once a year.
+    promotions: tuple[dict[str, Any], ...] = field(default=(), hash=False, compare=True)
     #: The English of `title`.
     en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from lms.domain import events
 from lms.domain.certification.golive import maybe_issue_go_live
+from lms.domain.certification.recertification import maybe_recertify
 from lms.domain.drills.feeds import exam_reviews, qc_lapses
 from lms.domain.tiers.ladder import maybe_promote
+from lms.domain.tiers.renewal import maybe_renew_tier
 from lms.domain.xapi import outbox as xapi
 from lms.models import Attempt, Lesson, PracticeRun, SpotCheck, User
 
@@ -26,8 +28,10 @@ def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_
     exam_reviews(session, attempt, now)
     if not attempt.passed:
         return
+    maybe_recertify(session, attempt, now)
     maybe_issue_go_live(session, attempt.user, now)
     if any(g.startswith("tier:") for g in attempt.quiz.gates):
+        maybe_renew_tier(session, attempt, now)
         maybe_promote(session, attempt.user, now)
 
 

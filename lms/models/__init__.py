@@ -1,8 +1,8 @@
 """The models, one module per area; importing this package registers them all."""
 
-from lms.models.assignments import Assignment, Notification
+from lms.models.assignments import Assignment, AutoClaim, Notification
 from lms.models.audit import AuditEvent
-from lms.models.certification import Certificate, GoLiveSignoff
+from lms.models.certification import Certificate, CertificateHistory, GoLiveSignoff
 from lms.models.content import (
     Course,
     CourseImage,
@@ -32,6 +32,8 @@ __all__ = [
     "FocusDrill",
     "TypingRun",
     "Assignment",
+    "AutoClaim",
+    "CertificateHistory",
     "ChecklistItem",
     "Notification",
     "SpotCheck",

@@ -30,6 +30,8 @@ ONE_WORK = (
     "(CASE WHEN course_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN quiz_id IS NULL THEN 0 ELSE 1 END)"
     " + (CASE WHEN scenario_id IS NULL THEN 0 ELSE 1 END) = 1"
 )
+#: What made an automatic assignment (None: a person, or a course's major revision as before).
+TRIGGERS = ("recert", "changed", "kpi", "qc_repeat", "calendar")
 
 
 class Assignment(Base):
@@ -87,6 +89,12 @@ class Assignment(Base):
     closed_how: Mapped[str | None] = mapped_column(String(10))
     closed_by_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
     closed_by_run_id: Mapped[int | None] = mapped_column(ForeignKey("practice_runs.id", ondelete="SET NULL"))
+    #: recert | changed | kpi | qc_repeat | calendar for work the system assigned on its own.
+    trigger: Mapped[str | None] = mapped_column(String(12), index=True)
+    #: Why, in numbers (the KPI months, the failed spot checks, the changed rules…).
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    #: Only these lessons need reading again (a "what changed" refresher), None: the whole course.
+    items: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
@@ -131,3 +139,16 @@ class Notification(Base):
 
     user: Mapped[User] = relationship()
     assignment: Mapped[Assignment | None] = relationship()
+
+
+class AutoClaim(Base):
+    """One automatic action taken once (a recertification, a reminder, a refresher per dip or period):
+    its key is inserted with ON CONFLICT DO NOTHING, so parallel `lms jobs run` never act twice."""
+
+    __tablename__ = "auto_claims"
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"))
+    at: Mapped[timestamp]

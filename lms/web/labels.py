@@ -47,6 +47,28 @@ LABELS: dict[str, dict[str, object]] = {
         "overdue": _l("overdue"),
         "todo": _l("not started"),
     },
+    "cert": {
+        "valid": _l("valid"),
+        "expiring": _l("expiring"),
+        "expired": _l("expired"),
+        "revoked": _l("revoked"),
+    },
+    # KPI metrics (kpi_records' columns), as the KPI pages name them.
+    "metric": {
+        "conversion_rate": _l("Conversion rate"),
+        "avg_response_seconds": _l("Average response time"),
+        "satisfaction": _l("Satisfaction"),
+        "invite_rate": _l("Rating-invitation rate"),
+        "push_completion": _l("Product-push completion"),
+    },
+    # Why an automatic assignment exists (assignments.trigger).
+    "trigger": {
+        "recert": _l("Recertification"),
+        "changed": _l("What changed"),
+        "kpi": _l("KPI dip"),
+        "qc_repeat": _l("Repeated QC failures"),
+        "calendar": _l("Promotion period"),
+    },
 }
 
 

@@ -109,8 +109,20 @@ def _fill(conn, table: str, **values: object) -> None:  # type: ignore[no-untype
 def test_upgrading_keeps_every_row_of_the_tables_it_rebuilds(alembic_runner, alembic_engine: Engine) -> None:  # type: ignore[no-untyped-def]
     """SQLite rebuilds a table to change it; with foreign keys on, dropping the old one would delete
     every row pointing at it (attempt items with their attempts, results with their spot checks)."""
-    alembic_runner.migrate_up_to("0010")  # below the rule book's revision, which changes attempts and spot checks
-    tables = ["users", "quizzes", "questions", "question_versions", "attempts", "attempt_items", "spot_checks", "spot_check_results"]
+    alembic_runner.migrate_up_to("0010")  # below the revisions that change attempts, spot checks, assignments
+    tables = [
+        "users",
+        "quizzes",
+        "questions",
+        "question_versions",
+        "attempts",
+        "attempt_items",
+        "spot_checks",
+        "spot_check_results",
+        "courses",
+        "assignments",
+        "notifications",
+    ]
     with alembic_engine.begin() as conn:
         _fill(conn, "users", id=1, username="wangfang", display_name="Wang Fang", active=True)
         _fill(conn, "quizzes", id=1, slug="house-rules-check", published=True, shuffle=False)
@@ -120,6 +132,9 @@ def test_upgrading_keeps_every_row_of_the_tables_it_rebuilds(alembic_runner, ale
         _fill(conn, "attempt_items", id=1, attempt_id=1, question_key="greet", question_version_id=1, needs_review=False)
         _fill(conn, "spot_checks", id=1, agent_id=1, checker_id=1, channel="chat")
         _fill(conn, "spot_check_results", id=1, spot_check_id=1, outcome="fail")
+        _fill(conn, "courses", id=1, slug="house-rules", published=True, refresher_on_major=False)
+        _fill(conn, "assignments", id=1, user_id=1, course_id=1, source="qc", due_on="2026-01-20")
+        _fill(conn, "notifications", id=1, user_id=1, assignment_id=1, kind="assigned", email_status="none")
     alembic_runner.migrate_up_to("head")
     with alembic_engine.connect() as conn:
         counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables]  # noqa: S608

@@ -93,11 +93,7 @@ def audience_ids(
             base.join(UserStore, UserStore.user_id == User.id).where(UserStore.store_id == _id(value))
         ).all()
     elif kind == "live":
-        ids = session.scalars(
-            base.join(Certificate, Certificate.user_id == User.id).where(
-                Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
-            )
-        ).all()
+        ids = session.scalars(base.join(Certificate, Certificate.user_id == User.id).where(_live_now(session))).all()
     elif kind == "older_version":
         if course is None:
             raise DomainError(N_("Choose the course whose older version they learned."), "work")
@@ -137,6 +133,24 @@ def older_version_learners(session: Session, course: Course, before: dt.datetime
             )
         )
     return sorted(ids)
+
+
+def _live_now(session: Session) -> ColumnElement[bool]:
+    """A go-live certificate neither revoked nor expired now (the programme's `valid_days`; the full
+    rule, with its window, is certification.validity — above this area)."""
+    from lms.domain.curriculum.overview import get_programme
+
+    now = dt.datetime.now(dt.UTC)
+    programme = get_programme(session)
+    days = ((programme.spec.get("go_live") or {}).get("valid_days") if programme else None) or 0
+    clause = (
+        (Certificate.kind == GO_LIVE)
+        & Certificate.revoked_at.is_(None)
+        & (Certificate.lapses_at.is_(None) | (Certificate.lapses_at > now))
+    )
+    if isinstance(days, int) and days > 0:
+        clause = clause & (Certificate.issued_at > now - dt.timedelta(days=days))
+    return clause
 
 
 def _gates_go_live(session: Session, course: Course) -> bool:
@@ -278,9 +292,10 @@ def open_team_work(
     overdue_only: bool = False,
     cohort_ids: list[int] | Select[tuple[int]] | None = None,
     sources: tuple[str, ...] | None = None,
+    automatic_only: bool = False,
 ) -> Select[tuple[Assignment]]:
     """Open assignments across the team, due soonest (most overdue) first, optionally narrowed to the
-    overdue ones, to the people of some cohorts, or to where they came from."""
+    overdue ones, to the people of some cohorts, to where they came from, or to the automatic ones."""
     stmt = (
         select(Assignment)
         .join(User, User.id == Assignment.user_id)
@@ -293,6 +308,8 @@ def open_team_work(
         stmt = stmt.where(User.cohort_id.in_(cohort_ids))
     if sources is not None:
         stmt = stmt.where(Assignment.source.in_(sources))
+    if automatic_only:
+        stmt = stmt.where(Assignment.trigger.is_not(None))
     return stmt
 
 
@@ -304,10 +321,17 @@ def team_assignments(
     trainer: User | None = None,
     sources: tuple[str, ...] | None = None,
     limit: int = 300,
+    automatic_only: bool = False,
 ) -> list[Assignment]:
     """Open assignments across the team (overdue first); a trainer may narrow to their cohorts' people."""
     cohort_ids = select(Cohort.id).where(Cohort.trainer_id == trainer.id) if trainer is not None else None
-    stmt = open_team_work(today=today, overdue_only=overdue_only, cohort_ids=cohort_ids, sources=sources)
+    stmt = open_team_work(
+        today=today,
+        overdue_only=overdue_only,
+        cohort_ids=cohort_ids,
+        sources=sources,
+        automatic_only=automatic_only,
+    )
     return list(
         session.scalars(
             stmt.options(
@@ -371,8 +395,8 @@ def open_course_assignment(session: Session, user_id: int, course_id: int) -> As
 def close_for_course(session: Session, user: User, course_id: int, now: dt.datetime) -> Assignment | None:
     """Every active lesson read since the course was assigned closes the assignment."""
     assignment = open_course_assignment(session, user.id, course_id)
-    if assignment is None:
-        return None
+    if assignment is None or assignment.items is not None:
+        return None  # a "what changed" refresher closes on its own lessons (close_listed)
     lessons = session.scalar(
         select(func.count()).select_from(Lesson).where(Lesson.course_id == course_id, Lesson.active.is_(True))
     )
@@ -406,3 +430,52 @@ def read_since_assigned(user_id: int) -> ColumnElement[bool]:
         )
         .exists()
     )
+
+
+def open_listing(session: Session, user_id: int, lesson_id: int) -> list[Assignment]:
+    """The learner's open refreshers that list this lesson among the items to read again."""
+    return [
+        a
+        for a in session.scalars(
+            select(Assignment).where(
+                Assignment.user_id == user_id, Assignment.closed_at.is_(None), Assignment.items.is_not(None)
+            )
+        )
+        if lesson_id in (a.items or {}).get("lessons", [])
+    ]
+
+
+def close_listed(session: Session, user: User, lesson_id: int, now: dt.datetime) -> list[Assignment]:
+    """Close each open refresher listing this lesson once every lesson it lists was read since it was given."""
+    closed = []
+    for assignment in open_listing(session, user.id, lesson_id):
+        wanted = set((assignment.items or {}).get("lessons", []))
+        read = set(
+            session.scalars(
+                select(LessonCompletion.lesson_id).where(
+                    LessonCompletion.user_id == user.id,
+                    LessonCompletion.lesson_id.in_(wanted),
+                    LessonCompletion.done_at >= assignment.assigned_at,
+                )
+            )
+        )
+        if wanted <= read:
+            assignment.closed_at, assignment.closed_how = now, "completed"
+            audit.record(session, "assignment.complete", actor=user, target=assignment, after={"items": True})
+            closed.append(assignment)
+    return closed
+
+
+def acknowledge(session: Session, user: User, assignment_id: int, now: dt.datetime) -> Assignment:
+    """The learner has read the changed rules and script entries of a refresher listing no lesson."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.user_id != user.id:
+        raise NotFound(N_("No such assignment."))
+    if assignment.items is None or (assignment.items or {}).get("lessons"):
+        raise DomainError(N_("Read the lessons listed: that completes this refresher."))
+    if assignment.closed_at is None:
+        assignment.closed_at, assignment.closed_how = now, "completed"
+        audit.record(
+            session, "assignment.complete", actor=user, target=assignment, after={"acknowledged": True}
+        )
+    return assignment

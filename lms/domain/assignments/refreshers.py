@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lms.domain.assignments.assigning import assign, older_version_learners
-from lms.models import Course, CourseRevision
+from lms.models import Certificate, Course, CourseRevision
+from lms.models.certification import GO_LIVE
 
 
 @dataclass
@@ -47,7 +48,18 @@ def assign_refreshers(session: Session, now: dt.datetime, due_days: int) -> Refr
         run.revisions += 1
         if course is None or not course.refresher_on_major or not course.published:
             continue
-        people = older_version_learners(session, course, before=revision.at)
+        # Go-live holders whose certificate records its content get only what changed (certification's
+        # "what changed" refresher), not the whole course again.
+        holders = set(
+            session.scalars(
+                select(Certificate.user_id).where(
+                    Certificate.kind == GO_LIVE,
+                    Certificate.revoked_at.is_(None),
+                    Certificate.content_version.is_not(None),
+                )
+            )
+        )
+        people = [p for p in older_version_learners(session, course, before=revision.at) if p not in holders]
         if not people:
             continue
         result = assign(

@@ -25,6 +25,11 @@ NOTICE_TEXT = {
     "assigned": N_("New assignment: “%(title)s”, due %(due_on)s."),
     "due_soon": N_("Reminder: “%(title)s” is due on %(due_on)s."),
     "overdue": N_("Overdue: “%(title)s” was due on %(due_on)s."),
+    # A certificate's expiry (certification.validity): 30, 7 and 1 days before, once each.
+    "cert_expiry_30": N_("Your certificate expires on %(date)s (in 30 days)."),
+    "cert_expiry_7": N_("Your certificate expires on %(date)s (in 7 days)."),
+    "cert_expiry_1": N_("Your certificate expires on %(date)s (tomorrow)."),
+    "cert_renewed": N_("Your certificate is renewed until %(date)s."),
 }
 
 #: Sends one email: (user, notification) -> None, raising on failure.

@@ -9,6 +9,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from lms.domain.certification.golive import GoLiveRules, go_live_rules
+from lms.domain.certification.validity import EXPIRING, VALID, Validity
 from lms.domain.curriculum.programme import Schedule
 from lms.models import (
     Attempt,
@@ -37,6 +38,8 @@ class MatrixRow:
     expected: int
     live: bool
     signed_off: bool
+    #: valid | expiring | expired | revoked, None without a certificate.
+    cert_state: str | None = None
 
     @property
     def behind(self) -> bool:
@@ -88,6 +91,7 @@ class _Progress:
     attempt_state: dict[tuple[int, int], str]
     live: set[int]
     signed: set[int]
+    cert_state: dict[int, str]
 
 
 def _requirements(rules: GoLiveRules, schedule: Schedule) -> _Requirements:
@@ -106,7 +110,16 @@ def _requirements(rules: GoLiveRules, schedule: Schedule) -> _Requirements:
     )
 
 
-def _progress(session: Session, who: Select[tuple[int]], required: _Requirements) -> _Progress:
+def _progress(
+    session: Session,
+    who: Select[tuple[int]],
+    required: _Requirements,
+    validity: Validity | None = None,
+    now: dt.datetime | None = None,
+) -> _Progress:
+    """What the learners did, and each one's certificate status at `now` (the programme's validity)."""
+    validity = validity or Validity()
+    now = now or dt.datetime.now(dt.UTC)
     course_ids = [c.id for c, _day in required.courses]
     quiz_ids = [q.id for q, _day in required.quizzes]
     lessons_done: dict[tuple[int, int], int] = {}
@@ -128,15 +141,15 @@ def _progress(session: Session, who: Select[tuple[int]], required: _Requirements
             attempt_state[key] = DONE
         elif attempt_state.get(key) != DONE:
             attempt_state[key] = IN_PROGRESS_STATE if status in (IN_PROGRESS, "submitted") else FAILED
-    live = set(
-        session.scalars(
-            select(Certificate.user_id).where(
-                Certificate.user_id.in_(who), Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
-            )
+    cert_state = {
+        cert.user_id: validity.status(cert, now)
+        for cert in session.scalars(
+            select(Certificate).where(Certificate.user_id.in_(who), Certificate.kind == GO_LIVE)
         )
-    )
+    }
+    live = {uid for uid, state in cert_state.items() if state in (VALID, EXPIRING)}
     signed = set(session.scalars(select(GoLiveSignoff.user_id).where(GoLiveSignoff.user_id.in_(who))))
-    return _Progress(lessons_done, attempt_state, live, signed)
+    return _Progress(lessons_done, attempt_state, live, signed, cert_state)
 
 
 def _row(user: User, day: int, required: _Requirements, progress: _Progress) -> MatrixRow:
@@ -156,7 +169,13 @@ def _row(user: User, day: int, required: _Requirements, progress: _Progress) -> 
         done += state == DONE
         expected += due_day < day
     return MatrixRow(
-        user, cells, done, min(expected, len(cells)), uid in progress.live, uid in progress.signed
+        user,
+        cells,
+        done,
+        min(expected, len(cells)),
+        uid in progress.live,
+        uid in progress.signed,
+        progress.cert_state.get(uid),
     )
 
 
@@ -170,6 +189,12 @@ def _members(cohort_ids: Select[tuple[int]] | list[int]) -> Select[tuple[User]]:
     )
 
 
+def _moment(today: dt.date) -> dt.datetime:
+    """The moment certificate status is read at: now when `today` is today, else that day's start."""
+    now = dt.datetime.now(dt.UTC)
+    return now if now.date() == today else dt.datetime.combine(today, dt.time.min, tzinfo=dt.UTC)
+
+
 def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: dt.date) -> Matrix:
     """Learners × go-live requirements (quizzes passed, courses completed), with who is behind."""
     day = schedule.day_number(cohort.start_date, today)
@@ -178,7 +203,11 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
     required = _requirements(rules, schedule)
     users = list(session.scalars(_members([cohort.id])))
     progress = _progress(
-        session, select(User.id).where(User.cohort_id == cohort.id, User.active.is_(True)), required
+        session,
+        select(User.id).where(User.cohort_id == cohort.id, User.active.is_(True)),
+        required,
+        Validity.from_spec(schedule.go_live),
+        _moment(today),
     )
     matrix = Matrix(columns=required.columns, day=day, titles_en=required.titles_en)
     matrix.rows = [_row(user, day, required, progress) for user in users]

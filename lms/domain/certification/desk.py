@@ -1,5 +1,5 @@
 """The trainer's desk, from certification: who waits only for the sign-off, who is behind in each cohort,
-and (once the programme defines validity periods) whose certificate expires soon.
+and (when the programme defines a validity period) whose certificate expires soon.
 
 "Ready" is the go-live rule itself (`golive.requirements_of`), evaluated for the whole scope at once;
 "behind" is the cohort matrix's rule (`cohort_matrix.behind_by_cohort`). Neither is restated here.
@@ -11,19 +11,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.domain.accounts.desk import SHORTLIST, Shortlist, people, shortlist
 from lms.domain.certification.cohort_matrix import CohortBehind, behind_by_cohort
 from lms.domain.certification.golive import GoLiveRules, only_signoff_missing, requirements_of
+from lms.domain.certification.validity import DEFAULT_WINDOW, Validity
 from lms.domain.curriculum.programme import Schedule
 from lms.models import Attempt, Certificate, Cohort, GoLiveSignoff, User
 from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED
 
-#: A certificate is "expiring" this many days before its validity period ends.
-EXPIRY_WINDOW_DAYS = 30
+#: A certificate is "expiring" this many days before its validity period ends (unless the programme
+#: says otherwise: `[go_live] expiring_days`).
+EXPIRY_WINDOW_DAYS = DEFAULT_WINDOW
 
 
 def ready_for_signoff(
@@ -94,25 +96,26 @@ def behind_schedule(
 
 
 def validity_days(go_live: dict[str, Any]) -> int | None:
-    """How many days a go-live certificate stays valid, when the programme says (`[go_live] valid_days`).
-
-    The hook for validity periods (issue 19): today the programme defines none, so certificates never
-    expire and the desk shows no expiry section. Point this at wherever validity periods are kept.
-    """
-    days = go_live.get("valid_days")
-    return int(days) if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
+    """How many days a go-live certificate stays valid (`[go_live] valid_days`), None: never expires."""
+    return Validity.from_spec(go_live).valid_days
 
 
 @dataclass
 class Expiring:
-    """Certificates ending within the window, under the programme's validity period."""
+    """Certificates ending within the window, under the programme's validity rules."""
 
-    valid_days: int
+    rules: Validity
     soon: Shortlist[Certificate]
+
+    @property
+    def valid_days(self) -> int | None:
+        return self.rules.valid_days
 
     def ends(self, cert: Certificate) -> dt.datetime:
         """When this certificate stops being valid."""
-        return cert.issued_at + dt.timedelta(days=self.valid_days)
+        ends = self.rules.ends(cert)
+        assert ends is not None
+        return ends
 
 
 def expiring_certificates(
@@ -122,12 +125,13 @@ def expiring_certificates(
     now: dt.datetime,
     limit: int = SHORTLIST,
 ) -> Expiring | None:
-    """Valid go-live certificates of these cohorts' people ending within the window, soonest first;
-    None when the programme defines no validity period (nothing expires, there is nothing to show)."""
-    days = validity_days(schedule.go_live) if schedule else None
-    if days is None:
+    """Live go-live certificates of these cohorts' people ending within the window (the period's
+    last days, or a missed "what changed" refresher), soonest first; None when the programme defines
+    no validity period (nothing expires by age, there is nothing to show)."""
+    rules = Validity.from_spec(schedule.go_live) if schedule else Validity()
+    if rules.period is None:
         return None
-    period = dt.timedelta(days=days)
+    horizon = now + dt.timedelta(days=rules.expiring_days)
     stmt = (
         select(Certificate)
         .join(User, User.id == Certificate.user_id)
@@ -135,11 +139,10 @@ def expiring_certificates(
             User.cohort_id.in_(cohort_ids),
             User.active.is_(True),
             Certificate.kind == GO_LIVE,
-            Certificate.revoked_at.is_(None),
-            Certificate.issued_at > now - period,
-            Certificate.issued_at <= now + dt.timedelta(days=EXPIRY_WINDOW_DAYS) - period,
+            rules.live(now),
+            or_(Certificate.issued_at <= horizon - rules.period, Certificate.lapses_at <= horizon),
         )
         .options(joinedload(Certificate.user).lazyload(User.role_rows))
         .order_by(Certificate.issued_at, Certificate.id)
     )
-    return Expiring(days, shortlist(session, stmt, limit))
+    return Expiring(rules, shortlist(session, stmt, limit))

@@ -302,10 +302,11 @@ def certificate_of(session: Session, user: User, kind: str = GO_LIVE) -> Certifi
     ).one_or_none()
 
 
-def is_live(session: Session, user: User) -> bool:
-    """Whether the agent holds a valid go-live certificate."""
-    cert = certificate_of(session, user)
-    return cert is not None and cert.valid
+def is_live(session: Session, user: User, now: dt.datetime | None = None) -> bool:
+    """Whether the agent holds a go-live certificate that is neither revoked nor expired."""
+    from lms.domain.certification.validity import is_certified_live
+
+    return is_certified_live(session, user, now or dt.datetime.now(dt.UTC))
 
 
 def maybe_issue_go_live(session: Session, user: User, now: dt.datetime) -> Certificate | None:
@@ -313,7 +314,12 @@ def maybe_issue_go_live(session: Session, user: User, now: dt.datetime) -> Certi
     existing = certificate_of(session, user)
     if existing is not None:
         return existing
-    requirements = go_live_requirements(session, user)
+    from lms.domain.certification.content_version import snapshot
+
+    rules = go_live_rules(session)
+    if rules is None:
+        return None
+    requirements = requirements_of(session, rules, [user.id])[user.id]
     if not requirements or not all(r.met for r in requirements):
         return None
     cert = Certificate(
@@ -322,6 +328,7 @@ def maybe_issue_go_live(session: Session, user: User, now: dt.datetime) -> Certi
         code=secrets.token_urlsafe(12),
         issued_at=now,
         evidence={"requirements": [r.key for r in requirements]},
+        content_version=snapshot(session, rules),
     )
     try:
         with session.begin_nested():

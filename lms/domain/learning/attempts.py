@@ -25,7 +25,7 @@ from lms.domain import audit, events
 from lms.domain.assignments.assigning import close_for_attempt
 from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
-from lms.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
+from lms.models import Assignment, Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
 from lms.models.learning import GRADED, IN_PROGRESS, SUBMITTED
 
 #: Answers may arrive this long after the deadline (network latency), then they are refused.
@@ -50,6 +50,10 @@ class QuizStatus:
     can_start: bool
     reason: str | None = None
     reason_params: dict[str, Any] = field(default_factory=dict)
+    #: A recertification cycle is open: only attempts since this moment count (limits, grade).
+    cycle_from: dt.datetime | None = None
+    #: The highest attempt number ever (numbers continue across cycles).
+    last_number: int = 0
 
 
 def visible_quiz(session: Session, slug: str) -> Quiz:
@@ -89,10 +93,27 @@ def user_attempts(session: Session, user: User, quiz: Quiz) -> list[Attempt]:
     )
 
 
+def recert_cycle_start(session: Session, user_id: int, quiz_id: int) -> dt.datetime | None:
+    """When the open recertification of this quiz was assigned (None: no cycle is open)."""
+    return session.scalar(
+        select(func.min(Assignment.assigned_at)).where(
+            Assignment.user_id == user_id,
+            Assignment.quiz_id == quiz_id,
+            Assignment.trigger == "recert",
+            Assignment.closed_at.is_(None),
+        )
+    )
+
+
 def quiz_status(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> QuizStatus:
-    """Attempts, attempts left, cooldown, grade and whether a new attempt may start now."""
-    attempts = user_attempts(session, user, quiz)
-    open_attempt = next((a for a in attempts if a.status == IN_PROGRESS), None)
+    """Attempts, attempts left, cooldown, grade and whether a new attempt may start now.
+
+    During a recertification the earlier cycle is history: its attempts count neither towards the
+    limit nor the grade (they stay on record)."""
+    every = user_attempts(session, user, quiz)
+    cycle_from = recert_cycle_start(session, user.id, quiz.id)
+    attempts = [a for a in every if cycle_from is None or a.started_at >= cycle_from]
+    open_attempt = next((a for a in every if a.status == IN_PROGRESS), None)
     left = None if quiz.max_attempts == 0 else max(0, quiz.max_attempts - len(attempts))
     finished = [a for a in attempts if a.submitted_at is not None]
     next_start = None
@@ -115,7 +136,18 @@ def quiz_status(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> Q
     else:
         can_start = True
     return QuizStatus(
-        quiz, attempts, open_attempt, left, next_start, grade, passed, can_start, reason, params
+        quiz,
+        attempts,
+        open_attempt,
+        left,
+        next_start,
+        grade,
+        passed,
+        can_start,
+        reason,
+        params,
+        cycle_from,
+        max((a.number for a in every), default=0),
     )
 
 
@@ -172,7 +204,7 @@ def start_attempt(
     attempt = Attempt(
         user_id=user.id,
         quiz_id=quiz.id,
-        number=len(status.attempts) + 1,
+        number=status.last_number + 1,
         status=IN_PROGRESS,
         started_at=now,
         deadline=now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,

@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms.db import utcnow
 from lms.domain import events
-from lms.domain.assignments.assigning import close_for_course, open_course_assignment
+from lms.domain.assignments.assigning import (
+    close_for_course,
+    close_listed,
+    open_course_assignment,
+    open_listing,
+)
 from lms.domain.errors import N_, NotFound
 from lms.models import Course, Lesson, LessonCompletion, User
 
@@ -110,11 +115,14 @@ def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
     ).one_or_none()
     if existing is not None:
         assignment = open_course_assignment(session, user.id, lesson.course_id)
-        if assignment is not None and existing.done_at < assignment.assigned_at:
+        listing = open_listing(session, user.id, lesson.id)
+        given = [a.assigned_at for a in ([assignment] if assignment is not None else []) + listing]
+        if given and existing.done_at < max(given):
             now = utcnow()
             existing.done_at, existing.course_version = now, lesson.course.version
             session.flush()
             close_for_course(session, user, lesson.course_id, now)
+            close_listed(session, user, lesson.id, now)
         return existing
     completion = LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version=lesson.course.version)
     try:
@@ -129,5 +137,6 @@ def mark_done(session: Session, user: User, lesson: Lesson) -> LessonCompletion:
         ).one()
     now = completion.done_at or utcnow()
     close_for_course(session, user, lesson.course_id, now)
+    close_listed(session, user, lesson.id, now)
     events.publish(events.lesson_done, session, user=user, lesson=lesson, now=now)
     return completion

@@ -71,9 +71,25 @@ SCHEMAS: dict[str, Any] = {
             "username": {"type": "string"},
             "display_name": {"type": "string"},
             "active": {"type": "boolean"},
-            "certified_live": {"type": "boolean"},
+            "certified_live": {
+                "type": "boolean",
+                "description": "True while the go-live certificate is valid or expiring; false before "
+                "certification and once it is revoked or expired (its validity period, from the "
+                "programme, has ended without recertification).",
+            },
             "live_since": NULLABLE_TIME,
             "tier": {"type": ["string", "null"]},
+            "certificate_status": {"enum": ["valid", "expiring", "expired", "revoked", None]},
+            "certificate_expires_at": {
+                **NULLABLE_TIME,
+                "description": "When the certificate stops being valid; null when it never expires.",
+            },
+            "tier_status": {
+                "enum": ["valid", "expiring", "expired", None],
+                "description": "The tier's standing when the programme gives it a validity period "
+                "(`[[tiers]] valid_days`); null for a tier held for good.",
+            },
+            "tier_expires_at": NULLABLE_TIME,
         },
     },
     "CourseSummary": {

@@ -9,12 +9,14 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lms.access import roles_required, signed_in
-from lms.db import db_session
+from lms.db import db_session, utcnow
 from lms.domain.certification.golive import certificate_of
+from lms.domain.certification.validity import status_of
 from lms.domain.curriculum.overview import overview
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
 from lms.domain.tiers.ladder import current_tier
+from lms.domain.tiers.renewal import tier_status
 from lms.extensions import csrf
 from lms.models import Certificate, Lesson, Role, User
 from lms.web.api.errors import ApiError, fail, not_found
@@ -56,15 +58,22 @@ def _user_json() -> dict[str, Any]:
 def _status_json(user: User) -> dict[str, Any]:
     session = db_session()
     cert = certificate_of(session, user)
-    live = cert is not None and cert.valid
+    status = status_of(session, cert, utcnow()) if cert is not None else None
+    # Live: certified, neither revoked nor expired (seat allocation relies on it).
+    live = status is not None and status.live
+    tier = tier_status(session, user, utcnow()) if live else None
     return {
         "user_id": user.id,
         "username": user.username,
         "display_name": user.display_name,
         "active": user.active,
         "certified_live": live,
-        "live_since": cert.issued_at.isoformat() if live and cert else None,
+        "live_since": cert.live_since.isoformat() if live and cert else None,
         "tier": current_tier(session, user) if live else None,
+        "certificate_status": status.state if status is not None else None,
+        "certificate_expires_at": status.ends.isoformat() if status is not None and status.ends else None,
+        "tier_status": tier.state if live and tier is not None else None,
+        "tier_expires_at": tier.ends.isoformat() if live and tier is not None and tier.ends else None,
     }
 
 
@@ -80,7 +89,13 @@ def get_me() -> Response:
             **_user_json(),
             "tier": _status_json(user)["tier"],
             "certificates": [
-                {"kind": c.kind, "code": c.code, "issued_at": c.issued_at.isoformat(), "revoked": not c.valid}
+                {
+                    "kind": c.kind,
+                    "code": c.code,
+                    "issued_at": c.issued_at.isoformat(),
+                    "revoked": not c.valid,
+                    "status": status_of(session, c, utcnow()).state,
+                }
                 for c in certs
             ],
         }

@@ -116,12 +116,14 @@ def team() -> str:
     overdue = request.args.get("overdue") == "1"
     mine = request.args.get("mine") == "1"
     from_qc = request.args.get("from") == "qc"
+    automatic = request.args.get("from") == "auto"
     rows = assigning.team_assignments(
         session,
         today=today,
         overdue_only=overdue,
         trainer=me() if mine else None,
         sources=assigning.QC_SOURCES if from_qc else None,
+        automatic_only=automatic,
     )
     return render_template(
         "assignments/team.html",
@@ -130,6 +132,7 @@ def team() -> str:
         overdue=overdue,
         mine=mine,
         from_qc=from_qc,
+        automatic=automatic,
         form=FlaskForm(),
     )
 

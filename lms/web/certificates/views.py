@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -12,15 +12,26 @@ from lms.access import public, roles_required, signed_in
 from lms.config import PROJECT_ROOT
 from lms.db import db_session, utcnow
 from lms.domain.certification import golive
+from lms.domain.certification.validity import CertStatus, validity_of
 from lms.domain.errors import DomainError
 from lms.extensions import limiter
-from lms.models import Certificate, Role
+from lms.models import Certificate, CertificateHistory, Role
 from lms.web.certificates.render import PdfUnavailable, certificate_html, certificate_pdf
 from lms.web.forms import translate_error
 from lms.web.identity import me
 from lms.web.security_log import note
 
 bp = Blueprint("certificates", __name__)
+
+
+@bp.app_template_global()
+def cert_status(cert: Certificate) -> CertStatus:
+    """A certificate's status now (valid, expiring, expired, revoked) and its end, for any page;
+    the programme's rules are read once per request."""
+    rules = g.get("_validity")
+    if rules is None:
+        rules = g._validity = validity_of(db_session())
+    return CertStatus(rules.status(cert, utcnow()), rules.ends(cert))
 
 
 def _visible(code: str) -> Certificate:
@@ -37,9 +48,15 @@ def _visible(code: str) -> Certificate:
 @bp.get("/learn/certificates")
 @signed_in
 def mine() -> str:
-    """The learner's certificates."""
-    certs = db_session().scalars(select(Certificate).where(Certificate.user_id == me().id)).all()
-    return render_template("certificates/mine.html", certs=certs)
+    """The learner's certificates, and the earlier cycles of renewed ones."""
+    session = db_session()
+    certs = session.scalars(select(Certificate).where(Certificate.user_id == me().id)).all()
+    earlier = session.scalars(
+        select(CertificateHistory)
+        .where(CertificateHistory.user_id == me().id)
+        .order_by(CertificateHistory.renewed_at.desc())
+    ).all()
+    return render_template("certificates/mine.html", certs=certs, earlier=earlier)
 
 
 @bp.get("/certificates/<code>")
@@ -77,9 +94,15 @@ def verify(code: str) -> str:
     """Public: is this certificate genuine and valid? Name, kind, date, status — nothing else personal."""
     if len(code) > 40:
         abort(404)
-    cert = db_session().scalars(select(Certificate).where(Certificate.code == code)).one_or_none()
+    session = db_session()
+    cert = session.scalars(select(Certificate).where(Certificate.code == code)).one_or_none()
     if cert is None:
-        abort(404)
+        earlier = session.scalars(
+            select(CertificateHistory).where(CertificateHistory.code == code)
+        ).one_or_none()
+        if earlier is None:
+            abort(404)
+        return render_template("certificates/verify_renewed.html", earlier=earlier, cert=earlier.certificate)
     return render_template("certificates/verify.html", cert=cert)
 
 

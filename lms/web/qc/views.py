@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from lms.access import roles_required, signed_in
 from lms.db import db_session, utcnow
 from lms.domain.assignments import assigning
+from lms.domain.assignments.assigning import team_assignments
 from lms.domain.errors import N_, DomainError
 from lms.domain.qc.checklist import active_items
 from lms.domain.qc.spot_checks import (
@@ -86,7 +87,12 @@ def apply_prefill(values: dict[str, str], items: list[ChecklistItem], review: Tr
 def dashboard() -> str:
     """Scores over time, which topics fail most this month, who has not been checked lately."""
     days = form_int(request.args, "days", low=1, high=3650) or 30
-    return render_template("qc/dashboard.html", **dashboard_context(db_session(), utcnow().date(), days))
+    session, today = db_session(), utcnow().date()
+    # Work the repeated failures assigned on their own, with why (a bounded list, five queries).
+    escalated = team_assignments(session, today=today, sources=("qc",), automatic_only=True, limit=20)
+    return render_template(
+        "qc/dashboard.html", escalated=escalated, **dashboard_context(session, today, days)
+    )
 
 
 @bp.route("/spot-checks/new", methods=["GET", "POST"])

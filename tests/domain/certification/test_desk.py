@@ -158,10 +158,12 @@ def test_expiring_certificates_wait_for_validity_periods(
                 revoked_at=NOW if user is revoked else None,
             )
         )
+    row = db.scalars(select(Programme)).one()
+    without = {k: v for k, v in row.spec["go_live"].items() if k != "valid_days"}
+    row.spec = {**row.spec, "go_live": without}
     db.commit()
     assert expiring_certificates(db, load_schedule(db), [cohort.id], NOW) is None  # no validity period
-    row = db.scalars(select(Programme)).one()
-    row.spec = {**row.spec, "go_live": {**row.spec["go_live"], "valid_days": 365}}
+    row.spec = {**row.spec, "go_live": {**without, "valid_days": 365}}
     db.commit()
     found = expiring_certificates(db, load_schedule(db), [cohort.id], NOW)
     assert found is not None and found.valid_days == 365 and found.soon.count == 1

@@ -60,7 +60,9 @@ def test_a_trainer_sees_what_needs_them_and_signs_off_from_the_desk(
     assert "desk spring" in behind and "behind" in behind
     overdue = _text(re.search(r'id="overdue".*?</section>', page, re.S).group(0))
     assert "Learner 00004" in overdue and "3 days overdue" in overdue
-    assert 'id="expiring"' not in page  # no validity periods in the programme: no expiry section
+    # The programme gives go-live certificates a year: the expiry section is there (nobody's ends soon).
+    expiring = _text(re.search(r'id="expiring".*?</section>', page, re.S).group(0))
+    assert "Certificates expiring within 30 days" in expiring
 
     learner = db.scalars(select(User).where(User.username == "desk0")).one()
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]*)"', page)
