@@ -15,17 +15,21 @@ from lms.domain.curriculum.programme import Schedule, load_schedule, today_view
 from lms.domain.curriculum.sync import sync_content
 from lms.domain.errors import DomainError
 from lms.models import (
-    Attempt,
     AuditEvent,
     Certificate,
     Course,
     Lesson,
     LessonCompletion,
-    Quiz,
     User,
 )
 from tests.concurrency import run_in_parallel
-from tests.factories import CohortFactory, UserFactory, master_faq_drills, pass_required_scenarios
+from tests.factories import (
+    CohortFactory,
+    UserFactory,
+    complete_lessons_and_gating_quizzes,
+    master_faq_drills,
+    pass_required_scenarios,
+)
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -81,26 +85,8 @@ def test_today_shows_day_n_plus_one_for_a_cohort_started_n_working_days_ago(
 
 
 def _complete_everything(db: Session, user: User, *, signoff: bool) -> None:
-    for lesson in db.scalars(select(Lesson).where(Lesson.active.is_(True))):
-        db.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version="1.0"))
     schedule = load_schedule(db)
-    for slug in schedule.go_live["quizzes"]:
-        quiz = db.scalars(select(Quiz).where(Quiz.slug == slug)).one()
-        db.add(
-            Attempt(
-                user_id=user.id,
-                quiz_id=quiz.id,
-                number=1,
-                status="graded",
-                started_at=NOW,
-                passed=True,
-                percent=100.0,
-                score=1,
-                max_score=1,
-                submitted_at=NOW,
-                graded_at=NOW,
-            )
-        )
+    complete_lessons_and_gating_quizzes(db, user, schedule.go_live["quizzes"], NOW)
     master_faq_drills(db, user, NOW)
     pass_required_scenarios(db, user, schedule.go_live.get("scenarios", []), NOW)
     db.commit()

@@ -13,32 +13,20 @@ from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.programme import Schedule
 from lms.domain.drills import cards, typing
 from lms.domain.drills.mastery import mastery_of
-from lms.models import Attempt, DrillCard, Lesson, LessonCompletion, Quiz, User
+from lms.models import DrillCard, User
 from tests.domain.drills.conftest import DAY_10, START
 from tests.domain.drills.test_cards import right_answer
-from tests.factories import CohortFactory, UserFactory, master_faq_drills, pass_required_scenarios
+from tests.factories import (
+    CohortFactory,
+    UserFactory,
+    complete_lessons_and_gating_quizzes,
+    master_faq_drills,
+    pass_required_scenarios,
+)
 
 
 def _everything_but_the_drill(db: Session, user: User, schedule: Schedule, now: dt.datetime) -> None:
-    for lesson in db.scalars(select(Lesson).where(Lesson.active.is_(True))):
-        db.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version="1.0"))
-    for slug in schedule.go_live["quizzes"]:
-        quiz = db.scalars(select(Quiz).where(Quiz.slug == slug)).one()
-        db.add(
-            Attempt(
-                user_id=user.id,
-                quiz_id=quiz.id,
-                number=1,
-                status="graded",
-                started_at=now,
-                passed=True,
-                percent=100.0,
-                score=1,
-                max_score=1,
-                submitted_at=now,
-                graded_at=now,
-            )
-        )
+    complete_lessons_and_gating_quizzes(db, user, schedule.go_live["quizzes"], now)
     pass_required_scenarios(db, user, schedule.go_live.get("scenarios", []), now)
     trainer = UserFactory(roles=["trainer"])
     db.flush()
