@@ -22,7 +22,7 @@ from typing import Any
 
 import tomli_w
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms.content.courses import IMAGE
 from lms.content.gift import export_gift
@@ -330,7 +330,7 @@ def export_course(session: Session, slug: str, assets: Path | None = None) -> Ex
     for scenario in session.scalars(
         select(Scenario)
         .where(Scenario.course_id == course.id, Scenario.active.is_(True))
-        .options(selectinload(Scenario.current_version))
+        .options(joinedload(Scenario.current_version))  # one query, with or without scenarios
     ):
         version = scenario.current_version
         if version is not None and version.source_text and SLUG.match(scenario.slug):
