@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from lms.content.moodle_xml import export_moodle_xml
-from lms.content.qti import export_qti
-from lms.content.xlsx import export_xlsx, template_xlsx
 from lms.db import db_session
 from lms.domain.authoring.content_export import SLUG, Export, export_course, export_quiz
 from lms.domain.authoring.question_import import quiz_questions
@@ -67,6 +64,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @authors
 def xlsx_template() -> Response:
     """The Excel question template: headers in Chinese and English, a help sheet, an example of each type."""
+    from lms.content.xlsx import template_xlsx  # openpyxl only where a workbook is made
+
     return _download(template_xlsx(), "question-template.xlsx", XLSX)
 
 
@@ -78,6 +77,8 @@ def export_quiz_xlsx(slug: str) -> Response:
         _quiz, questions = quiz_questions(db_session(), slug)
     except NotFound:
         abort(404)
+    from lms.content.xlsx import export_xlsx
+
     data, _left_out = export_xlsx(questions)
     return _download(data, f"quiz-{slug}.xlsx", XLSX)
 
@@ -90,6 +91,8 @@ def export_quiz_moodle_xml(slug: str) -> Response:
         _quiz, questions = quiz_questions(db_session(), slug)
     except NotFound:
         abort(404)
+    from lms.content.moodle_xml import export_moodle_xml  # lxml only where XML is written
+
     return _download(export_moodle_xml(questions), f"quiz-{slug}.xml", "application/xml")
 
 
@@ -101,5 +104,7 @@ def export_quiz_qti(slug: str) -> Response:
         quiz, questions = quiz_questions(db_session(), slug)
     except NotFound:
         abort(404)
+    from lms.content.qti import export_qti
+
     data, _left_out = export_qti(quiz.slug, quiz.title, questions)
     return _download(data, f"quiz-{slug}.qti.zip", "application/zip")

@@ -24,10 +24,8 @@ from werkzeug.wrappers import Response
 
 from lms.content.aiken import parse_aiken
 from lms.content.gift import parse_gift
-from lms.content.moodle_xml import parse_moodle_xml, read_moodle_xml
 from lms.content.quizzes import gift_settings
 from lms.content.specs import QuestionSpec
-from lms.content.xlsx import parse_xlsx
 from lms.db import db_session
 from lms.domain import audit
 from lms.domain.authoring.question_import import import_questions
@@ -58,11 +56,23 @@ def _parse_binary(parse: Callable[[bytes], tuple[list[QuestionSpec], list[tuple[
     return parse_text
 
 
+def _parse_xlsx(data: bytes) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
+    from lms.content.xlsx import parse_xlsx  # openpyxl: loaded by the first upload, not by every worker
+
+    return parse_xlsx(data)
+
+
+def _parse_moodle_xml(data: bytes) -> tuple[list[QuestionSpec], list[tuple[int, str]]]:
+    from lms.content.moodle_xml import parse_moodle_xml  # lxml: likewise
+
+    return parse_moodle_xml(data)
+
+
 PARSERS: dict[str, Parser] = {
     "gift": parse_gift,
     "aiken": parse_aiken,
-    "xlsx": _parse_binary(parse_xlsx),
-    "moodle-xml": _parse_binary(parse_moodle_xml),
+    "xlsx": _parse_binary(_parse_xlsx),
+    "moodle-xml": _parse_binary(_parse_moodle_xml),
 }
 #: Formats read as bytes (carried as base64), not as UTF-8 text.
 BINARY = {"xlsx", "moodle-xml"}
@@ -72,6 +82,8 @@ def _notes(fmt: str, text: str) -> list[tuple[int, str]]:
     """What the file holds that is skipped or simplified (Moodle XML), shown beside the preview."""
     if fmt != "moodle-xml":
         return []
+    from lms.content.moodle_xml import read_moodle_xml
+
     return read_moodle_xml(base64.b64decode(text)).notes
 
 
