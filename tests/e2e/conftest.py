@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 from lms import create_app
 from tests.conftest import TEST_PASSWORD, _empty_tables, make_config
+from tests.services import REQUIRED
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 #: An everyday phone (iPhone 12–15 class): 390 CSS pixels wide.
@@ -93,6 +94,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if chromium_path():
         return
     reason = "Chromium not found at $LMS_CHROMIUM or /usr/bin/chromium (apt-get install chromium)"
+    if REQUIRED and any("e2e" in item.keywords for item in items):
+        raise pytest.UsageError(f"{reason} (LMS_TEST_REQUIRE_SERVICES=1)")
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(pytest.mark.skip(reason=reason))

@@ -14,6 +14,7 @@ from lms import create_app
 from lms.config import PROJECT_ROOT
 from tests.conftest import TEST_PASSWORD, make_config
 from tests.factories import UserFactory
+from tests.services import require_redis
 
 
 def test_every_response_carries_the_security_headers(client: FlaskClient) -> None:
@@ -122,12 +123,8 @@ def test_login_is_throttled_per_address(database_url: str, tmp_path: Path) -> No
 
 
 def test_throttling_is_shared_through_redis(database_url: str, tmp_path: Path) -> None:
-    redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
+    require_redis(url)
     name = f"shared-{uuid.uuid4().hex[:8]}"
     worker_a = _throttled_app(
         database_url, tmp_path, storage=url, login_rate_user="2 per minute", login_rate_ip="100 per minute"

@@ -29,23 +29,16 @@ from lms.jobs import run_jobs
 from lms.models import Notification
 from tests.conftest import TEST_PASSWORD, make_config
 from tests.factories import CourseFactory, LessonFactory, UserFactory
+from tests.services import require_redis
 
 REDIS = "redis://127.0.0.1:6379/14"
 MONDAY = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 
 
-def _redis_or_skip() -> None:
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-
-
 @pytest.fixture
 def servers(database_url: str, tmp_path: Path, app: Flask) -> Iterator[list[tuple[Flask, str]]]:
     """Two servers, each with its own app and instance folder, on one database and one Redis."""
-    _redis_or_skip()
+    require_redis(REDIS)
     running = []
     for name in ("a", "b"):
         config = make_config(

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from tests.services import missing
+
 USERNAME, PASSWORD = "academy", "lrs-test-secret"
 
 
@@ -54,7 +56,7 @@ def _free_port() -> int:
 def ralph(tmp_path: Path) -> Iterator[Lrs]:
     """Ralph's LRS (`ralph-malph[lrs]`, a dev dependency) serving a fresh file store."""
     if importlib.util.find_spec("ralph") is None or importlib.util.find_spec("uvicorn") is None:
-        pytest.skip("Ralph (ralph-malph[lrs]) is not installed: make install-dev")
+        missing("Ralph (ralph-malph[lrs]) is not installed: make install-dev")
     import bcrypt
 
     store = tmp_path / "lrs"
