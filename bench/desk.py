@@ -7,10 +7,10 @@ import datetime as dt
 import shutil
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bench.pages import PASSWORD, _bare_ceiling, _rps, bench_app
+from bench.pages import PASSWORD, _bare_ceiling, _rps, bench_app, first_request
 from lms.domain.curriculum.programme import load_schedule
 from lms.models import (
     Assignment,
@@ -331,15 +331,7 @@ def bench_desk(seconds: float = 2.0, sizes: tuple[int, ...] = (20, 2000)) -> lis
         seeded = size
         client = app.test_client()
         client.post("/login", data={"username": "desk", "password": PASSWORD})
-        queries = 0
-
-        def count(*_args: object) -> None:
-            nonlocal queries
-            queries += 1
-
-        event.listen(database.engine, "before_cursor_execute", count)
-        assert client.get("/staff/").status_code == 200
-        event.remove(database.engine, "before_cursor_execute", count)
+        queries = first_request(database, client, "/staff/").queries
         rps = _rps(client, "/staff/", seconds)
         rows.append(
             {

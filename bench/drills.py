@@ -8,10 +8,10 @@ import datetime as dt
 import shutil
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bench.pages import PASSWORD, _bare_ceiling, _rps, bench_app
+from bench.pages import PASSWORD, _bare_ceiling, _rps, bench_app, first_request
 from lms.models import Cohort, DrillCard, FaqEntry, Role, TypingRun, User, UserRole
 
 
@@ -99,15 +99,7 @@ def bench_drills(seconds: float = 2.0, sizes: tuple[int, ...] = (20, 200)) -> li
         client = app.test_client()
         client.post("/login", data={"username": "heat", "password": PASSWORD})
         url = f"/author/drills/cohorts/{cohort.id}"
-        queries = 0
-
-        def count(*_args: object) -> None:
-            nonlocal queries
-            queries += 1
-
-        event.listen(database.engine, "before_cursor_execute", count)
-        assert client.get(url).status_code == 200
-        event.remove(database.engine, "before_cursor_execute", count)
+        queries = first_request(database, client, url).queries
         rps = _rps(client, url, seconds)
         rows.append(
             {

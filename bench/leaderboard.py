@@ -7,10 +7,10 @@ import datetime as dt
 import shutil
 import time
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bench.pages import PASSWORD, _bare_ceiling, bench_app
+from bench.pages import PASSWORD, _bare_ceiling, bench_app, first_request
 from lms.models import Certificate, KpiRecord, Role, Store, TierAward, User, UserRole, UserStore
 from lms.models.certification import GO_LIVE
 
@@ -102,18 +102,8 @@ def bench_leaderboard(seconds: float = 3.0, agents: int = 10_000) -> list[dict[s
         ("tier ladder, sorted by KPI, page 20", "/staff/tiers?sort=kpi&page=20"),
         ("tier ladder, searched", "/staff/tiers?q=Agent%200999"),
     ):
-        queries = 0
-
-        def count(*_args: object) -> None:
-            nonlocal queries
-            queries += 1
-
-        event.listen(database.engine, "before_cursor_execute", count)
-        first = time.perf_counter()
-        response = client.get(path)
-        first_ms = (time.perf_counter() - first) * 1000
-        event.remove(database.engine, "before_cursor_execute", count)
-        assert response.status_code == 200, (path, response.status_code)
+        measured = first_request(database, client, path)
+        response, queries, first_ms = measured.response, measured.queries, measured.ms
         done, start = 0, time.perf_counter()
         while time.perf_counter() - start < seconds or done < 3:
             client.get(path)

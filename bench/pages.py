@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
+from werkzeug.test import TestResponse
 
 from lms import create_app
 from lms.config import PROJECT_ROOT, Config
 from lms.content.loader import check
 from lms.content.specs import ContentTree
+from lms.db import Database
 from lms.domain.accounts import people
 from lms.domain.curriculum.sync import sync_content
 from lms.migrations.alembic import upgrade
@@ -47,6 +51,34 @@ def bench_app(username: str, role: Role, prefix: str) -> tuple[Flask, Path, Cont
     return app, tmp, tree
 
 
+@dataclass
+class FirstRequest:
+    """One request measured once: its response, the statements it ran and its wall time."""
+
+    response: TestResponse
+    queries: int
+    ms: float
+
+
+def first_request(database: Database, client: FlaskClient, path: str) -> FirstRequest:
+    """GET `path` once, counting the statements the database runs for it (it must answer 200)."""
+    queries = 0
+
+    def count(*_args: object) -> None:
+        nonlocal queries
+        queries += 1
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        started = time.perf_counter()
+        response = client.get(path)
+        ms = (time.perf_counter() - started) * 1000
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, (path, response.status_code)
+    return FirstRequest(response, queries, ms)
+
+
 def _bare_ceiling(seconds: float) -> float:
     bare = Flask("bare")
 
@@ -76,15 +108,7 @@ def bench_pages(seconds: float = 2.0) -> list[dict[str, object]]:
         client = app.test_client()
         if needs_login:
             client.post("/login", data={"username": "bench", "password": PASSWORD})
-        queries = 0
-
-        def count(*_args: object) -> None:
-            nonlocal queries
-            queries += 1
-
-        event.listen(database.engine, "before_cursor_execute", count)
-        client.get(path)
-        event.remove(database.engine, "before_cursor_execute", count)
+        queries = first_request(database, client, path).queries
         rps = _rps(client, path, seconds)
         rows.append(
             {"page": name, "rps": rps, "ceiling_rps": ceiling, "ratio": rps / ceiling, "queries": queries}

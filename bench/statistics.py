@@ -9,11 +9,11 @@ import shutil
 import time
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bench.grading import sample_response
-from bench.pages import PASSWORD, _bare_ceiling, _rps, bench_app
+from bench.pages import PASSWORD, _bare_ceiling, _rps, bench_app, first_request
 from lms.content.questions import get_type
 from lms.content.specs import QuestionSpec
 from lms.models import Attempt, AttemptItem, Question, Quiz, Role, User
@@ -128,17 +128,8 @@ def bench_statistics(attempts: int = 50_000, seconds: float = 2.0) -> dict[str, 
         ("quiz statistics", f"/author/statistics/quizzes/{QUIZ}"),
         ("quiz statistics CSV", f"/author/statistics/quizzes/{QUIZ}.csv"),
     ):
-        queries = 0
-
-        def count(*_args: object) -> None:
-            nonlocal queries
-            queries += 1
-
-        event.listen(database.engine, "before_cursor_execute", count)
-        first = time.perf_counter()
-        assert client.get(path).status_code == 200, path
-        first_ms = (time.perf_counter() - first) * 1e3
-        event.remove(database.engine, "before_cursor_execute", count)
+        measured = first_request(database, client, path)
+        queries, first_ms = measured.queries, measured.ms
         rps = _rps(client, path, seconds)
         rows.append(
             {
