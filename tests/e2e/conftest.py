@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -22,6 +23,9 @@ from werkzeug.serving import make_server
 from lms import create_app
 from tests.conftest import TEST_PASSWORD, _empty_tables, make_config
 from tests.services import REQUIRED
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 #: An everyday phone (iPhone 12–15 class): 390 CSS pixels wide.
@@ -142,12 +146,31 @@ def live_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def live_server(live_app: Flask) -> Iterator[str]:
     """The app served in a thread on a free local port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing_every_response(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+def _closing_every_response(app: Flask) -> WSGIApplication:
+    """The app with each response read whole and closed before the server writes it.
+
+    Werkzeug's development server closes a response only if the client is still there at the end: a
+    browser that drops a connection (it often does, for a second favicon request) leaves a static
+    file open, and the garbage collector's ResourceWarning then fails whichever test runs next.
+    """
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
 
 
 class PhoneRecheck:
