@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Flask, Request, g
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from lms.db import db_session, utcnow
 from lms.extensions import login_manager
@@ -17,7 +18,7 @@ def load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db_session().get(User, int(user_id))
+    user = db_session().get(User, int(user_id), options=[joinedload(User.role_rows)])  # one query
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

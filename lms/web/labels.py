@@ -6,6 +6,7 @@ turns it into its translated name, or shows the word itself when it is not one w
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 LABELS: dict[str, dict[str, object]] = {
@@ -73,6 +74,15 @@ LABELS: dict[str, dict[str, object]] = {
 
 
 def label(value: object, kind: str) -> str:
-    """The translated name of a stored word of a kind (the word itself when unknown)."""
-    found = LABELS.get(kind, {}).get(str(value))
-    return str(found) if found is not None else str(value)
+    """The translated name of a stored word of a kind (the word itself when unknown).
+
+    Each name is translated once per request: a cohort matrix names thousands of cells, and every
+    lazy translation asks Flask-Babel for the locale and the catalogue again.
+    """
+    key = (kind, str(value))
+    names: dict[tuple[str, str], str] = g.setdefault("lms_labels", {})
+    name = names.get(key)
+    if name is None:
+        found = LABELS.get(kind, {}).get(key[1])
+        name = names[key] = str(found) if found is not None else key[1]
+    return name

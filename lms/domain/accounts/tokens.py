@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms.db import utcnow
 from lms.domain import audit
@@ -67,7 +67,15 @@ def user_for_token(session: Session, secret: str) -> tuple[User, ApiToken] | Non
     """The active user and token behind a secret, or None."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).one_or_none()
+    token = (
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.token_hash == _digest(secret))
+            .options(joinedload(ApiToken.user).joinedload(User.role_rows))  # one query, not three
+        )
+        .unique()
+        .one_or_none()
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     if token.scope == "staff" and not token.user.is_staff:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lms.domain.transaction_memo import remembered
 from lms.models import Course, FaqEntry, Lesson, Product, Programme, Question, QuestionVersion, Quiz
 
 PROGRAMME_SLUG = "onboarding"
@@ -65,8 +66,12 @@ class CurriculumOverview:
 
 
 def get_programme(session: Session) -> Programme | None:
-    """The onboarding programme, if loaded."""
-    return session.scalars(select(Programme).where(Programme.slug == PROGRAMME_SLUG)).one_or_none()
+    """The onboarding programme, if loaded (read once per transaction)."""
+    return remembered(
+        session,
+        "programme",
+        lambda: session.scalars(select(Programme).where(Programme.slug == PROGRAMME_SLUG)).one_or_none(),
+    )
 
 
 def overview(session: Session, *, published_only: bool = False) -> CurriculumOverview:

@@ -247,11 +247,20 @@ def start_attempt(
     return attempt
 
 
-def get_attempt(session: Session, user: User, attempt_id: int, *, items: bool = True) -> Attempt:
+def get_attempt(
+    session: Session, user: User, attempt_id: int, *, items: bool = True, lock: bool = False
+) -> Attempt:
     """One of the user's own attempts (anyone else's is NotFound, not Forbidden); `items=False` leaves
-    its items to be read one at a time (saving one answer need not load every question)."""
+    its items to be read one at a time (saving one answer need not load every question).
+
+    `lock=True` takes the learner's lock first and reads the attempt as committed, so a change made
+    next (`save_response(..., read_after_lock=True)`) need not read its status again.
+    """
     stmt = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
     stmt = stmt.options(selectinload(Attempt.items), selectinload(Attempt.quiz)) if items else stmt
+    if lock:
+        _lock_user(session, user.id)
+        stmt = stmt.execution_options(populate_existing=True)
     attempt = session.scalars(stmt).one_or_none()
     if attempt is None:
         raise NotFound(N_("No such attempt."))
@@ -276,7 +285,8 @@ def close_if_overdue(session: Session, user: User, quiz: Quiz, now: dt.datetime)
 
 def item_by_key(attempt: Attempt, question_key: str) -> AttemptItem:
     """The attempt's item for a question id from the quiz file (one row read, with its question
-    version, unless the attempt's items are loaded already)."""
+    version and its columns as the database has them now, unless the attempt's items are loaded
+    already)."""
     if "items" in attempt.__dict__:
         found = next((item for item in attempt.items if item.question_key == question_key), None)
     else:
@@ -286,6 +296,7 @@ def item_by_key(attempt: Attempt, question_key: str) -> AttemptItem:
             select(AttemptItem)
             .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_key == question_key)
             .options(joinedload(AttemptItem.version))
+            .execution_options(populate_existing=True)
         ).first()
     if found is None:
         raise NotFound(N_("This question is not part of the attempt."))
@@ -320,6 +331,7 @@ def save_response(
     now: dt.datetime,
     *,
     expected_version: int | None = None,
+    read_after_lock: bool = False,
 ) -> AttemptItem:
     """Save one answer into an attempt in progress, checked against its question's shape.
 
@@ -327,9 +339,12 @@ def save_response(
     was showing (`expected_version`: the quiz page always does, the API with If-Match) is refused
     with StaleAnswer when another save came first, and the newer answer stays. Without it, the
     last save wins. The version is read after the lock, so two saves racing cannot both pass.
+    `read_after_lock`: the caller read the attempt with `get_attempt(..., lock=True)` in this
+    transaction, so the lock is held and the status is current.
     """
-    _lock_user(session, attempt.user_id)
-    _reread_status(session, attempt)
+    if not read_after_lock:
+        _lock_user(session, attempt.user_id)
+        _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
         raise Conflict(N_("This attempt has been submitted; answers can no longer change."))
     if is_overdue(attempt, now):
@@ -337,8 +352,10 @@ def save_response(
         raise Conflict(
             N_("Time is up: the attempt was submitted with the answers saved before the deadline.")
         )
-    item = item_by_key(attempt, question_key)
-    session.refresh(item, ["response_version"])  # as committed, now that we hold the lock
+    preloaded = "items" in attempt.__dict__
+    item = item_by_key(attempt, question_key)  # read after the lock unless the items were loaded before
+    if preloaded:
+        session.refresh(item, ["response_version"])  # as committed, now that we hold the lock
     if expected_version is not None and expected_version != item.response_version:
         raise StaleAnswer(item.response_version)
     version = item.version

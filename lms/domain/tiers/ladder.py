@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from lms.domain.kpi.scores import kpi_average
 from lms.domain.practice.requirements import best_medal, best_scores
 from lms.domain.practice.scoring import MEDAL_AT, at_least
 from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
-from lms.models import Attempt, Quiz, Role, Scenario, TierAward, User
+from lms.models import Attempt, Certificate, Quiz, Role, Scenario, TierAward, User
 from lms.models.learning import GRADED
 
 #: The score each medal starts at.
@@ -74,30 +75,53 @@ def names_of_tier(tier: dict[str, Any]) -> dict[str, str]:
     return {"en": english or tier["name"], "zh": tier["name"]}
 
 
-def current_tier(session: Session, user: User) -> str | None:
-    """The agent's tier: the latest award, the first tier once live, None before go-live."""
+class _Unread(enum.Enum):
+    """A fact the caller has not read (as opposed to one it read and found missing)."""
+
+    TOKEN = 0
+
+
+UNREAD = _Unread.TOKEN
+
+
+def current_tier(session: Session, user: User, cert: Certificate | None | _Unread = UNREAD) -> str | None:
+    """The agent's tier: the latest award, the first tier once live, None before go-live.
+
+    `cert` is the agent's go-live certificate when the caller has read it already.
+    """
     latest = session.scalars(
         select(TierAward).where(TierAward.user_id == user.id).order_by(TierAward.sequence.desc()).limit(1)
     ).first()
     if latest is not None:
         return latest.tier
-    cert = certificate_of(session, user)
+    if cert is UNREAD:
+        cert = certificate_of(session, user)
     tiers = _tiers(session)
     return tiers[0]["slug"] if cert is not None and cert.valid and tiers else None
 
 
 def next_tier_requirements(
-    session: Session, user: User, today: dt.date
+    session: Session,
+    user: User,
+    today: dt.date,
+    *,
+    cert: Certificate | None | _Unread = UNREAD,
+    tier: str | None | _Unread = UNREAD,
 ) -> tuple[dict[str, Any] | None, list[TierRequirement]]:
-    """The next tier and each of its requirements for this agent (met or not, current value, target)."""
-    tier = current_tier(session, user)
+    """The next tier and each of its requirements for this agent (met or not, current value, target).
+
+    `cert` and `tier` are the agent's go-live certificate and tier when the caller has them already.
+    """
+    if cert is UNREAD:
+        cert = certificate_of(session, user)
+    if tier is UNREAD:
+        tier = current_tier(session, user, cert)
     tiers = _tiers(session)
     slugs = [t["slug"] for t in tiers]
     if tier is None or tier not in slugs or slugs.index(tier) + 1 >= len(tiers):
         return None, []
     nxt = tiers[slugs.index(tier) + 1]
     reqs: list[TierRequirement] = []
-    cert = certificate_of(session, user)
     days = (today - cert.issued_at.date()).days if cert is not None else 0
     reqs.append(
         TierRequirement(
@@ -276,7 +300,6 @@ def tiers_of(session: Session, user_ids: list[int] | None) -> dict[int, str]:
     person, without sending their ids."""
     if user_ids is not None and not user_ids:
         return {}
-    from lms.models import Certificate
 
     def among(column: Any) -> Any:
         if user_ids is None:

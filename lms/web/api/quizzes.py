@@ -58,9 +58,9 @@ def _attempt_json(attempt: Attempt, *, with_questions: bool) -> dict[str, Any]:
     return data
 
 
-def _own_attempt(attempt_id: int, *, items: bool = True) -> Attempt:
+def _own_attempt(attempt_id: int, *, items: bool = True, lock: bool = False) -> Attempt:
     try:
-        return engine.get_attempt(db_session(), me(), attempt_id, items=items)
+        return engine.get_attempt(db_session(), me(), attempt_id, items=items, lock=lock)
     except NotFound:
         note_if_someone_elses(Attempt, attempt_id)
         not_found("No such attempt.")
@@ -140,13 +140,15 @@ def _if_match() -> int | None:
 def save_response(attempt_id: int, question_id: str) -> Response:
     """Save one answer (the JSON object of its question type); If-Match refuses a stale save."""
     session = db_session()
-    attempt = _own_attempt(attempt_id, items=False)
+    attempt = _own_attempt(attempt_id, items=False, lock=True)
     body = request.get_json(silent=True)
     if body is None:
         fail(400, "bad_request", "The body must be a JSON object.")
     expected = _if_match()
     try:
-        item = engine.save_response(session, attempt, question_id, body, utcnow(), expected_version=expected)
+        item = engine.save_response(
+            session, attempt, question_id, body, utcnow(), expected_version=expected, read_after_lock=True
+        )
     except engine.StaleAnswer as err:
         session.rollback()
         resp = ApiError(409, "stale_answer", str(err), "response").response()

@@ -8,6 +8,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -25,6 +26,7 @@ from lms.domain.learning.desk import failed_exams as desk_failed_exams
 from lms.models import Attempt, Cohort, GoLiveSignoff, Role, User
 from lms.web.forms import translate_error
 from lms.web.identity import me
+from lms.web.labels import label
 
 bp = Blueprint("cohorts", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
@@ -67,7 +69,23 @@ def matrix(cohort_id: int) -> str:
     """Learners × go-live requirements: done, in progress, failed, overdue; who is behind."""
     cohort, data, order = _matrix(cohort_id)
     show = "behind" if request.args.get("show") == "behind" else ""
-    return render_template("cohorts/matrix.html", cohort=cohort, matrix=data, order=order, show=show)
+    return render_template(
+        "cohorts/matrix.html", cohort=cohort, matrix=data, order=order, show=show, cells=_cell_markup()
+    )
+
+
+#: What a cell of the matrix shows for each state; its translated name is there for screen readers.
+CELL_SYMBOLS = {"done": "✓", "in_progress": "…", "failed": "✗", "overdue": "!", "todo": "·"}
+
+
+def _cell_markup() -> dict[str, Markup]:
+    """Each state's table cell, built once per page rather than once per learner and requirement."""
+    return {
+        state: Markup('<td class="{}">{}<span class="visually-hidden"> {}</span></td>').format(
+            state, symbol, label(state, "cell")
+        )
+        for state, symbol in CELL_SYMBOLS.items()
+    }
 
 
 @bp.get("/<int:cohort_id>.csv")

@@ -44,8 +44,8 @@ def learner() -> str:
     view = today_view(session, user, today)
     requirements = go_live_requirements(session, user)
     cert = certificate_of(session, user)
-    tier = current_tier(session, user)
-    next_tier, tier_requirements = next_tier_requirements(session, user, today)
+    tier = current_tier(session, user, cert)
+    next_tier, tier_requirements = next_tier_requirements(session, user, today, cert=cert, tier=tier)
     drill = drill_progress(session, user, today, load_schedule(session)) if view and view.day >= 1 else None
     return render_template(
         "home/learner.html",

@@ -1,0 +1,35 @@
+"""Facts read once per database transaction, however many domain functions ask for them.
+
+A page asks several areas for the same row (the Today page read the programme six times: the
+schedule, the go-live rules, the tier ladder and the tier names each loaded it). `remembered` keeps
+what one load returned in the session until the transaction ends — commit, rollback or close — so
+a later transaction, which may see newer data, always loads again. Nothing is remembered when the
+load finds nothing, so a row created later in the same transaction is found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+T = TypeVar("T")
+_KEY = "lms.transaction_memo"
+
+
+def remembered(session: Session, key: str, load: Callable[[], T | None]) -> T | None:
+    """What `load()` returns, loaded at most once in the session's current transaction."""
+    memo: dict[str, Any] = session.info.setdefault(_KEY, {})
+    if key in memo:
+        return memo[key]
+    value = load()
+    if value is not None:
+        memo[key] = value
+    return value
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, _transaction: SessionTransaction) -> None:
+    session.info.pop(_KEY, None)

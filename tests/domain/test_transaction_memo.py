@@ -1,0 +1,34 @@
+"""A fact is read once per transaction, and read again in the next one."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from lms.domain.transaction_memo import remembered
+
+
+def test_a_fact_is_loaded_once_per_transaction_and_again_after_commit_or_rollback(db: Session) -> None:
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    db.connection()  # a transaction is open
+    assert remembered(db, "fact", load) == 1
+    assert remembered(db, "fact", load) == 1
+    db.commit()
+    db.connection()
+    assert remembered(db, "fact", load) == 2
+    db.rollback()
+    db.connection()
+    assert remembered(db, "fact", load) == 3
+    assert remembered(db, "other", load) == 4
+
+
+def test_nothing_found_is_not_remembered_so_a_row_created_later_is_seen(db: Session) -> None:
+    found: list[str | None] = [None]
+    db.connection()
+    assert remembered(db, "programme", lambda: found[0]) is None
+    found[0] = "loaded since"
+    assert remembered(db, "programme", lambda: found[0]) == "loaded since"
