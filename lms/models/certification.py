@@ -40,7 +40,7 @@ class Certificate(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     issued_at: Mapped[timestamp]
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    revoked_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     #: The content the certificate was earned on: course versions, lesson and question versions,

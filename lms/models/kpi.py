@@ -41,7 +41,7 @@ class KpiRecord(Base):
     satisfaction: Mapped[float | None]
     invite_rate: Mapped[float | None]
     push_completion: Mapped[float | None]
-    imported_at: Mapped[timestamp]
+    imported_at: Mapped[timestamp] = mapped_column(index=True)
 
     user: Mapped[User] = relationship()
     store: Mapped[Store] = relationship()

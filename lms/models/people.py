@@ -34,7 +34,7 @@ class User(Base):
     display_name: Mapped[str80]
     email: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     #: The saved interface language; None: follow the browser (its cookie, then Accept-Language).
     locale: Mapped[str] = mapped_column(String(10), default="")
     hired_on: Mapped[dt.date | None] = mapped_column(Date)

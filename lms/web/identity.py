@@ -6,11 +6,15 @@ import datetime as dt
 
 from flask import Flask, Request, g
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lms.db import db_session, utcnow
 from lms.extensions import login_manager
 from lms.models import User
+
+#: The signed-in user with their roles, in one query built once (every request asks).
+_USER_WITH_ROLES = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
 
 
 def load_user(identity: str) -> User | None:
@@ -18,7 +22,7 @@ def load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db_session().get(User, int(user_id), options=[joinedload(User.role_rows)])  # one query
+    user = db_session().scalars(_USER_WITH_ROLES, {"user_id": int(user_id)}).unique().one_or_none()
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

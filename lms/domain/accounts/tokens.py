@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.db import utcnow
@@ -63,19 +63,19 @@ def revoke_token(session: Session, user: User, token_id: int, *, actor: User | N
         audit.record(session, "token.revoke", actor=actor or user, target=token, target_type="api_token")
 
 
+#: A token with its user and their roles: one query, built once (every API call asks).
+_TOKEN_WITH_USER = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("digest"))
+    .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+)
+
+
 def user_for_token(session: Session, secret: str) -> tuple[User, ApiToken] | None:
     """The active user and token behind a secret, or None."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = (
-        session.scalars(
-            select(ApiToken)
-            .where(ApiToken.token_hash == _digest(secret))
-            .options(joinedload(ApiToken.user).joinedload(User.role_rows))  # one query, not three
-        )
-        .unique()
-        .one_or_none()
-    )
+    token = session.scalars(_TOKEN_WITH_USER, {"digest": _digest(secret)}).unique().one_or_none()
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     if token.scope == "staff" and not token.user.is_staff:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -93,7 +93,9 @@ def audience_ids(
             base.join(UserStore, UserStore.user_id == User.id).where(UserStore.store_id == _id(value))
         ).all()
     elif kind == "live":
-        ids = session.scalars(base.join(Certificate, Certificate.user_id == User.id).where(_live_now(session))).all()
+        ids = session.scalars(
+            base.join(Certificate, Certificate.user_id == User.id).where(_live_now(session))
+        ).all()
     elif kind == "older_version":
         if course is None:
             raise DomainError(N_("Choose the course whose older version they learned."), "work")
@@ -257,16 +259,17 @@ def open_assignments(session: Session, user: User) -> list[Assignment]:
     )
 
 
+#: Built once: the nav badge asks on every page, and building a statement costs more than running it.
+_OPEN_COUNT = (
+    select(func.count())
+    .select_from(Assignment)
+    .where(Assignment.user_id == bindparam("user_id"), Assignment.closed_at.is_(None))
+)
+
+
 def open_count(session: Session, user_id: int) -> int:
     """How many open assignments (the nav badge)."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Assignment)
-            .where(Assignment.user_id == user_id, Assignment.closed_at.is_(None))
-        )
-        or 0
-    )
+    return int(session.scalar(_OPEN_COUNT, {"user_id": user_id}) or 0)
 
 
 def recently_closed(session: Session, user: User, limit: int = 10) -> list[Assignment]:

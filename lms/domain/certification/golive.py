@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -297,9 +297,12 @@ def only_signoff_missing(requirements: list[Requirement]) -> bool:
 
 def certificate_of(session: Session, user: User, kind: str = GO_LIVE) -> Certificate | None:
     """The user's certificate of a kind (valid or revoked), if any."""
-    return session.scalars(
-        select(Certificate).where(Certificate.user_id == user.id, Certificate.kind == kind)
-    ).one_or_none()
+    return session.scalars(_CERTIFICATE, {"user_id": user.id, "kind": kind}).one_or_none()
+
+
+_CERTIFICATE = select(Certificate).where(
+    Certificate.user_id == bindparam("user_id"), Certificate.kind == bindparam("kind")
+)
 
 
 def is_live(session: Session, user: User, now: dt.datetime | None = None) -> bool:

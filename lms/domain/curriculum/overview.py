@@ -67,11 +67,10 @@ class CurriculumOverview:
 
 def get_programme(session: Session) -> Programme | None:
     """The onboarding programme, if loaded (read once per transaction)."""
-    return remembered(
-        session,
-        "programme",
-        lambda: session.scalars(select(Programme).where(Programme.slug == PROGRAMME_SLUG)).one_or_none(),
-    )
+    return remembered(session, "programme", lambda: session.scalars(_PROGRAMME).one_or_none())
+
+
+_PROGRAMME = select(Programme).where(Programme.slug == PROGRAMME_SLUG)
 
 
 def overview(session: Session, *, published_only: bool = False) -> CurriculumOverview:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,6 +46,8 @@ def target_text(session: Session, run: TypingRun) -> str:
 def measure(target: str, typed: str, seconds: float) -> tuple[int, int, float, float]:
     """(characters typed, errors, net characters a minute, accuracy) of one copy."""
     typed = typed.strip()
+    from rapidfuzz.distance import Levenshtein  # here: only a typing test needs it (about 3 MB a worker)
+
     errors = Levenshtein.distance(target, typed)
     accuracy = max(0.0, 1.0 - errors / len(target)) if target else 0.0
     net = max(0, len(typed) - errors)
