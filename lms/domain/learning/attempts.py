@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
@@ -247,6 +247,20 @@ def start_attempt(
     return attempt
 
 
+#: Built once: saving an answer reads an attempt and an item on every call, and building a statement
+#: costs more than running it.
+_ATTEMPT = select(Attempt).where(
+    Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")
+)
+_ATTEMPT_WITH_ITEMS = _ATTEMPT.options(selectinload(Attempt.items), selectinload(Attempt.quiz))
+_ITEM = (
+    select(AttemptItem)
+    .where(AttemptItem.attempt_id == bindparam("attempt_id"), AttemptItem.question_key == bindparam("key"))
+    .options(joinedload(AttemptItem.version))
+    .execution_options(populate_existing=True)
+)
+
+
 def get_attempt(
     session: Session, user: User, attempt_id: int, *, items: bool = True, lock: bool = False
 ) -> Attempt:
@@ -256,12 +270,13 @@ def get_attempt(
     `lock=True` takes the learner's lock first and reads the attempt as committed, so a change made
     next (`save_response(..., read_after_lock=True)`) need not read its status again.
     """
-    stmt = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-    stmt = stmt.options(selectinload(Attempt.items), selectinload(Attempt.quiz)) if items else stmt
     if lock:
         _lock_user(session, user.id)
-        stmt = stmt.execution_options(populate_existing=True)
-    attempt = session.scalars(stmt).one_or_none()
+    attempt = session.scalars(
+        _ATTEMPT_WITH_ITEMS if items else _ATTEMPT,
+        {"attempt_id": attempt_id, "user_id": user.id},
+        execution_options={"populate_existing": True} if lock else {},
+    ).one_or_none()
     if attempt is None:
         raise NotFound(N_("No such attempt."))
     return attempt
@@ -292,12 +307,7 @@ def item_by_key(attempt: Attempt, question_key: str) -> AttemptItem:
     else:
         session = object_session(attempt)
         assert session is not None
-        found = session.scalars(
-            select(AttemptItem)
-            .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_key == question_key)
-            .options(joinedload(AttemptItem.version))
-            .execution_options(populate_existing=True)
-        ).first()
+        found = session.scalars(_ITEM, {"attempt_id": attempt.id, "key": question_key}).first()
     if found is None:
         raise NotFound(N_("This question is not part of the attempt."))
     return found

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
@@ -15,7 +17,7 @@ from lms.domain.curriculum.programme import calendar_for, load_schedule, today_v
 from lms.domain.drills.progress import drill_progress
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
 from lms.domain.tiers.ladder import current_tier, next_tier_requirements, tier_names
-from lms.models import Role, User
+from lms.models import Cohort, Role, User
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
@@ -33,6 +35,13 @@ def index() -> Response:
     return redirect(landing_url())
 
 
+_COHORT_WITH_TRAINER = (
+    select(Cohort)
+    .where(Cohort.id == bindparam("cohort_id"))
+    .options(joinedload(Cohort.trainer).lazyload(User.role_rows))
+)
+
+
 @bp.get("/learn/")
 @signed_in
 def learner() -> str:
@@ -40,6 +49,12 @@ def learner() -> str:
     session = db_session()
     user = session.get(User, current_user.id)
     assert user is not None
+    # The cohort with its trainer in one query (not three); user.cohort then finds it in the session.
+    cohort = (
+        session.scalars(_COHORT_WITH_TRAINER, {"cohort_id": user.cohort_id}).one_or_none()
+        if user.cohort_id is not None
+        else None
+    )
     today = utcnow().date()
     view = today_view(session, user, today)
     requirements = go_live_requirements(session, user)
@@ -53,7 +68,7 @@ def learner() -> str:
         open_work=open_assignments(session, user),
         today_date=today,
         user=user,
-        cohort=user.cohort,
+        cohort=cohort,
         today=view,
         requirements=requirements,
         cert=cert,
