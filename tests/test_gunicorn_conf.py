@@ -22,3 +22,14 @@ def test_the_readme_shows_the_timeouts_and_the_health_check() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     for needle in ("gunicorn -c gunicorn.conf.py", "/healthz?write=1", "LMS_DATABASE_TIMEOUT", "proxy_read_timeout"):
         assert needle in readme, needle
+
+
+def test_a_worker_hides_its_start_up_objects_from_the_garbage_collector() -> None:
+    import gc
+
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    try:
+        settings["post_worker_init"](object())
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
