@@ -40,7 +40,7 @@ class User(Base):
     hired_on: Mapped[dt.date | None] = mapped_column(Date)
     # Bumped on logout, password change and deactivation: every other session then ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[timestamp]
     last_login_at: Mapped[dt.datetime | None]
 

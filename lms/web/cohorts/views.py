@@ -70,7 +70,8 @@ def matrix(cohort_id: int) -> str:
     cohort, data, order = _matrix(cohort_id)
     show = "behind" if request.args.get("show") == "behind" else ""
     cells = _cell_markup()
-    row_cells = [Markup("").join(cells[state] for state in row.cells) for row in data.rows]
+    # The cells are markup built above: joined as text, without escaping 2,600 of them again.
+    row_cells = [Markup("".join([cells[state] for state in row.cells])) for row in data.rows]  # noqa: S704
     return render_template(
         "cohorts/matrix.html", cohort=cohort, matrix=data, order=order, show=show, row_cells=row_cells
     )
