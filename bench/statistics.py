@@ -9,7 +9,7 @@ import shutil
 import time
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from bench.grading import sample_response
@@ -105,6 +105,12 @@ def seed_attempts(session: Session, quiz: Quiz, specs: list[QuestionSpec], attem
             session.execute(insert(Attempt), attempt_rows)
             session.execute(insert(AttemptItem), item_rows)
             attempt_rows, item_rows = [], []
+    if session.get_bind().dialect.name == "postgresql":
+        # The attempts carry their own ids: move the sequence past them, or the next attempt a
+        # learner starts collides with one of these.
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('attempts', 'id'), (SELECT max(id) FROM attempts))")
+        )
     session.commit()
 
 
