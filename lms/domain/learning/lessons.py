@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from lms.db import utcnow
 from lms.domain import events
@@ -61,18 +61,23 @@ def visible_course(session: Session, slug: str) -> Course:
     return course
 
 
+#: The lesson with its course, in one query built once (the lesson reader's first read).
+_VISIBLE_LESSON = (
+    select(Lesson)
+    .join(Course)
+    .where(
+        Course.slug == bindparam("course"),
+        Course.published.is_(True),
+        Lesson.slug == bindparam("lesson"),
+        Lesson.active.is_(True),
+    )
+    .options(contains_eager(Lesson.course))
+)
+
+
 def visible_lesson(session: Session, course_slug: str, lesson_slug: str) -> Lesson:
     """An active lesson of a published course, or NotFound."""
-    lesson = session.scalars(
-        select(Lesson)
-        .join(Course)
-        .where(
-            Course.slug == course_slug,
-            Course.published.is_(True),
-            Lesson.slug == lesson_slug,
-            Lesson.active.is_(True),
-        )
-    ).one_or_none()
+    lesson = session.scalars(_VISIBLE_LESSON, {"course": course_slug, "lesson": lesson_slug}).one_or_none()
     if lesson is None:
         raise NotFound(N_("No such lesson."))
     return lesson
