@@ -1,18 +1,14 @@
-"""What every page needs about assignments: the learner's open count (nav), a notice's text, and the
-lessons a "what changed" refresher lists."""
+"""What pages need about assignments: a notice's text, and the lessons a "what changed" refresher
+lists (the learner's open count is in the navigation, lms/web/navigation.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 from flask_babel import gettext
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
 from lms.db import db_session
-from lms.domain.assignments.assigning import open_count
 from lms.domain.assignments.reminders import NOTICE_TEXT
 from lms.models import Assignment, Lesson, Notification
 
@@ -36,16 +32,6 @@ def listed_lessons(assignments: list[Assignment]) -> dict[int, Lesson]:
     }
 
 
-def _assignment_count() -> dict[str, Any]:
-    def count() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        return open_count(db_session(), current_user.id)
-
-    return {"open_assignment_count": count}
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["notice_text"] = notice_text
     app.jinja_env.globals["listed_lessons"] = listed_lessons
-    app.context_processor(_assignment_count)

@@ -1,0 +1,76 @@
+"""The main navigation, kept per process.
+
+It is the same for everyone who holds the same roles, reads the same language, is on the same
+page and has the same number of open assignments, and building it was the shared layout's largest
+cost (18 links, 17 translated names — about half of what the layout costs every page). It is
+rendered once for each such combination (`templates/_main_nav.html`) and reused; the least recently
+used combinations are dropped past a bound. Nothing in it is personal beyond the open count, which
+is part of the key: the layout's per-person parts (the CSRF tokens, the name) stay in base.html.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from lms.db import db_session
+from lms.domain.assignments.assigning import open_count
+from lms.models import Role
+
+#: Combinations kept (languages × role sets × pages × counts); a few dozen are in use at a time.
+SIZE = 512
+
+_Key = tuple[str, str, tuple[str, ...], str, int]
+
+
+class NavCache:
+    """Rendered navigations by key, least recently used dropped first; safe across threads."""
+
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._saved: OrderedDict[_Key, Markup] = OrderedDict()
+
+    def get(self, key: _Key) -> Markup | None:
+        with self._lock:
+            found = self._saved.get(key)
+            if found is not None:
+                self._saved.move_to_end(key)
+            return found
+
+    def put(self, key: _Key, nav: Markup) -> None:
+        with self._lock:
+            self._saved[key] = nav
+            self._saved.move_to_end(key)
+            while len(self._saved) > self.size:
+                self._saved.popitem(last=False)
+
+
+_cache = NavCache()
+
+
+def main_nav() -> Markup:
+    """The signed-in reader's navigation (rendered, or reused from an earlier identical one)."""
+    roles = tuple(sorted(role.value for role in current_user.roles))
+    learner = Role.LEARNER.value in roles
+    n_open = open_count(db_session(), current_user.id) if learner else 0
+    endpoint = request.endpoint or ""
+    key = (str(get_locale()), request.script_root, roles, endpoint, n_open)
+    nav = _cache.get(key)
+    if nav is None:
+        html = render_template(
+            "_main_nav.html", ep=endpoint, roles=roles, staff=current_user.is_staff, n_open=n_open
+        )
+        nav = Markup(html)  # noqa: S704 - a template's output, escaped by Jinja's autoescape
+        _cache.put(key, nav)
+    return nav
+
+
+def init_app(app: Flask) -> None:
+    """Offer `main_nav()` to templates."""
+    app.jinja_env.globals["main_nav"] = main_nav
