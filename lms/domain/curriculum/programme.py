@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.overview import get_programme
-from lms.models import Attempt, Course, Lesson, LessonCompletion, Quiz, User
+from lms.models import Attempt, Course, Lesson, LessonCompletion, Programme, Quiz, User
 from lms.models.learning import GRADED
 
 
@@ -79,11 +80,99 @@ class DueItem:
     title_en: str | None = None
 
 
+@dataclass(frozen=True)
+class PlannedLesson:
+    """An active lesson as the programme lists it."""
+
+    id: int
+    slug: str
+    title: str
+    title_en: str | None
+    day: int | None
+
+
+@dataclass(frozen=True)
+class PlannedCourse:
+    """A published course of the programme with its active lessons, in order."""
+
+    id: int
+    slug: str
+    title: str
+    title_en: str | None
+    lessons: tuple[PlannedLesson, ...]
+
+
+@dataclass(frozen=True)
+class PlannedQuiz:
+    """A published quiz of the programme."""
+
+    id: int
+    slug: str
+    title: str
+    title_en: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the programme lists, the same for every learner: its published courses in programme order
+    with their active lessons, and its published quizzes by slug. Plain values, so a process may
+    keep one between requests (lms/web/home/plan_cache.py) while `plan_fingerprint` is unchanged."""
+
+    courses: tuple[PlannedCourse, ...]
+    quizzes: dict[str, PlannedQuiz]
+
+
+def load_plan(session: Session, schedule: Schedule) -> Plan:
+    """The programme's plan, in three queries."""
+    courses = session.execute(
+        select(Course.id, Course.slug, Course.title, Course.title_en).where(
+            Course.published.is_(True), Course.slug.in_(list(schedule.course_days))
+        )
+    ).all()
+    lessons: dict[int, list[PlannedLesson]] = {course.id: [] for course in courses}
+    for row in session.execute(
+        select(Lesson.course_id, Lesson.id, Lesson.slug, Lesson.title, Lesson.title_en, Lesson.day)
+        .where(Lesson.course_id.in_(list(lessons)), Lesson.active.is_(True))
+        .order_by(Lesson.course_id, Lesson.position, Lesson.id)
+    ):
+        lessons[row.course_id].append(PlannedLesson(row.id, row.slug, row.title, row.title_en, row.day))
+    quizzes = session.execute(
+        select(Quiz.id, Quiz.slug, Quiz.title, Quiz.title_en).where(
+            Quiz.published.is_(True), Quiz.slug.in_(list(schedule.quiz_days))
+        )
+    ).all()
+    return Plan(
+        tuple(
+            PlannedCourse(c.id, c.slug, c.title, c.title_en, tuple(lessons[c.id]))
+            for c in sorted(courses, key=lambda c: (schedule.course_days[c.slug], c.slug))
+        ),
+        {q.slug: PlannedQuiz(q.id, q.slug, q.title, q.title_en) for q in quizzes},
+    )
+
+
+def plan_fingerprint(session: Session) -> tuple[object, ...]:
+    """What a Plan depends on, in one statement over four small tables: the newest change and the
+    number of rows of the programme, courses, lessons and quizzes (publishing, retiring a lesson
+    and every edit set `updated_at`; nothing is deleted)."""
+    return tuple(session.execute(_plan_fingerprint_statement()).one())
+
+
+@cache
+def _plan_fingerprint_statement() -> Select[Any]:
+    def newest(table: Any) -> Any:
+        return select(func.max(table.updated_at)).scalar_subquery()
+
+    def rows(table: Any) -> Any:
+        return select(func.count()).select_from(table).scalar_subquery()
+
+    return select(*(f(t) for t in (Programme, Course, Lesson, Quiz) for f in (newest, rows)))
+
+
 @dataclass
 class CourseProgressRow:
     """Lessons done in one course."""
 
-    course: Course
+    course: PlannedCourse
     done: int
     total: int
 
@@ -128,27 +217,16 @@ def passed_quiz_ids(session: Session, user: User) -> tuple[set[int], set[int]]:
     return passed, tried - passed
 
 
-def today_view(session: Session, user: User, today: dt.date) -> TodayView | None:
-    """The learner's programme for `today`: day N, what is due today, what is overdue, progress."""
+def today_view(session: Session, user: User, today: dt.date, plan: Plan | None = None) -> TodayView | None:
+    """The learner's programme for `today`: day N, what is due today, what is overdue, progress.
+    `plan` is the programme's plan when the caller keeps one (else it is read)."""
     schedule = load_schedule(session)
     if schedule is None:
         return None
     start = user.cohort.start_date if user.cohort else (user.hired_on or today)
     day = schedule.day_number(start, today)
-    courses = list(
-        session.scalars(
-            select(Course)
-            .where(Course.published.is_(True), Course.slug.in_(list(schedule.course_days)))
-            .options(selectinload(Course.lessons).defer(Lesson.body))
-        )
-    )
-    courses.sort(key=lambda c: schedule.course_days[c.slug])
-    quizzes = {
-        q.slug: q
-        for q in session.scalars(
-            select(Quiz).where(Quiz.published.is_(True), Quiz.slug.in_(list(schedule.quiz_days)))
-        )
-    }
+    plan = plan or load_plan(session, schedule)
+    courses, quizzes = plan.courses, plan.quizzes
     done = set(session.scalars(select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user.id)))
     passed, failed = passed_quiz_ids(session, user)
     view = TodayView(
@@ -156,13 +234,13 @@ def today_view(session: Session, user: User, today: dt.date) -> TodayView | None
     )
     items: list[DueItem] = []
     for course in courses:
-        lessons = [lesson for lesson in course.lessons if lesson.active]
+        lessons = course.lessons
         view.courses.append(CourseProgressRow(course, sum(1 for x in lessons if x.id in done), len(lessons)))
         for lesson in lessons:
             items.append(
                 DueItem(
                     "lesson",
-                    lesson.day or schedule.course_days[course.slug][0],
+                    lesson.day or schedule.course_days.get(course.slug, (1, 1))[0],
                     lesson.title,
                     {"slug": course.slug, "lesson": lesson.slug},
                     lesson.id in done,

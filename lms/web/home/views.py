@@ -21,6 +21,7 @@ from lms.models import Cohort, Role, User
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
+from lms.web.home.plan_cache import cached_plan
 from lms.web.identity import me
 
 bp = Blueprint("home", __name__)
@@ -56,12 +57,13 @@ def learner() -> str:
         else None
     )
     today = utcnow().date()
-    view = today_view(session, user, today)
+    schedule = load_schedule(session)
+    view = today_view(session, user, today, cached_plan(session, schedule) if schedule else None)
     requirements = go_live_requirements(session, user)
     cert = certificate_of(session, user)
     tier = current_tier(session, user, cert)
     next_tier, tier_requirements = next_tier_requirements(session, user, today, cert=cert, tier=tier)
-    drill = drill_progress(session, user, today, load_schedule(session)) if view and view.day >= 1 else None
+    drill = drill_progress(session, user, today, schedule) if view and view.day >= 1 else None
     return render_template(
         "home/learner.html",
         drill=drill,

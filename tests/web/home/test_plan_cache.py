@@ -1,0 +1,69 @@
+"""Every learner's Today page shares one plan of the programme per process, read again as soon as a
+course, lesson, quiz or the programme changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.config import PROJECT_ROOT
+from lms.content.loader import check
+from lms.domain.curriculum.calendar_days import working_days_before
+from lms.domain.curriculum.sync import sync_content
+from lms.models import Lesson, Quiz
+from lms.web.home import plan_cache
+from tests.factories import CohortFactory
+
+
+def plan_reads(statements: list[str]) -> list[str]:
+    """The plan's own statements: lessons listed for the Today page (other parts count lessons)."""
+    return [
+        s
+        for s in statements
+        if " ".join(s.split()).startswith("SELECT lessons.course_id, lessons.id, lessons.slug")
+    ]
+
+
+@pytest.fixture
+def on_day_three(db: Session, login_as):  # type: ignore[no-untyped-def]
+    tree, _ = check(PROJECT_ROOT)
+    sync_content(db, tree)
+    cohort = CohortFactory(start_date=working_days_before(dt.date.today(), 2))
+    db.flush()
+    return login_as("learner", cohort_id=cohort.id)
+
+
+def test_the_plan_is_reused_and_read_again_when_the_curriculum_changes(
+    client: FlaskClient, db: Session, on_day_three, count_queries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.post("/language", data={"locale": "zh_Hans", "next": "/learn/"})  # titles as written
+    client.get("/learn/")
+    with count_queries() as again:
+        page = client.get("/learn/").get_data(as_text=True)
+    assert not plan_reads(again.statements)
+    lesson = db.scalars(select(Lesson).where(Lesson.slug == "01-why-the-warehouse")).one()
+    assert lesson.title in page
+
+    lesson.title = "为什么客服要先下仓库（新版）"
+    db.commit()
+    assert "为什么客服要先下仓库（新版）" in client.get("/learn/").get_data(as_text=True)  # at once
+
+    lesson.active = False  # retired from the course file
+    db.commit()
+    assert "为什么客服要先下仓库（新版）" not in client.get("/learn/").get_data(as_text=True)
+
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == "warehouse-week-check")).one()
+    quiz.published = False
+    db.commit()
+    with count_queries() as after_edit:
+        page = client.get("/learn/").get_data(as_text=True)
+    assert plan_reads(after_edit.statements) and quiz.title not in page
+
+    monkeypatch.setattr(plan_cache, "MAX_AGE", 0.0)  # and at least once a minute, whatever happened
+    with count_queries() as aged:
+        client.get("/learn/")
+    assert plan_reads(aged.statements)
