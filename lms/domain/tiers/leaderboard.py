@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms.domain.kpi.scores import score_map
 from lms.domain.tiers.ladder import tier_names, tiers_of
-from lms.models import Certificate, KpiRecord, TierAward, User
+from lms.models import Certificate, KpiRecord, Programme, TierAward, User
 
 SORTS = ("tier", "kpi", "name")
 PER_PAGE = 50
@@ -60,11 +60,14 @@ class Floor:
     lines: dict[str, list[tuple[int, str, str, float | None, str]]]
     counts: dict[str, int]
     month: str | None
+    #: Each tier's English and Chinese name, by slug (the programme's, as `tier_names` gives them).
+    names: dict[str, dict[str, str]]
 
 
 def floor(session: Session) -> Floor:
     """Read the whole floor in five flat queries (no objects) and sort it three ways."""
-    order = list(tier_names(session))
+    names = tier_names(session)
+    order = list(names)
     rank_of = {slug: n for n, slug in enumerate(order)}
     tiers = tiers_of(session, None)
     counts = Counter(tiers.values())
@@ -84,13 +87,14 @@ def floor(session: Session) -> Floor:
         },
         {slug: counts.get(slug, 0) for slug in order},
         month,
+        names,
     )
 
 
 def fingerprint(session: Session) -> tuple[object, ...]:
-    """Cheap aggregates that change whenever a certificate, a tier step or a KPI import changes the
-    floor (a saved Floor is still right while they are equal; renames and store weights are not in it,
-    so a cache also bounds its age)."""
+    """Cheap aggregates that change whenever a certificate, a tier step, a KPI import or the programme
+    (its tiers) changes the floor (a saved Floor is still right while they are equal; renames and store
+    weights are not in it, so a cache also bounds its age)."""
     return tuple(session.execute(_fingerprint_statement()).one())
 
 
@@ -114,6 +118,7 @@ def _fingerprint_statement() -> Select[Any]:
         one(func.count(), User),
         one(func.max(User.id), User),
         one(func.count(), User, User.active.is_(False)),
+        one(func.max(Programme.updated_at), Programme),
     )
 
 

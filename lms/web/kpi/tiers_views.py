@@ -30,13 +30,13 @@ def ladder() -> str:
     """How many agents stand on each tier, and the leaderboard (by tier then KPI, by KPI or by name),
     searchable and one page at a time."""
     session = db_session()
-    names = tier_rules.tier_names(session)
     sort = request.args.get("sort", "tier")
     sort = sort if sort in leaderboard.SORTS else "tier"
     raw = request.args.get("page", "1")
     number = int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
     query = request.args.get("q", "")[:100]
     snapshot, read_at = cached_floor(session)
+    names = snapshot.names  # read with the floor: the programme's tiers are in its fingerprint
     standings = leaderboard.board(snapshot=snapshot, query=query, sort=sort, page=number)
     lang = "zh" if str(get_locale()) == "zh_Hans" else "en"
     chart = json.dumps(

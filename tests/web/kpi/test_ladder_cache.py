@@ -55,3 +55,17 @@ def test_saved_floor_is_reused_and_refreshed_by_what_changes_it(
     assert "Agent Renamed" not in client.get("/staff/tiers?q=renamed").get_data(as_text=True)  # within the minute
     monkeypatch.setattr(ladder_cache, "MAX_AGE", 0.0)
     assert "Agent Renamed" in client.get("/staff/tiers?q=renamed").get_data(as_text=True)
+
+
+def test_a_renamed_tier_shows_at_once(floor_of_60: Session, client: FlaskClient, login_as) -> None:
+    from lms.models import Programme
+
+    db = floor_of_60
+    login_as("trainer")
+    client.get("/staff/tiers")  # the floor is saved, tier names with it
+    programme = db.scalars(select(Programme)).one()
+    tiers = [dict(t) for t in programme.spec["tiers"]]
+    tiers[0]["en"] = {**tiers[0].get("en", {}), "name": "Newcomer on the floor"}
+    programme.spec = {**programme.spec, "tiers": tiers}
+    db.commit()
+    assert "Newcomer on the floor" in client.get("/staff/tiers").get_data(as_text=True)
