@@ -72,9 +72,20 @@ def matrix(cohort_id: int) -> str:
     cells = _cell_markup()
     # The cells are markup built above: joined as text, without escaping 2,600 of them again.
     row_cells = [Markup("".join([cells[state] for state in row.cells])) for row in data.rows]  # noqa: S704
+    # Each learner's link is the same URL around their id: built once, not once per row.
+    learner_link = url_for("cohorts.learner", user_id=_SOME_ID).split(str(_SOME_ID))
     return render_template(
-        "cohorts/matrix.html", cohort=cohort, matrix=data, order=order, show=show, row_cells=row_cells
+        "cohorts/matrix.html",
+        cohort=cohort,
+        matrix=data,
+        order=order,
+        show=show,
+        row_cells=row_cells,
+        learner_link=learner_link,
     )
+
+
+_SOME_ID = 987654321
 
 
 #: What a cell of the matrix shows for each state; its translated name is there for screen readers.
