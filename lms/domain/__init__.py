@@ -7,6 +7,6 @@ from the area that reacts to the area that happened (tested in tests/domain/test
     authoring (trainers' tools) may use any of the above; nothing imports authoring.
     xapi (the outbox of learning records) imports no area, so any area may record a statement.
 
-`errors`, `audit`, `events` and `transaction_memo` are shared by every area. An area that records something
+`errors`, `audit`, `events`, `transaction_memo` and `people_statements` are shared by every area. An area that records something
 publishes an event and never imports the areas that react; `reactions` says who reacts to what.
 """

@@ -23,7 +23,7 @@ ORDER = [
     "tiers",
     "authoring",
 ]
-SHARED = {"errors", "audit", "events", "transaction_memo"}
+SHARED = {"errors", "audit", "events", "transaction_memo", "people_statements"}
 #: Top-level modules that wire the areas together, allowed to import any of them.
 WIRING = {"reactions"}
 

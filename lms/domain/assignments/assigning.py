@@ -249,14 +249,15 @@ def assign(
 
 def open_assignments(session: Session, user: User) -> list[Assignment]:
     """The learner's open assignments, due soonest first."""
-    return list(
-        session.scalars(
-            select(Assignment)
-            .where(Assignment.user_id == user.id, Assignment.closed_at.is_(None))
-            .options(selectinload(Assignment.course), selectinload(Assignment.quiz))
-            .order_by(Assignment.due_on, Assignment.id)
-        )
-    )
+    return list(session.scalars(_OPEN_ASSIGNMENTS, {"user_id": user.id}))
+
+
+_OPEN_ASSIGNMENTS = (
+    select(Assignment)
+    .where(Assignment.user_id == bindparam("user_id"), Assignment.closed_at.is_(None))
+    .options(selectinload(Assignment.course), selectinload(Assignment.quiz))
+    .order_by(Assignment.due_on, Assignment.id)
+)
 
 
 #: Built once: the nav badge asks on every page, and building a statement costs more than running it.
@@ -421,7 +422,7 @@ def close_for_course(session: Session, user: User, course_id: int, now: dt.datet
     return assignment
 
 
-def read_since_assigned(user_id: int) -> ColumnElement[bool]:
+def read_since_assigned(user_id: int | ColumnElement[int]) -> ColumnElement[bool]:
     """True for a completion that no open assignment of its course asks to be read again."""
     return ~(
         select(Assignment.id)

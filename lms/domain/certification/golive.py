@@ -15,6 +15,7 @@ from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
 from lms.domain.drills.mastery import Mastery, mastery_of
 from lms.domain.errors import N_, DomainError
+from lms.domain.people_statements import PerPeople
 from lms.domain.practice.requirements import best_medal, best_scores
 from lms.domain.practice.scoring import at_least
 from lms.domain.xapi import outbox as xapi
@@ -92,22 +93,14 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
     rules = schedule.go_live
     quiz_slugs = list(rules.get("quizzes", []))
     course_slugs = list(rules.get("courses", []))
-    quizzes = {q.slug: q for q in session.scalars(select(Quiz).where(Quiz.slug.in_(quiz_slugs)))}
-    courses = {c.slug: c for c in session.scalars(select(Course).where(Course.slug.in_(course_slugs)))}
+    quizzes = {q.slug: q for q in session.scalars(_QUIZZES, {"slugs": quiz_slugs})}
+    courses = {c.slug: c for c in session.scalars(_COURSES, {"slugs": course_slugs})}
     totals: dict[int, int] = dict(
-        session.execute(
-            select(Lesson.course_id, func.count())
-            .where(Lesson.active.is_(True), Lesson.course_id.in_([c.id for c in courses.values()]))
-            .group_by(Lesson.course_id)
-        )
-        .tuples()
-        .all()
+        session.execute(_LESSON_TOTALS, {"course_ids": [c.id for c in courses.values()]}).tuples().all()
     )
     scenario_slugs = list(rules.get("scenarios", []) or [])
     scenarios = (
-        {s.slug: s for s in session.scalars(select(Scenario).where(Scenario.slug.in_(scenario_slugs)))}
-        if scenario_slugs
-        else {}
+        {s.slug: s for s in session.scalars(_SCENARIOS, {"slugs": scenario_slugs})} if scenario_slugs else {}
     )
     return GoLiveRules(
         quiz_slugs,
@@ -126,6 +119,49 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
     )
 
 
+_QUIZZES = select(Quiz).where(Quiz.slug.in_(bindparam("slugs", expanding=True)))
+_COURSES = select(Course).where(Course.slug.in_(bindparam("slugs", expanding=True)))
+_SCENARIOS = select(Scenario).where(Scenario.slug.in_(bindparam("slugs", expanding=True)))
+_LESSON_TOTALS = (
+    select(Lesson.course_id, func.count())
+    .where(Lesson.active.is_(True), Lesson.course_id.in_(bindparam("course_ids", expanding=True)))
+    .group_by(Lesson.course_id)
+)
+
+#: Per person and gating quiz: 1 when a graded attempt passed, 0 when graded attempts all failed.
+_QUIZ_STATE = PerPeople(
+    lambda who: (
+        select(Attempt.user_id, Attempt.quiz_id, func.max(case((Attempt.passed.is_(True), 1), else_=0)))
+        .where(
+            Attempt.user_id.in_(who),
+            Attempt.status == GRADED,
+            Attempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
+        )
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+    )
+)
+#: Per person and gating course: the active lessons completed.
+_LESSONS_DONE = PerPeople(
+    lambda who: (
+        select(LessonCompletion.user_id, Lesson.course_id, func.count())
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(
+            LessonCompletion.user_id.in_(who),
+            Lesson.active.is_(True),
+            Lesson.course_id.in_(bindparam("course_ids", expanding=True)),
+        )
+        .group_by(LessonCompletion.user_id, Lesson.course_id)
+    )
+)
+_SIGNOFFS = PerPeople(
+    lambda who: (
+        select(GoLiveSignoff)
+        .where(GoLiveSignoff.user_id.in_(who))
+        .options(joinedload(GoLiveSignoff.trainer).lazyload(User.role_rows))
+    )
+)
+
+
 def requirements_of(
     session: Session, rules: GoLiveRules, who: Select[tuple[int]] | Sequence[int]
 ) -> dict[int, list[Requirement]]:
@@ -133,38 +169,18 @@ def requirements_of(
     queries whatever their number (three of them for the FAQ drill when the programme asks for it):
     one learner and a whole team go through the same rule."""
     quiz_ids = [q.id for q in rules.quizzes.values()]
-    # Per person and gating quiz: 1 when a graded attempt passed, 0 when graded attempts all failed.
     quiz_state: dict[tuple[int, int], int] = {
         (user_id, quiz_id): passed
-        for user_id, quiz_id, passed in session.execute(
-            select(Attempt.user_id, Attempt.quiz_id, func.max(case((Attempt.passed.is_(True), 1), else_=0)))
-            .where(Attempt.user_id.in_(who), Attempt.status == GRADED, Attempt.quiz_id.in_(quiz_ids))
-            .group_by(Attempt.user_id, Attempt.quiz_id)
-        ).tuples()
+        for user_id, quiz_id, passed in session.execute(*_QUIZ_STATE(who, quiz_ids=quiz_ids)).tuples()
     }
+    course_ids = [c.id for c in rules.courses.values()]
     done: dict[tuple[int, int], int] = {
         (user_id, course_id): count
-        for user_id, course_id, count in session.execute(
-            select(LessonCompletion.user_id, Lesson.course_id, func.count())
-            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-            .where(
-                LessonCompletion.user_id.in_(who),
-                Lesson.active.is_(True),
-                Lesson.course_id.in_([c.id for c in rules.courses.values()]),
-            )
-            .group_by(LessonCompletion.user_id, Lesson.course_id)
-        ).tuples()
+        for user_id, course_id, count in session.execute(*_LESSONS_DONE(who, course_ids=course_ids)).tuples()
     }
     signoffs: dict[int, GoLiveSignoff] = {}
     if rules.trainer_signoff:
-        signoffs = {
-            s.user_id: s
-            for s in session.scalars(
-                select(GoLiveSignoff)
-                .where(GoLiveSignoff.user_id.in_(who))
-                .options(joinedload(GoLiveSignoff.trainer).lazyload(User.role_rows))
-            )
-        }
+        signoffs = {s.user_id: s for s in session.scalars(*_SIGNOFFS(who))}
     scores = best_scores(session, who, [s.id for s in rules.scenarios.values()])
     ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
     drills: dict[int, Mastery] = {}

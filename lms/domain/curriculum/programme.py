@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
@@ -206,13 +206,17 @@ def load_schedule(session: Session) -> Schedule | None:
     return Schedule.from_spec(programme.spec) if programme else None
 
 
+_GRADED_ATTEMPTS = select(Attempt.quiz_id, Attempt.passed).where(
+    Attempt.user_id == bindparam("user_id"), Attempt.status == GRADED
+)
+_LESSONS_DONE = select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == bindparam("user_id"))
+
+
 def passed_quiz_ids(session: Session, user: User) -> tuple[set[int], set[int]]:
     """(quizzes passed, quizzes attempted and graded without a pass), by the graded attempts."""
     passed: set[int] = set()
     tried: set[int] = set()
-    for quiz_id, ok in session.execute(
-        select(Attempt.quiz_id, Attempt.passed).where(Attempt.user_id == user.id, Attempt.status == GRADED)
-    ):
+    for quiz_id, ok in session.execute(_GRADED_ATTEMPTS, {"user_id": user.id}):
         (passed if ok else tried).add(quiz_id)
     return passed, tried - passed
 
@@ -227,7 +231,7 @@ def today_view(session: Session, user: User, today: dt.date, plan: Plan | None =
     day = schedule.day_number(start, today)
     plan = plan or load_plan(session, schedule)
     courses, quizzes = plan.courses, plan.quizzes
-    done = set(session.scalars(select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user.id)))
+    done = set(session.scalars(_LESSONS_DONE, {"user_id": user.id}))
     passed, failed = passed_quiz_ids(session, user)
     view = TodayView(
         day=min(day, schedule.days), days=schedule.days, started=day > 0, finished=day > schedule.days

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Float, Integer, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
+from lms.domain.people_statements import PerPeople
 from lms.models import DrillCard, FaqEntry, TypingRun
 from lms.models.drills import REVIEW
 
@@ -37,17 +39,17 @@ class Mastery:
 
 def required_entries(session: Session) -> int:
     """How many entries the gate counts."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(FaqEntry)
-            .where(FaqEntry.active.is_(True), FaqEntry.day.is_not(None))
-        )
-        or 0
-    )
+    return session.scalar(_REQUIRED_ENTRIES) or 0
 
 
-def mastered_condition(stability_days: float, leech_lapses: int) -> ColumnElement[bool]:
+_REQUIRED_ENTRIES = (
+    select(func.count()).select_from(FaqEntry).where(FaqEntry.active.is_(True), FaqEntry.day.is_not(None))
+)
+
+
+def mastered_condition(
+    stability_days: float | ColumnElement[float], leech_lapses: int | ColumnElement[int]
+) -> ColumnElement[bool]:
     """The SQL condition for a mastered card."""
     return and_(
         DrillCard.state == REVIEW,
@@ -57,8 +59,7 @@ def mastered_condition(stability_days: float, leech_lapses: int) -> ColumnElemen
     )
 
 
-def best_typing(session: Session, who: Select[tuple[int]] | Sequence[int]) -> dict[int, float]:
-    """Each agent's best speed over their latest RECENT_TYPING_RUNS finished runs, in one query."""
+def _best_typing_statement(who: Any) -> Select[tuple[int, float]]:
     ranked = (
         select(
             TypingRun.user_id,
@@ -70,14 +71,43 @@ def best_typing(session: Session, who: Select[tuple[int]] | Sequence[int]) -> di
         .where(TypingRun.user_id.in_(who), TypingRun.finished_at.is_not(None), TypingRun.cpm.is_not(None))
         .subquery()
     )
-    return {
-        user_id: float(best)
-        for user_id, best in session.execute(
-            select(ranked.c.user_id, func.max(ranked.c.cpm))
-            .where(ranked.c.n <= RECENT_TYPING_RUNS)
-            .group_by(ranked.c.user_id)
-        ).tuples()
-    }
+    return (
+        select(ranked.c.user_id, func.max(ranked.c.cpm))
+        .where(ranked.c.n <= RECENT_TYPING_RUNS)
+        .group_by(ranked.c.user_id)
+    )
+
+
+_BEST_TYPING = PerPeople(_best_typing_statement)
+
+#: Per agent: required cards mastered, and leeches (the thresholds are bound at run time).
+_CARD_COUNTS = PerPeople(
+    lambda who: (
+        select(
+            DrillCard.user_id,
+            func.sum(
+                case(
+                    (
+                        mastered_condition(
+                            bindparam("stability_days", type_=Float), bindparam("leech_lapses", type_=Integer)
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            func.sum(case((DrillCard.lapses >= bindparam("leech_lapses", type_=Integer), 1), else_=0)),
+        )
+        .join(FaqEntry, FaqEntry.id == DrillCard.entry_id)
+        .where(DrillCard.user_id.in_(who), FaqEntry.active.is_(True), FaqEntry.day.is_not(None))
+        .group_by(DrillCard.user_id)
+    )
+)
+
+
+def best_typing(session: Session, who: Select[tuple[int]] | Sequence[int]) -> dict[int, float]:
+    """Each agent's best speed over their latest RECENT_TYPING_RUNS finished runs, in one query."""
+    return {user_id: float(best) for user_id, best in session.execute(*_BEST_TYPING(who)).tuples()}
 
 
 def mastery_of(
@@ -92,14 +122,7 @@ def mastery_of(
     counts = {
         user_id: (mastered, leeches)
         for user_id, mastered, leeches in session.execute(
-            select(
-                DrillCard.user_id,
-                func.sum(case((mastered_condition(stability_days, leech_lapses), 1), else_=0)),
-                func.sum(case((DrillCard.lapses >= leech_lapses, 1), else_=0)),
-            )
-            .join(FaqEntry, FaqEntry.id == DrillCard.entry_id)
-            .where(DrillCard.user_id.in_(who), FaqEntry.active.is_(True), FaqEntry.day.is_not(None))
-            .group_by(DrillCard.user_id)
+            *_CARD_COUNTS(who, stability_days=stability_days, leech_lapses=leech_lapses)
         ).tuples()
     }
     typing = best_typing(session, who)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.domain.curriculum.calendar_days import is_working_day
@@ -31,17 +31,20 @@ class DrillProgress:
         return self.done_today >= self.goal
 
 
+_DRILL_TIMES = select(DrillReview.at).where(
+    DrillReview.user_id == bindparam("user_id"),
+    DrillReview.source == "drill",
+    DrillReview.at >= bindparam("since", type_=DrillReview.at.type),
+)
+
+
 def drill_progress(
     session: Session, user: User, today: dt.date, schedule: Schedule | None = None
 ) -> DrillProgress:
     """Today's count and the streak in one query: consecutive days with a drill review, ending today
     (or yesterday, while today is still open); a day off never breaks a streak."""
     since = dt.datetime.combine(today - dt.timedelta(days=STREAK_WINDOW), dt.time(), tzinfo=dt.UTC)
-    times = session.scalars(
-        select(DrillReview.at).where(
-            DrillReview.user_id == user.id, DrillReview.source == "drill", DrillReview.at >= since
-        )
-    ).all()
+    times = session.scalars(_DRILL_TIMES, {"user_id": user.id, "since": since}).all()
     days: dict[dt.date, int] = {}
     for at in times:
         days[at.date()] = days.get(at.date(), 0) + 1

@@ -56,9 +56,43 @@ class QuizStatus:
     last_number: int = 0
 
 
+#: The statements every quiz page runs, built once (building one costs more than running it).
+_VISIBLE_QUIZ = (
+    select(Quiz)
+    .where(Quiz.slug == bindparam("slug"), Quiz.published.is_(True))
+    .options(joinedload(Quiz.course))
+)
+_USER_ATTEMPTS = (
+    select(Attempt)
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.quiz_id == bindparam("quiz_id"))
+    .order_by(Attempt.number)
+)
+_RECERT_CYCLE_START = select(func.min(Assignment.assigned_at)).where(
+    Assignment.user_id == bindparam("user_id"),
+    Assignment.quiz_id == bindparam("quiz_id"),
+    Assignment.trigger == "recert",
+    Assignment.closed_at.is_(None),
+)
+_OPEN_ATTEMPT = select(Attempt).where(
+    Attempt.user_id == bindparam("user_id"),
+    Attempt.quiz_id == bindparam("quiz_id"),
+    Attempt.status == IN_PROGRESS,
+)
+_ACTIVE_QUESTIONS = (
+    select(func.count())
+    .select_from(Question)
+    .where(Question.quiz_id == bindparam("quiz_id"), Question.active.is_(True))
+)
+
+
+def active_question_count(session: Session, quiz: Quiz) -> int:
+    """How many active questions the quiz has (one count, not its questions loaded)."""
+    return session.scalar(_ACTIVE_QUESTIONS, {"quiz_id": quiz.id}) or 0
+
+
 def visible_quiz(session: Session, slug: str) -> Quiz:
     """A published quiz, or NotFound."""
-    quiz = session.scalars(select(Quiz).where(Quiz.slug == slug, Quiz.published.is_(True))).one_or_none()
+    quiz = session.scalars(_VISIBLE_QUIZ, {"slug": slug}).one_or_none()
     if quiz is None:
         raise NotFound(N_("No such quiz."))
     return quiz
@@ -84,25 +118,12 @@ def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:
 
 def user_attempts(session: Session, user: User, quiz: Quiz) -> list[Attempt]:
     """The user's attempts at the quiz, oldest first."""
-    return list(
-        session.scalars(
-            select(Attempt)
-            .where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)
-            .order_by(Attempt.number)
-        )
-    )
+    return list(session.scalars(_USER_ATTEMPTS, {"user_id": user.id, "quiz_id": quiz.id}))
 
 
 def recert_cycle_start(session: Session, user_id: int, quiz_id: int) -> dt.datetime | None:
     """When the open recertification of this quiz was assigned (None: no cycle is open)."""
-    return session.scalar(
-        select(func.min(Assignment.assigned_at)).where(
-            Assignment.user_id == user_id,
-            Assignment.quiz_id == quiz_id,
-            Assignment.trigger == "recert",
-            Assignment.closed_at.is_(None),
-        )
-    )
+    return session.scalar(_RECERT_CYCLE_START, {"user_id": user_id, "quiz_id": quiz_id})
 
 
 def quiz_status(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> QuizStatus:
@@ -289,11 +310,7 @@ def is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
 
 def close_if_overdue(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> None:
     """Submit the user's attempt at this quiz if its time ran out (closed lazily on access)."""
-    open_attempt = session.scalars(
-        select(Attempt).where(
-            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.status == IN_PROGRESS
-        )
-    ).one_or_none()
+    open_attempt = session.scalars(_OPEN_ATTEMPT, {"user_id": user.id, "quiz_id": quiz.id}).one_or_none()
     if open_attempt is not None and is_overdue(open_attempt, now):
         submit_attempt(session, open_attempt, now, closed_by="deadline")
 

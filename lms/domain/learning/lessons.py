@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, load_only, selectinload
 
 from lms.db import utcnow
 from lms.domain import events
@@ -15,6 +15,7 @@ from lms.domain.assignments.assigning import (
     close_listed,
     open_course_assignment,
     open_listing,
+    read_since_assigned,
 )
 from lms.domain.errors import N_, NotFound
 from lms.models import Course, Lesson, LessonCompletion, User
@@ -88,24 +89,43 @@ def done_lesson_ids(session: Session, user: User, lesson_ids: list[int]) -> set[
     assignment of its course was given counts as not done, so the refresher asks for it again."""
     if not lesson_ids:
         return set()
-    from lms.domain.assignments.assigning import read_since_assigned
+    return set(session.scalars(_DONE, {"user_id": user.id, "lesson_ids": lesson_ids}))
 
-    return set(
-        session.scalars(
-            select(LessonCompletion.lesson_id)
-            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-            .where(
-                LessonCompletion.user_id == user.id,
-                LessonCompletion.lesson_id.in_(lesson_ids),
-                read_since_assigned(user.id),
-            )
+
+#: Built once (the lesson reader and the course page ask on every view).
+_DONE = (
+    select(LessonCompletion.lesson_id)
+    .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+    .where(
+        LessonCompletion.user_id == bindparam("user_id"),
+        LessonCompletion.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
+        read_since_assigned(bindparam("user_id")),
+    )
+)
+#: A course's active lessons in order, without their bodies (a list shows titles, not texts).
+_ACTIVE_LESSONS = (
+    select(Lesson)
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.active.is_(True))
+    .options(
+        load_only(
+            Lesson.id,
+            Lesson.course_id,
+            Lesson.slug,
+            Lesson.title,
+            Lesson.title_en,
+            Lesson.day,
+            Lesson.minutes,
+            Lesson.position,
+            Lesson.active,
         )
     )
+    .order_by(Lesson.position, Lesson.id)
+)
 
 
 def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
-    """Each active lesson of the course with its done flag."""
-    lessons = [lesson for lesson in course.lessons if lesson.active]
+    """Each active lesson of the course with its done flag (two queries)."""
+    lessons = list(session.scalars(_ACTIVE_LESSONS, {"course_id": course.id}))
     done = done_lesson_ids(session, user, [lesson.id for lesson in lessons])
     return CourseProgress(course, [LessonStatus(lesson, lesson.id in done) for lesson in lessons])
 

@@ -13,11 +13,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.domain import audit
 from lms.domain.curriculum.overview import get_programme
+from lms.domain.people_statements import PerPeople
 from lms.domain.practice.scoring import at_least, medal_for
 from lms.models import Assignment, PracticeRun, Scenario, User
 
@@ -30,22 +31,27 @@ def go_live_scenarios(programme_spec: dict[str, Any] | None) -> tuple[list[str],
     return list(rules.get("scenarios", []) or []), str(rules.get("scenario_medal") or DEFAULT_MEDAL)
 
 
+_BEST_SCORES = PerPeople(
+    lambda who: (
+        select(PracticeRun.user_id, PracticeRun.scenario_id, func.max(PracticeRun.score))
+        .where(
+            PracticeRun.user_id.in_(who),
+            PracticeRun.scenario_id.in_(bindparam("scenario_ids", expanding=True)),
+            PracticeRun.medal.is_not(None),
+            PracticeRun.preview.is_(False),
+        )
+        .group_by(PracticeRun.user_id, PracticeRun.scenario_id)
+    )
+)
+
+
 def best_scores(
     session: Session, who: Select[tuple[int]] | Sequence[int], scenario_ids: Sequence[int]
 ) -> dict[tuple[int, int], int]:
     """Per (user, scenario): the best score of a run that earned a medal, in one query."""
     if not scenario_ids:
         return {}
-    rows = session.execute(
-        select(PracticeRun.user_id, PracticeRun.scenario_id, func.max(PracticeRun.score))
-        .where(
-            PracticeRun.user_id.in_(who),
-            PracticeRun.scenario_id.in_(list(scenario_ids)),
-            PracticeRun.medal.is_not(None),
-            PracticeRun.preview.is_(False),
-        )
-        .group_by(PracticeRun.user_id, PracticeRun.scenario_id)
-    ).tuples()
+    rows = session.execute(*_BEST_SCORES(who, scenario_ids=list(scenario_ids))).tuples()
     return {(u, s): int(score) for u, s, score in rows if score is not None}
 
 

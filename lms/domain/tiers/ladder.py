@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,14 +84,20 @@ class _Unread(enum.Enum):
 UNREAD = _Unread.TOKEN
 
 
+_LATEST_AWARD = (
+    select(TierAward)
+    .where(TierAward.user_id == bindparam("user_id"))
+    .order_by(TierAward.sequence.desc())
+    .limit(1)
+)
+
+
 def current_tier(session: Session, user: User, cert: Certificate | None | _Unread = UNREAD) -> str | None:
     """The agent's tier: the latest award, the first tier once live, None before go-live.
 
     `cert` is the agent's go-live certificate when the caller has read it already.
     """
-    latest = session.scalars(
-        select(TierAward).where(TierAward.user_id == user.id).order_by(TierAward.sequence.desc()).limit(1)
-    ).first()
+    latest = session.scalars(_LATEST_AWARD, {"user_id": user.id}).first()
     if latest is not None:
         return latest.tier
     if cert is UNREAD:

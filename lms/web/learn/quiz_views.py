@@ -63,7 +63,7 @@ def quiz(slug: str) -> str:
     question_count = (
         sum(int(p["count"]) for p in found.draw)
         if found.draw
-        else len([q for q in found.questions if q.active])
+        else engine.active_question_count(session, found)
     )
     session.commit()
     return render_template(

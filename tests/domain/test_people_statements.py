@@ -1,0 +1,46 @@
+"""A statement over people is built once for lists of ids and answers the same as for a select of ids."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from lms.domain.accounts import people
+from lms.domain.people_statements import PerPeople
+from lms.models import User
+
+builds: list[object] = []
+
+
+def _names(who: object) -> object:
+    builds.append(who)
+    return (
+        select(User.username)
+        .where(User.id.in_(who), User.active.is_(bindparam("active")))  # type: ignore[arg-type]
+        .order_by(User.username)
+    )
+
+
+NAMES = PerPeople(_names)
+
+
+def test_lists_share_one_statement_and_selects_are_built_into_theirs(db: Session) -> None:
+    ids = [
+        people.create_user(db, people.UserData(name, name.title())).id
+        for name in ("lina", "wangfang", "zhoumin")
+    ]
+    db.flush()
+    builds.clear()
+
+    first, params = NAMES(ids[:2], active=True)
+    assert list(db.scalars(first, params)) == ["lina", "wangfang"]
+    again, params = NAMES(ids[2:], active=True)
+    assert again is first and len(builds) == 1  # built once, only the values change
+    assert list(db.scalars(again, params)) == ["zhoumin"]
+    empty, params = NAMES([], active=True)
+    assert list(db.scalars(empty, params)) == []
+
+    team = select(User.id).where(User.username.in_(["wangfang", "zhoumin"]))
+    built, params = NAMES(team, active=True)
+    assert built is not first and len(builds) == 2 and "who" not in params
+    assert list(db.scalars(built, params)) == ["wangfang", "zhoumin"]
