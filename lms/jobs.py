@@ -12,6 +12,7 @@ from lms.config import Config
 from lms.domain.accounts import security_log
 from lms.domain.assignments.refreshers import assign_refreshers
 from lms.domain.assignments.reminders import ReminderRun, create_reminders, send_pending_emails
+from lms.domain.authoring.statistics_blocks import refresh_all as refresh_statistics
 from lms.domain.certification.promotions import assign_promotion_prep
 from lms.domain.certification.recertification import assign_recertification
 from lms.domain.certification.validity import expiry_reminders
@@ -36,6 +37,7 @@ class JobsReport:
     expiry_reminders: int = 0
     recertifications: int = 0
     automatic: dict[str, int] = field(default_factory=dict)
+    statistics_blocks: int = 0
 
     def line(self) -> str:
         r = self.reminders
@@ -48,7 +50,7 @@ class JobsReport:
             f"Certificate expiry reminders {self.expiry_reminders}; "
             f"recertifications assigned {self.recertifications}"
             + "".join(f"; {name} {count}" for name, count in sorted(self.automatic.items()))
-            + "."
+            + f". Question statistics: {self.statistics_blocks} block(s) brought up to date."
             + (f" {self.xapi.line()}" if self.xapi is not None else "")
         )
 
@@ -95,6 +97,7 @@ def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
         )
     pruned = security_log.prune(session, now)
     session.commit()
+    statistics = refresh_statistics(session)
     xapi = None
     if config.xapi_endpoint:
         post = http_post(config.xapi_endpoint, config.xapi_username, config.xapi_password)
@@ -115,4 +118,5 @@ def run_jobs(session: Session, config: Config, now: dt.datetime) -> JobsReport:
             "QC-repeat assignments": qc_repeats,
             "promotion preparation": calendar,
         },
+        statistics,
     )

@@ -16,7 +16,7 @@ def _names(who: object) -> object:
     builds.append(who)
     return (
         select(User.username)
-        .where(User.id.in_(who), User.active.is_(bindparam("active")))  # type: ignore[arg-type]
+        .where(User.id.in_(who), User.active == bindparam("active"))  # type: ignore[arg-type]
         .order_by(User.username)
     )
 

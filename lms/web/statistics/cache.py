@@ -1,6 +1,7 @@
 """Saved statistics reports, per app process: a report is recomputed only when its fingerprint (graded
 attempts, question versions) changes, or after TTL seconds (English text edited in place on a version
-is the one change the fingerprint does not see)."""
+is the one change the fingerprint does not see). Recomputing reads only the blocks of attempts graded
+since (`lms.domain.authoring.statistics_blocks`), which every process and server shares."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class ReportCache:
                 self._reports.move_to_end(quiz.id)
                 return dataclasses.replace(saved[2], quiz=quiz)
         fresh = quiz_statistics(session, quiz)
+        session.commit()  # keeps the blocks it read again (statistics_blocks) for the next view
         with self._lock:
             self._reports[quiz.id] = (fingerprint, time.monotonic(), dataclasses.replace(fresh, quiz=None))  # type: ignore[arg-type]
             self._reports.move_to_end(quiz.id)

@@ -120,7 +120,9 @@ def test_query_count_does_not_grow_with_attempts(
             assert client.get(path).status_code == 200
         after.append(counter.count)
     assert before == after
-    assert max(after) <= 10
+    # The page after a grading: sign-in, fingerprint, questions, the blocks' fingerprints and saved
+    # sums, the moved blocks' three sums saved in one savepoint, the median.
+    assert max(after) <= 14
 
 
 def test_a_saved_report_is_reused_until_an_attempt_or_a_question_changes(
