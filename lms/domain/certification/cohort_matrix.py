@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy.orm import Session
 
 from lms.domain.certification.golive import GoLiveRules, go_live_rules
 from lms.domain.certification.validity import EXPIRING, VALID, Validity
 from lms.domain.curriculum.programme import Schedule
+from lms.domain.people_statements import PerPeople
 from lms.models import (
     Attempt,
     Certificate,
@@ -28,11 +31,21 @@ from lms.models.learning import GRADED, IN_PROGRESS
 DONE, IN_PROGRESS_STATE, FAILED, OVERDUE, NOT_STARTED = "done", "in_progress", "failed", "overdue", "todo"
 
 
+@dataclass(frozen=True)
+class Member:
+    """A learner as the matrix shows them: the four columns it reads, not the whole account."""
+
+    id: int
+    username: str
+    display_name: str
+    cohort_id: int | None
+
+
 @dataclass
 class MatrixRow:
     """One learner's states, column by column."""
 
-    user: User
+    user: Member
     cells: list[str]
     done: int
     expected: int
@@ -110,9 +123,35 @@ def _requirements(rules: GoLiveRules, schedule: Schedule) -> _Requirements:
     )
 
 
+#: What a group did, built once for lists of learners (PerPeople): four statements a matrix.
+_LESSONS_DONE = PerPeople(
+    lambda who: (
+        select(LessonCompletion.user_id, Lesson.course_id, func.count())
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(
+            LessonCompletion.user_id.in_(who),
+            Lesson.active.is_(True),
+            Lesson.course_id.in_(bindparam("course_ids", expanding=True)),
+        )
+        .group_by(LessonCompletion.user_id, Lesson.course_id)
+    )
+)
+_ATTEMPTS = PerPeople(
+    lambda who: (
+        select(Attempt.user_id, Attempt.quiz_id, Attempt.status, Attempt.passed)
+        .where(Attempt.user_id.in_(who), Attempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
+        .order_by(Attempt.id)
+    )
+)
+_CERTIFICATES = PerPeople(
+    lambda who: select(Certificate).where(Certificate.user_id.in_(who), Certificate.kind == GO_LIVE)
+)
+_SIGNED = PerPeople(lambda who: select(GoLiveSignoff.user_id).where(GoLiveSignoff.user_id.in_(who)))
+
+
 def _progress(
     session: Session,
-    who: Select[tuple[int]],
+    who: Select[tuple[int]] | Sequence[int],
     required: _Requirements,
     validity: Validity | None = None,
     now: dt.datetime | None = None,
@@ -122,37 +161,24 @@ def _progress(
     now = now or dt.datetime.now(dt.UTC)
     course_ids = [c.id for c, _day in required.courses]
     quiz_ids = [q.id for q, _day in required.quizzes]
-    lessons_done: dict[tuple[int, int], int] = {}
-    for user_id, course_id, n in session.execute(
-        select(LessonCompletion.user_id, Lesson.course_id, func.count())
-        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(LessonCompletion.user_id.in_(who), Lesson.active.is_(True), Lesson.course_id.in_(course_ids))
-        .group_by(LessonCompletion.user_id, Lesson.course_id)
-    ):
-        lessons_done[(user_id, course_id)] = n
+    lessons_done: dict[tuple[int, int], int] = {
+        (user_id, course_id): n
+        for user_id, course_id, n in session.execute(*_LESSONS_DONE(who, course_ids=course_ids)).tuples()
+    }
     attempt_state: dict[tuple[int, int], str] = {}
-    for user_id, quiz_id, status, passed in session.execute(
-        select(Attempt.user_id, Attempt.quiz_id, Attempt.status, Attempt.passed).where(
-            Attempt.user_id.in_(who), Attempt.quiz_id.in_(quiz_ids)
-        )
-    ):
+    for user_id, quiz_id, status, passed in session.execute(*_ATTEMPTS(who, quiz_ids=quiz_ids)).tuples():
         key = (user_id, quiz_id)
         if status == GRADED and passed:
             attempt_state[key] = DONE
         elif attempt_state.get(key) != DONE:
             attempt_state[key] = IN_PROGRESS_STATE if status in (IN_PROGRESS, "submitted") else FAILED
-    cert_state = {
-        cert.user_id: validity.status(cert, now)
-        for cert in session.scalars(
-            select(Certificate).where(Certificate.user_id.in_(who), Certificate.kind == GO_LIVE)
-        )
-    }
+    cert_state = {cert.user_id: validity.status(cert, now) for cert in session.scalars(*_CERTIFICATES(who))}
     live = {uid for uid, state in cert_state.items() if state in (VALID, EXPIRING)}
-    signed = set(session.scalars(select(GoLiveSignoff.user_id).where(GoLiveSignoff.user_id.in_(who))))
+    signed = set(session.scalars(*_SIGNED(who)))
     return _Progress(lessons_done, attempt_state, live, signed, cert_state)
 
 
-def _row(user: User, day: int, required: _Requirements, progress: _Progress) -> MatrixRow:
+def _row(user: Member, day: int, required: _Requirements, progress: _Progress) -> MatrixRow:
     """One learner's cells on programme day `day`: what is done, and how much should be by today."""
     uid = user.id
     cells: list[str] = []
@@ -179,14 +205,22 @@ def _row(user: User, day: int, required: _Requirements, progress: _Progress) -> 
     )
 
 
-def _members(cohort_ids: Select[tuple[int]] | list[int]) -> Select[tuple[User]]:
-    # Role rows are not needed here; their select-in loading would cost a query per 500 learners.
-    return (
-        select(User)
-        .where(User.cohort_id.in_(cohort_ids), User.active.is_(True))
-        .options(lazyload(User.role_rows))
-        .order_by(User.display_name, User.id)
+def _members(cohort_ids: list[int], *, live_too: bool = True) -> tuple[Select[Any], dict[str, Any]]:
+    """The cohorts' active learners (live agents left out unless `live_too`), by name."""
+    return (_MEMBERS if live_too else _MEMBERS_NOT_LIVE), {"cohort_ids": cohort_ids}
+
+
+_MEMBERS = (
+    select(User.id, User.username, User.display_name, User.cohort_id)
+    .where(User.cohort_id.in_(bindparam("cohort_ids", expanding=True)), User.active.is_(True))
+    .order_by(User.display_name, User.id)
+)
+# Live agents are never "behind": the desk leaves them out before their rows are built.
+_MEMBERS_NOT_LIVE = _MEMBERS.where(
+    ~exists().where(
+        Certificate.user_id == User.id, Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
     )
+)
 
 
 def _moment(today: dt.date) -> dt.datetime:
@@ -201,10 +235,10 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
     rules = go_live_rules(session, schedule)
     assert rules is not None
     required = _requirements(rules, schedule)
-    users = list(session.scalars(_members([cohort.id])))
+    users = [Member(*row) for row in session.execute(*_members([cohort.id]))]
     progress = _progress(
         session,
-        select(User.id).where(User.cohort_id == cohort.id, User.active.is_(True)),
+        [user.id for user in users],
         required,
         Validity.from_spec(schedule.go_live),
         _moment(today),
@@ -238,18 +272,11 @@ def behind_by_cohort(
     rules = rules or go_live_rules(session, schedule)
     assert rules is not None
     required = _requirements(rules, schedule)
-    # Live agents are never "behind": leave them out before their rows are built.
-    not_live = ~exists().where(
-        Certificate.user_id == User.id, Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
-    )
-    progress = _progress(
-        session,
-        select(User.id).where(User.cohort_id.in_(ids), User.active.is_(True), not_live),
-        required,
-    )
+    users = [Member(*row) for row in session.execute(*_members(ids, live_too=False))]
+    progress = _progress(session, [user.id for user in users], required)
     by_cohort: dict[int, list[MatrixRow]] = {}
     days = {c.id: schedule.day_number(c.start_date, today) for c in cohorts}
-    for user in session.scalars(_members(ids).where(not_live)):
+    for user in users:
         assert user.cohort_id is not None
         row = _row(user, days[user.cohort_id], required, progress)
         if row.behind and not row.live:
