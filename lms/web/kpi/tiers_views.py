@@ -18,6 +18,7 @@ from lms.domain.tiers import ladder as tier_rules
 from lms.domain.tiers import leaderboard
 from lms.models import Role, User
 from lms.web.forms import translate_error
+from lms.web.id_links import link_around_id
 from lms.web.identity import me
 from lms.web.kpi.ladder_cache import cached_floor
 from lms.web.kpi.views import bp, staff
@@ -49,11 +50,12 @@ def ladder() -> str:
         "kpi/ladder.html",
         board=standings,
         page=page,
-        names=names,
         chart=chart,
         sort=sort,
         q=query,
         read_at=dt.datetime.fromtimestamp(read_at, dt.UTC),
+        tier_label={slug: name[lang] for slug, name in names.items()},
+        learner_link=link_around_id("cohorts.learner", "user_id"),
     )
 
 
