@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Annotated, Any
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -109,14 +111,41 @@ def make_engine(
         if statement_timeout:
             options += f" -c statement_timeout={int(statement_timeout * 1000)}"
         connect_args = {"connect_timeout": max(1, round(timeout)), "options": options}
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
-        pool_timeout=timeout,
-        connect_args=connect_args,
+    engine = create_engine(
+        url, pool_size=10, max_overflow=10, pool_timeout=timeout, connect_args=connect_args
     )
+    _ping_after_idle(engine)
+    return engine
+
+
+#: A pooled connection unused this long is pinged before it is handed out (seconds).
+PING_AFTER_IDLE = 1.0
+_IDLE_SINCE = "lms_idle_since"
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Hand out no dead connection, without a round trip on every request.
+
+    A database restarted while connections sat in the pool leaves them dead; pinging on every
+    checkout (`pool_pre_ping`) finds them, but costs a round trip on every request. A connection
+    checked in less than PING_AFTER_IDLE ago was working a moment ago, so only one idle longer is
+    pinged; a dead one is replaced by a fresh connection before the request sees it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as err:
+            raise DisconnectionError("the pooled connection is gone; taking a fresh one") from err
 
 
 class Database:

@@ -6,6 +6,8 @@ linking each to the same endpoint paid that per row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import url_for
 
 _SOME_ID = 987654321
@@ -13,5 +15,6 @@ _SOME_ID = 987654321
 
 def link_around_id(endpoint: str, argument: str) -> tuple[str, str]:
     """(before, after): the endpoint's URL is `before + str(id) + after` for any integer id."""
-    before, after = url_for(endpoint, **{argument: _SOME_ID}).split(str(_SOME_ID))
+    values: dict[str, Any] = {argument: _SOME_ID}
+    before, after = url_for(endpoint, **values).split(str(_SOME_ID))
     return before, after
