@@ -6,17 +6,38 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import (
+    CompoundSelect,
+    Float,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
-from lms.domain.drills.mastery import Mastery, mastery_of
+from lms.domain.drills.mastery import (
+    REQUIRED_ENTRIES,
+    Mastery,
+    best_typing_statement,
+    card_counts_statement,
+    masteries,
+)
 from lms.domain.errors import N_, DomainError
 from lms.domain.people_statements import PerPeople
-from lms.domain.practice.requirements import best_medal, best_scores
+from lms.domain.practice.requirements import best_medal, best_scores_statement
 from lms.domain.practice.scoring import at_least
 from lms.domain.xapi import outbox as xapi
 from lms.models import (
@@ -128,9 +149,10 @@ _LESSON_TOTALS = (
     .group_by(Lesson.course_id)
 )
 
-#: Per person and gating quiz: 1 when a graded attempt passed, 0 when graded attempts all failed.
-_QUIZ_STATE = PerPeople(
-    lambda who: (
+
+def _quiz_state(who: Any) -> Select[Any]:
+    """Per person and gating quiz: 1 when a graded attempt passed, 0 when graded attempts all failed."""
+    return (
         select(Attempt.user_id, Attempt.quiz_id, func.max(case((Attempt.passed.is_(True), 1), else_=0)))
         .where(
             Attempt.user_id.in_(who),
@@ -139,10 +161,11 @@ _QUIZ_STATE = PerPeople(
         )
         .group_by(Attempt.user_id, Attempt.quiz_id)
     )
-)
-#: Per person and gating course: the active lessons completed.
-_LESSONS_DONE = PerPeople(
-    lambda who: (
+
+
+def _lessons_done(who: Any) -> Select[Any]:
+    """Per person and gating course: the active lessons completed."""
+    return (
         select(LessonCompletion.user_id, Lesson.course_id, func.count())
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
         .where(
@@ -152,7 +175,42 @@ _LESSONS_DONE = PerPeople(
         )
         .group_by(LessonCompletion.user_id, Lesson.course_id)
     )
-)
+
+
+def _part(kind: str, statement: Select[Any], *, user: bool = True, key: bool = True) -> Select[Any]:
+    """One figure's rows as (kind, user, key, first, second): the shape every part of the gate's
+    statement shares, typed alike for PostgreSQL's UNION."""
+    sub = statement.subquery()
+    columns = list(sub.c)
+    picked_user = columns.pop(0) if user else None
+    picked_key = columns.pop(0) if key else None
+    return select(
+        literal_column(f"'{kind}'").label("kind"),
+        cast(picked_user if picked_user is not None else null(), Integer).label("user_id"),
+        cast(picked_key if picked_key is not None else null(), Integer).label("key"),
+        cast(columns[0], Float).label("first"),
+        cast(columns[1] if len(columns) > 1 else null(), Float).label("second"),
+    ).select_from(sub)
+
+
+def _gate_statement(who: Any, *, scenarios: bool, drills: bool) -> CompoundSelect:
+    parts = [_part("quiz", _quiz_state(who)), _part("course", _lessons_done(who))]
+    if scenarios:
+        parts.append(_part("scenario", best_scores_statement(who)))
+    if drills:
+        parts.append(_part("cards", card_counts_statement(who), key=False))
+        parts.append(_part("typing", best_typing_statement(who), key=False))
+        parts.append(_part("entries", REQUIRED_ENTRIES, user=False, key=False))
+    return union_all(*parts)
+
+
+#: Everything the gate counts per person, in one statement: built once per shape of programme
+#: (with or without practice chats and drills) for lists of people.
+_GATE: dict[tuple[bool, bool], PerPeople[CompoundSelect]] = {
+    (scenarios, drills): PerPeople(partial(_gate_statement, scenarios=scenarios, drills=drills))
+    for scenarios in (False, True)
+    for drills in (False, True)
+}
 _SIGNOFFS = PerPeople(
     lambda who: (
         select(GoLiveSignoff)
@@ -162,34 +220,60 @@ _SIGNOFFS = PerPeople(
 )
 
 
+@dataclass
+class _Figures:
+    """What the gate's statement returned, by figure."""
+
+    quiz_state: dict[tuple[int, int], int] = field(default_factory=dict)
+    done: dict[tuple[int, int], int] = field(default_factory=dict)
+    scores: dict[tuple[int, int], int] = field(default_factory=dict)
+    cards: dict[int, tuple[int, int]] = field(default_factory=dict)
+    typing: dict[int, float] = field(default_factory=dict)
+    entries: int = 0
+
+    def add(self, kind: str, user_id: int, key: int, first: float | None, second: float | None) -> None:
+        if kind == "quiz":
+            self.quiz_state[(user_id, key)] = int(first or 0)
+        elif kind == "course":
+            self.done[(user_id, key)] = int(first or 0)
+        elif kind == "scenario" and first is not None:
+            self.scores[(user_id, key)] = int(first)
+        elif kind == "cards":
+            self.cards[user_id] = (int(first or 0), int(second or 0))
+        elif kind == "typing" and first is not None:
+            self.typing[user_id] = float(first)
+        elif kind == "entries":
+            self.entries = int(first or 0)
+
+
 def requirements_of(
     session: Session, rules: GoLiveRules, who: Select[tuple[int]] | Sequence[int]
 ) -> dict[int, list[Requirement]]:
-    """Every go-live requirement for each person in `who` (ids, or a select of ids), in at most seven
-    queries whatever their number (three of them for the FAQ drill when the programme asks for it):
-    one learner and a whole team go through the same rule."""
-    quiz_ids = [q.id for q in rules.quizzes.values()]
-    quiz_state: dict[tuple[int, int], int] = {
-        (user_id, quiz_id): passed
-        for user_id, quiz_id, passed in session.execute(*_QUIZ_STATE(who, quiz_ids=quiz_ids)).tuples()
+    """Every go-live requirement for each person in `who` (ids, or a select of ids), in one statement
+    whatever their number (two with the trainer's sign-off, one more to list a select's people): one
+    learner and a whole team go through the same rule."""
+    scenario_ids = [s.id for s in rules.scenarios.values()]
+    params: dict[str, Any] = {
+        "quiz_ids": [q.id for q in rules.quizzes.values()],
+        "course_ids": [c.id for c in rules.courses.values()],
     }
-    course_ids = [c.id for c in rules.courses.values()]
-    done: dict[tuple[int, int], int] = {
-        (user_id, course_id): count
-        for user_id, course_id, count in session.execute(*_LESSONS_DONE(who, course_ids=course_ids)).tuples()
-    }
+    if scenario_ids:
+        params["scenario_ids"] = scenario_ids
+    if rules.drills:
+        params |= {"stability_days": rules.faq_stability_days, "leech_lapses": rules.faq_leech_lapses}
+    figures = _Figures()
+    statement, bound = _GATE[(bool(scenario_ids), rules.drills)](who, **params)
+    for row in session.execute(statement, bound).tuples():
+        figures.add(*row)
     signoffs: dict[int, GoLiveSignoff] = {}
     if rules.trainer_signoff:
         signoffs = {s.user_id: s for s in session.scalars(*_SIGNOFFS(who))}
-    scores = best_scores(session, who, [s.id for s in rules.scenarios.values()])
     ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
-    drills: dict[int, Mastery] = {}
-    if rules.drills:
-        drills = mastery_of(
-            session, ids, stability_days=rules.faq_stability_days, leech_lapses=rules.faq_leech_lapses
-        )
+    drills = masteries(ids, figures.entries, figures.cards, figures.typing) if rules.drills else {}
     return {
-        user_id: _requirements(rules, user_id, quiz_state, done, signoffs.get(user_id), scores)
+        user_id: _requirements(
+            rules, user_id, figures.quiz_state, figures.done, signoffs.get(user_id), figures.scores
+        )
         + _drill_requirements(rules, drills.get(user_id))
         for user_id in ids
     }

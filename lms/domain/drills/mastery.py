@@ -39,10 +39,11 @@ class Mastery:
 
 def required_entries(session: Session) -> int:
     """How many entries the gate counts."""
-    return session.scalar(_REQUIRED_ENTRIES) or 0
+    return session.scalar(REQUIRED_ENTRIES) or 0
 
 
-_REQUIRED_ENTRIES = (
+#: How many entries the gate counts (public: the go-live gate reads it in its one statement).
+REQUIRED_ENTRIES = (
     select(func.count()).select_from(FaqEntry).where(FaqEntry.active.is_(True), FaqEntry.day.is_not(None))
 )
 
@@ -59,7 +60,8 @@ def mastered_condition(
     )
 
 
-def _best_typing_statement(who: Any) -> Select[tuple[int, float]]:
+def best_typing_statement(who: Any) -> Select[tuple[int, float]]:
+    """Per agent in `who`: the best speed of their latest RECENT_TYPING_RUNS finished runs."""
     ranked = (
         select(
             TypingRun.user_id,
@@ -78,11 +80,13 @@ def _best_typing_statement(who: Any) -> Select[tuple[int, float]]:
     )
 
 
-_BEST_TYPING = PerPeople(_best_typing_statement)
+_BEST_TYPING = PerPeople(best_typing_statement)
 
-#: Per agent: required cards mastered, and leeches (the thresholds are bound at run time).
-_CARD_COUNTS = PerPeople(
-    lambda who: (
+
+def card_counts_statement(who: Any) -> Select[tuple[int, int, int]]:
+    """Per agent in `who`: required cards mastered, and leeches (the thresholds `stability_days` and
+    `leech_lapses` are bound at run time)."""
+    return (
         select(
             DrillCard.user_id,
             func.sum(
@@ -102,7 +106,9 @@ _CARD_COUNTS = PerPeople(
         .where(DrillCard.user_id.in_(who), FaqEntry.active.is_(True), FaqEntry.day.is_not(None))
         .group_by(DrillCard.user_id)
     )
-)
+
+
+_CARD_COUNTS = PerPeople(card_counts_statement)
 
 
 def best_typing(session: Session, who: Select[tuple[int]] | Sequence[int]) -> dict[int, float]:
@@ -127,6 +133,13 @@ def mastery_of(
     }
     typing = best_typing(session, who)
     ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
+    return masteries(ids, total, counts, typing)
+
+
+def masteries(
+    ids: Sequence[int], total: int, counts: dict[int, tuple[int, int]], typing: dict[int, float]
+) -> dict[int, Mastery]:
+    """Each agent's Mastery from the three figures (cards mastered and leeches, typing, entries)."""
     return {
         user_id: Mastery(
             int(counts.get(user_id, (0, 0))[0] or 0),

@@ -31,8 +31,10 @@ def go_live_scenarios(programme_spec: dict[str, Any] | None) -> tuple[list[str],
     return list(rules.get("scenarios", []) or []), str(rules.get("scenario_medal") or DEFAULT_MEDAL)
 
 
-_BEST_SCORES = PerPeople(
-    lambda who: (
+def best_scores_statement(who: Any) -> Select[tuple[int, int, int | None]]:
+    """Per person in `who` and scenario in `scenario_ids` (bound at run time): the best score of a
+    run that earned a medal."""
+    return (
         select(PracticeRun.user_id, PracticeRun.scenario_id, func.max(PracticeRun.score))
         .where(
             PracticeRun.user_id.in_(who),
@@ -42,7 +44,9 @@ _BEST_SCORES = PerPeople(
         )
         .group_by(PracticeRun.user_id, PracticeRun.scenario_id)
     )
-)
+
+
+_BEST_SCORES = PerPeople(best_scores_statement)
 
 
 def best_scores(
