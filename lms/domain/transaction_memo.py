@@ -30,6 +30,12 @@ def remembered(session: Session, key: str, load: Callable[[], T | None]) -> T | 
     return value
 
 
+def remember(session: Session, key: str, value: object) -> None:
+    """Keep a value found on the way for the rest of the transaction (a later `remembered` with
+    the same key returns it instead of loading)."""
+    session.info.setdefault(_KEY, {})[key] = value
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, _transaction: SessionTransaction) -> None:
     session.info.pop(_KEY, None)

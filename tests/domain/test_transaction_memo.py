@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from lms.domain.transaction_memo import remembered
+from lms.domain.transaction_memo import remember, remembered
 
 
 def test_a_fact_is_loaded_once_per_transaction_and_again_after_commit_or_rollback(db: Session) -> None:
@@ -32,3 +32,12 @@ def test_nothing_found_is_not_remembered_so_a_row_created_later_is_seen(db: Sess
     assert remembered(db, "programme", lambda: found[0]) is None
     found[0] = "loaded since"
     assert remembered(db, "programme", lambda: found[0]) == "loaded since"
+
+
+def test_a_value_found_on_the_way_is_kept_until_the_transaction_ends(db: Session) -> None:
+    db.connection()
+    remember(db, "open assignments of 7", 0)
+    assert remembered(db, "open assignments of 7", lambda: 99) == 0  # kept, even when it is 0
+    db.rollback()
+    db.connection()
+    assert remembered(db, "open assignments of 7", lambda: 3) == 3

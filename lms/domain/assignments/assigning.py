@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms.domain import audit
 from lms.domain.errors import N_, DomainError, NotFound
+from lms.domain.transaction_memo import remember, remembered
 from lms.models import (
     Assignment,
     Attempt,
@@ -248,8 +249,11 @@ def assign(
 
 
 def open_assignments(session: Session, user: User) -> list[Assignment]:
-    """The learner's open assignments, due soonest first."""
-    return list(session.scalars(_OPEN_ASSIGNMENTS, {"user_id": user.id}))
+    """The learner's open assignments, due soonest first (their number is kept for the transaction:
+    the nav badge on the same page does not count them again)."""
+    found = list(session.scalars(_OPEN_ASSIGNMENTS, {"user_id": user.id}))
+    remember(session, f"open assignments of {user.id}", len(found))
+    return found
 
 
 _OPEN_ASSIGNMENTS = (
@@ -269,8 +273,15 @@ _OPEN_COUNT = (
 
 
 def open_count(session: Session, user_id: int) -> int:
-    """How many open assignments (the nav badge)."""
-    return int(session.scalar(_OPEN_COUNT, {"user_id": user_id}) or 0)
+    """How many open assignments (the nav badge): counted once per transaction at most."""
+    return int(
+        remembered(
+            session,
+            f"open assignments of {user_id}",
+            lambda: session.scalar(_OPEN_COUNT, {"user_id": user_id}),
+        )
+        or 0
+    )
 
 
 def recently_closed(session: Session, user: User, limit: int = 10) -> list[Assignment]:

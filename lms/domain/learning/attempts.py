@@ -308,6 +308,19 @@ def is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
+def status_closing_overdue(
+    session: Session, user: User, quiz: Quiz, now: dt.datetime
+) -> tuple[QuizStatus, bool]:
+    """The quiz status, after submitting the user's attempt if its time ran out (closed lazily on
+    access): one read of the attempts when nothing was overdue. True when an attempt was closed
+    (the caller commits that)."""
+    status = quiz_status(session, user, quiz, now)
+    if status.open_attempt is None or not is_overdue(status.open_attempt, now):
+        return status, False
+    submit_attempt(session, status.open_attempt, now, closed_by="deadline")
+    return quiz_status(session, user, quiz, now), True
+
+
 def close_if_overdue(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> None:
     """Submit the user's attempt at this quiz if its time ran out (closed lazily on access)."""
     open_attempt = session.scalars(_OPEN_ATTEMPT, {"user_id": user.id, "quiz_id": quiz.id}).one_or_none()

@@ -76,9 +76,9 @@ def get_quiz(slug: str) -> Response:
     except NotFound:
         not_found("No such quiz.")
     now = utcnow()
-    engine.close_if_overdue(session, me(), quiz, now)
-    status = engine.quiz_status(session, me(), quiz, now)
-    session.commit()
+    status, closed = engine.status_closing_overdue(session, me(), quiz, now)
+    if closed:
+        session.commit()
     return jsonify(
         slug=quiz.slug,
         title=quiz.title,

@@ -58,14 +58,14 @@ def quiz(slug: str) -> str:
     except NotFound:
         abort(404)
     now = utcnow()
-    engine.close_if_overdue(session, me(), found, now)
-    status = engine.quiz_status(session, me(), found, now)
+    status, closed = engine.status_closing_overdue(session, me(), found, now)
     question_count = (
         sum(int(p["count"]) for p in found.draw)
         if found.draw
         else engine.active_question_count(session, found)
     )
-    session.commit()
+    if closed:
+        session.commit()
     return render_template(
         "learn/quiz.html",
         quiz=found,

@@ -118,3 +118,20 @@ def test_question_page_queries_are_bounded(client: FlaskClient, login_as, loaded
     with count_queries() as counter:
         assert client.get(f"/learn/attempts/{attempt_id}/1").status_code == 200
     assert counter.count <= 12, counter.statements
+
+
+def test_the_quiz_page_closes_an_attempt_whose_time_ran_out_and_keeps_it_closed(
+    client: FlaskClient, login_as, loaded, db: Session
+) -> None:
+    import datetime as dt
+
+    login_as("learner")
+    attempt_id = _start(client, "warehouse-week-exam")  # 25 minutes
+    attempt = db.get(Attempt, attempt_id)
+    attempt.deadline = attempt.started_at - dt.timedelta(hours=1)
+    db.commit()
+    page = client.get("/learn/quizzes/warehouse-week-exam").get_data(as_text=True)
+    assert "Resume your attempt" not in page
+    db.expire_all()
+    assert db.get(Attempt, attempt_id).status != "in_progress"  # committed, not only shown
+    assert db.get(Attempt, attempt_id).submitted_at is not None
