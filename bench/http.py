@@ -9,6 +9,8 @@ What it does, in one run:
 - for each endpoint, three rounds alternating ceiling and app, each a `wrk` run (16 connections) of
   `--seconds`; CPU per request is read from /proc for the server's processes (master and workers),
   so the figure does not depend on how busy the machine is with other work;
+- for the statistics page, also its first view after a grading (the report recomputed from the
+  saved blocks: `statistics_blocks`), timed over HTTP after regrading one attempt, three times;
 - prints a table (ratio = app CPU per request / ceiling CPU per request, median of the rounds;
   p50/p99 latency and requests per second of the last round) and writes bench/results/latest.json
   (latest-postgresql.json with `--postgres`),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal_column, select, union_all
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from lms.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz, StatisticsBlock
@@ -214,7 +214,10 @@ def _save(
     counted_on: str,
 ) -> None:
     """Keep the recomputed blocks. Two views computing the same new block at once: the first one's
-    row stays (both computed the same sums), the other keeps its report and saves nothing."""
+    row stays (both computed the same sums), the other keeps its report and saves nothing. A database
+    that will not take the write now (a trainer's view reads in a read transaction: SQLite refuses to
+    upgrade it when a learner's save committed since it began) leaves the blocks to the next view or
+    `lms jobs run`; the report shown is right either way."""
     if not fresh:
         return
     try:
@@ -224,7 +227,7 @@ def _save(
                 row = saved.get(block) or StatisticsBlock(quiz_id=quiz.id, block=block)
                 row.attempts, row.graded_until, row.questions, row.sums = count, until, counted_on, sums
                 session.add(row)
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
         pass
 
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from lms.domain.certification.golive import GoLiveRules, go_live_rules
+from lms.domain.certification.golive import GoLiveRules, go_live_rules, lessons_done_statement
 from lms.domain.certification.validity import EXPIRING, VALID, Validity
 from lms.domain.curriculum.programme import Schedule
 from lms.domain.people_statements import PerPeople
@@ -20,8 +20,6 @@ from lms.models import (
     Cohort,
     Course,
     GoLiveSignoff,
-    Lesson,
-    LessonCompletion,
     Quiz,
     User,
 )
@@ -124,18 +122,7 @@ def _requirements(rules: GoLiveRules, schedule: Schedule) -> _Requirements:
 
 
 #: What a group did, built once for lists of learners (PerPeople): four statements a matrix.
-_LESSONS_DONE = PerPeople(
-    lambda who: (
-        select(LessonCompletion.user_id, Lesson.course_id, func.count())
-        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(
-            LessonCompletion.user_id.in_(who),
-            Lesson.active.is_(True),
-            Lesson.course_id.in_(bindparam("course_ids", expanding=True)),
-        )
-        .group_by(LessonCompletion.user_id, Lesson.course_id)
-    )
-)
+_LESSONS_DONE = PerPeople(lessons_done_statement)
 _ATTEMPTS = PerPeople(
     lambda who: (
         select(Attempt.user_id, Attempt.quiz_id, Attempt.status, Attempt.passed)

@@ -163,8 +163,9 @@ def _quiz_state(who: Any) -> Select[Any]:
     )
 
 
-def _lessons_done(who: Any) -> Select[Any]:
-    """Per person and gating course: the active lessons completed."""
+def lessons_done_statement(who: Any) -> Select[Any]:
+    """Per person in `who` and course in `course_ids` (bound at run time): active lessons completed
+    (the gate and the cohort matrix count alike)."""
     return (
         select(LessonCompletion.user_id, Lesson.course_id, func.count())
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
@@ -194,7 +195,7 @@ def _part(kind: str, statement: Select[Any], *, user: bool = True, key: bool = T
 
 
 def _gate_statement(who: Any, *, scenarios: bool, drills: bool) -> CompoundSelect:
-    parts = [_part("quiz", _quiz_state(who)), _part("course", _lessons_done(who))]
+    parts = [_part("quiz", _quiz_state(who)), _part("course", lessons_done_statement(who))]
     if scenarios:
         parts.append(_part("scenario", best_scores_statement(who)))
     if drills:

@@ -107,3 +107,30 @@ def test_the_jobs_bring_every_quiz_up_to_date_once(db: Session, small_blocks: li
     small_blocks.clear()
     quiz_statistics(db, quiz)
     assert small_blocks == []  # the first view reads what the jobs saved
+
+
+def test_a_view_that_cannot_write_shows_its_report_and_saves_nothing(
+    app, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = app.extensions["lms.db"]
+    if not database.is_sqlite:
+        pytest.skip("SQLite refuses to upgrade a read transaction that a later commit overtook")
+    quiz = make_quiz(db)
+    for answers in ANSWERS:
+        take(db, quiz, *answers)
+    compute = statistics_blocks._compute
+
+    def overtaken(session: Session, quiz_: Quiz, blocks: list[int], choice_items: object) -> object:
+        found = compute(session, quiz_, blocks, choice_items)  # type: ignore[arg-type]
+        take(db, quiz, *ANSWERS[0])  # a learner's attempt is graded meanwhile
+        return found
+
+    monkeypatch.setattr(statistics_blocks, "_compute", overtaken)
+    reader = database.read_session()  # a trainer's GET
+    try:
+        report = quiz_statistics(reader, reader.get(Quiz, quiz.id))
+        reader.commit()
+    finally:
+        reader.close()
+    assert report.attempts == len(ANSWERS)  # what its snapshot held
+    assert db.scalar(select(StatisticsBlock.id).limit(1)) is None  # nothing half-written
