@@ -228,6 +228,8 @@ def _save(
                 row.attempts, row.graded_until, row.questions, row.sums = count, until, counted_on, sums
                 session.add(row)
     except (IntegrityError, OperationalError):
+        # Another view saved the block first, or the database would not take the write now: the
+        # savepoint is rolled back, nothing is half-written, and the caller's report stands.
         pass
 
 
