@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.domain.accounts import people
-from lms.domain.people_statements import PerPeople
+from lms.domain.people_statements import Group, PerPeople
 from lms.models import User
 
 builds: list[object] = []
@@ -44,3 +44,24 @@ def test_lists_share_one_statement_and_selects_are_built_into_theirs(db: Session
     built, params = NAMES(team, active=True)
     assert built is not first and len(builds) == 2 and "who" not in params
     assert list(db.scalars(built, params)) == ["wangfang", "zhoumin"]
+
+
+def test_a_group_is_built_in_once_and_bound_per_use(db: Session) -> None:
+    lina, wangfang, zhoumin = (
+        people.create_user(db, people.UserData(name, name.title()))
+        for name in ("lina", "wangfang", "zhoumin")
+    )
+    db.flush()
+    builds.clear()
+    named = Group("named", select(User.id).where(User.username.in_(bindparam("names", expanding=True))))
+
+    first, params = NAMES(named.bound(names=["lina", "zhoumin"]), active=True)
+    assert params == {"names": ["lina", "zhoumin"], "active": True}
+    assert list(db.scalars(first, params)) == ["lina", "zhoumin"]
+    again, params = NAMES(named.bound(names=["wangfang"]), active=True)
+    assert again is first and len(builds) == 1  # the group's select was built in once
+    assert list(db.scalars(again, params)) == ["wangfang"]
+    other, params = NAMES(Group("everyone", select(User.id)), active=True)
+    assert other is not first and len(builds) == 2
+    assert list(db.scalars(other, params)) == ["lina", "wangfang", "zhoumin"]
+    assert {lina.id, wangfang.id, zhoumin.id} == set(db.scalars(select(User.id)))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lms.domain.certification.golive import GoLiveRules, go_live_rules, lessons_done_statement
 from lms.domain.certification.validity import EXPIRING, VALID, Validity
 from lms.domain.curriculum.programme import Schedule
-from lms.domain.people_statements import PerPeople
+from lms.domain.people_statements import Group, PerPeople
 from lms.models import (
     Attempt,
     Certificate,
@@ -121,7 +121,7 @@ def _requirements(rules: GoLiveRules, schedule: Schedule) -> _Requirements:
     )
 
 
-#: What a group did, built once for lists of learners (PerPeople): four statements a matrix.
+#: What a group did, built once for lists of learners and per group (PerPeople): four statements a matrix.
 _LESSONS_DONE = PerPeople(lessons_done_statement)
 _ATTEMPTS = PerPeople(
     lambda who: (
@@ -138,7 +138,7 @@ _SIGNED = PerPeople(lambda who: select(GoLiveSignoff.user_id).where(GoLiveSignof
 
 def _progress(
     session: Session,
-    who: Select[tuple[int]] | Sequence[int],
+    who: Group | Select[tuple[int]] | Sequence[int],
     required: _Requirements,
     validity: Validity | None = None,
     now: dt.datetime | None = None,
@@ -197,17 +197,20 @@ def _members(cohort_ids: list[int], *, live_too: bool = True) -> tuple[Select[An
     return (_MEMBERS if live_too else _MEMBERS_NOT_LIVE), {"cohort_ids": cohort_ids}
 
 
+_ACTIVE_IN_COHORTS = (User.cohort_id.in_(bindparam("cohort_ids", expanding=True)), User.active.is_(True))
+# Live agents are never "behind": the desk leaves them out before their rows are built.
+_NOT_LIVE = ~exists().where(
+    Certificate.user_id == User.id, Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
+)
 _MEMBERS = (
     select(User.id, User.username, User.display_name, User.cohort_id)
-    .where(User.cohort_id.in_(bindparam("cohort_ids", expanding=True)), User.active.is_(True))
+    .where(*_ACTIVE_IN_COHORTS)
     .order_by(User.display_name, User.id)
 )
-# Live agents are never "behind": the desk leaves them out before their rows are built.
-_MEMBERS_NOT_LIVE = _MEMBERS.where(
-    ~exists().where(
-        Certificate.user_id == User.id, Certificate.kind == GO_LIVE, Certificate.revoked_at.is_(None)
-    )
-)
+_MEMBERS_NOT_LIVE = _MEMBERS.where(_NOT_LIVE)
+#: The same people as ids for the progress statements, bound by cohort (not one value per learner).
+_MEMBER_IDS = Group("cohort members", select(User.id).where(*_ACTIVE_IN_COHORTS))
+_MEMBER_IDS_NOT_LIVE = Group("cohort members not live", select(User.id).where(*_ACTIVE_IN_COHORTS, _NOT_LIVE))
 
 
 def _moment(today: dt.date) -> dt.datetime:
@@ -225,7 +228,7 @@ def cohort_matrix(session: Session, cohort: Cohort, schedule: Schedule, today: d
     users = [Member(*row) for row in session.execute(*_members([cohort.id]))]
     progress = _progress(
         session,
-        [user.id for user in users],
+        _MEMBER_IDS.bound(cohort_ids=[cohort.id]),
         required,
         Validity.from_spec(schedule.go_live),
         _moment(today),
@@ -260,7 +263,7 @@ def behind_by_cohort(
     assert rules is not None
     required = _requirements(rules, schedule)
     users = [Member(*row) for row in session.execute(*_members(ids, live_too=False))]
-    progress = _progress(session, [user.id for user in users], required)
+    progress = _progress(session, _MEMBER_IDS_NOT_LIVE.bound(cohort_ids=ids), required)
     by_cohort: dict[int, list[MatrixRow]] = {}
     days = {c.id: schedule.day_number(c.start_date, today) for c in cohorts}
     for user in users:

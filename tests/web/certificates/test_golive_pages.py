@@ -60,11 +60,25 @@ def test_matrix_csv_and_signoff(client: FlaskClient, login_as, db: Session, load
     db.flush()
     evil = UserFactory(display_name='=HYPERLINK("http://evil")', cohort_id=cohort.id)
     ready = UserFactory(display_name="李娜 Li Na", cohort_id=cohort.id)
+    tagged = UserFactory(display_name="<b>Zhou</b> & co", cohort_id=cohort.id)
     db.commit()
     _complete_everything(db, ready, signoff=False)
     trainer = login_as("trainer")
     page = client.get(f"/author/cohorts/{cohort.id}?sort=behind").get_data(as_text=True)
     assert "李娜 Li Na" in page and "behind" in page
+    # Rows are built as text in Python: names are escaped, each links to its learner, the behind
+    # learners are marked and the one who finished everything is not.
+    assert "&lt;b&gt;Zhou&lt;/b&gt; &amp; co" in page and "<b>Zhou" not in page
+    row_of = {
+        name: re.search(
+            rf'<tr class="([a-z]*)"><td><a href="/author/cohorts/learners/{uid}">{name}</a>', page
+        )
+        for name, uid in (("李娜 Li Na", ready.id), ("&lt;b&gt;Zhou&lt;/b&gt; &amp; co", tagged.id))
+    }
+    assert row_of["李娜 Li Na"] and row_of["李娜 Li Na"].group(1) == ""
+    assert row_of["&lt;b&gt;Zhou&lt;/b&gt; &amp; co"].group(1) == "behind"
+    behind_only = client.get(f"/author/cohorts/{cohort.id}?show=behind").get_data(as_text=True)
+    assert "&lt;b&gt;Zhou" in behind_only and "李娜 Li Na" not in behind_only
     rows = list(
         csv.reader(
             io.StringIO(
