@@ -282,6 +282,35 @@ _ITEM = (
 )
 
 
+#: One attempt of a user with one of its items (None when the attempt has no such question) and the
+#: item's question version, read in one statement as committed.
+_ATTEMPT_AND_ITEM = (
+    select(Attempt, AttemptItem)
+    .outerjoin(
+        AttemptItem,
+        (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.question_key == bindparam("key")),
+    )
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
+    .options(joinedload(AttemptItem.version))
+    .execution_options(populate_existing=True)
+)
+
+
+def attempt_and_item(
+    session: Session, user: User, attempt_id: int, question_key: str
+) -> tuple[Attempt, AttemptItem | None]:
+    """One of the user's own attempts (anyone else's is NotFound) with its item for a question id
+    (None when the question is not part of it), read in one statement after the learner's lock, so
+    `save_response(..., read_after_lock=True, item=...)` reads nothing again."""
+    _lock_user(session, user.id)
+    row = session.execute(
+        _ATTEMPT_AND_ITEM, {"attempt_id": attempt_id, "user_id": user.id, "key": question_key}
+    ).one_or_none()
+    if row is None:
+        raise NotFound(N_("No such attempt."))
+    return row[0], row[1]
+
+
 def get_attempt(
     session: Session, user: User, attempt_id: int, *, items: bool = True, lock: bool = False
 ) -> Attempt:
@@ -372,6 +401,8 @@ def save_response(
     *,
     expected_version: int | None = None,
     read_after_lock: bool = False,
+    item: AttemptItem | None = None,
+    item_read: bool = False,
 ) -> AttemptItem:
     """Save one answer into an attempt in progress, checked against its question's shape.
 
@@ -379,8 +410,9 @@ def save_response(
     was showing (`expected_version`: the quiz page always does, the API with If-Match) is refused
     with StaleAnswer when another save came first, and the newer answer stays. Without it, the
     last save wins. The version is read after the lock, so two saves racing cannot both pass.
-    `read_after_lock`: the caller read the attempt with `get_attempt(..., lock=True)` in this
-    transaction, so the lock is held and the status is current.
+    `read_after_lock`: the caller read the attempt with `get_attempt(..., lock=True)` (or it and
+    `item` with `attempt_and_item`: `item_read`, None when the question is not part of the attempt)
+    in this transaction, so the lock is held and both are current.
     """
     if not read_after_lock:
         _lock_user(session, attempt.user_id)
@@ -392,10 +424,14 @@ def save_response(
         raise Conflict(
             N_("Time is up: the attempt was submitted with the answers saved before the deadline.")
         )
-    preloaded = "items" in attempt.__dict__
-    item = item_by_key(attempt, question_key)  # read after the lock unless the items were loaded before
-    if preloaded:
-        session.refresh(item, ["response_version"])  # as committed, now that we hold the lock
+    if item_read and read_after_lock:
+        if item is None:
+            raise NotFound(N_("This question is not part of the attempt."))
+    else:
+        preloaded = "items" in attempt.__dict__
+        item = item_by_key(attempt, question_key)  # read after the lock unless the items were loaded
+        if preloaded:
+            session.refresh(item, ["response_version"])  # as committed, now that we hold the lock
     if expected_version is not None and expected_version != item.response_version:
         raise StaleAnswer(item.response_version)
     version = item.version

@@ -140,14 +140,27 @@ def _if_match() -> int | None:
 def save_response(attempt_id: int, question_id: str) -> Response:
     """Save one answer (the JSON object of its question type); If-Match refuses a stale save."""
     session = db_session()
-    attempt = _own_attempt(attempt_id, items=False, lock=True)
+    try:
+        # The attempt and this question's item in one read, after the learner's lock.
+        attempt, found = engine.attempt_and_item(session, me(), attempt_id, question_id)
+    except NotFound:
+        note_if_someone_elses(Attempt, attempt_id)
+        not_found("No such attempt.")
     body = request.get_json(silent=True)
     if body is None:
         fail(400, "bad_request", "The body must be a JSON object.")
     expected = _if_match()
     try:
         item = engine.save_response(
-            session, attempt, question_id, body, utcnow(), expected_version=expected, read_after_lock=True
+            session,
+            attempt,
+            question_id,
+            body,
+            utcnow(),
+            expected_version=expected,
+            read_after_lock=True,
+            item=found,
+            item_read=True,
         )
     except engine.StaleAnswer as err:
         session.rollback()
