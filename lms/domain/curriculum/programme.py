@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.overview import get_programme
-from lms.models import Attempt, Course, Lesson, LessonCompletion, Programme, Quiz, User
+from lms.models import Attempt, Cohort, Course, Lesson, LessonCompletion, Programme, Quiz, User
 from lms.models.learning import GRADED
 
 
@@ -206,6 +206,23 @@ def load_schedule(session: Session) -> Schedule | None:
     return Schedule.from_spec(programme.spec) if programme else None
 
 
+_COHORT_START = select(Cohort.start_date).where(Cohort.id == bindparam("cohort_id"))
+
+
+def programme_start(session: Session, user: User) -> dt.date | None:
+    """The day the user's programme started: their cohort's start date, else their hiring date (None
+    when neither is known). The cohort is read as one date unless the session has it already."""
+    if user.cohort_id is None:
+        return user.hired_on
+    cohort = user.__dict__.get("cohort") or session.identity_map.get(
+        session.identity_key(Cohort, user.cohort_id)
+    )
+    if isinstance(cohort, Cohort):
+        return cohort.start_date
+    start = session.scalars(_COHORT_START, {"cohort_id": user.cohort_id}).one_or_none()
+    return start if start is not None else user.hired_on
+
+
 _GRADED_ATTEMPTS = select(Attempt.quiz_id, Attempt.passed).where(
     Attempt.user_id == bindparam("user_id"), Attempt.status == GRADED
 )
@@ -227,7 +244,7 @@ def today_view(session: Session, user: User, today: dt.date, plan: Plan | None =
     schedule = load_schedule(session)
     if schedule is None:
         return None
-    start = user.cohort.start_date if user.cohort else (user.hired_on or today)
+    start = programme_start(session, user) or today
     day = schedule.day_number(start, today)
     plan = plan or load_plan(session, schedule)
     courses, quizzes = plan.courses, plan.quizzes

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lms.content.rulebook import RuleBook
 from lms.domain import events
-from lms.domain.curriculum.programme import load_schedule
+from lms.domain.curriculum.programme import load_schedule, programme_start
 from lms.domain.drills import grading
 from lms.domain.drills.scheduling import LEARN_AHEAD, review
 from lms.domain.errors import N_, Conflict, NotFound
@@ -29,7 +29,7 @@ def programme_day(session: Session, user: User, today: dt.date) -> int:
     schedule = load_schedule(session)
     if schedule is None:
         return 0
-    start = user.cohort.start_date if user.cohort else (user.hired_on or today)
+    start = programme_start(session, user) or today
     return schedule.day_number(start, today)
 
 

@@ -13,11 +13,11 @@ from lms.access import public, roles_required, signed_in
 from lms.db import db_session, utcnow
 from lms.domain.assignments.assigning import open_assignments
 from lms.domain.certification.golive import certificate_of, go_live_requirements
-from lms.domain.curriculum.programme import calendar_for, load_schedule, today_view
+from lms.domain.curriculum.programme import calendar_for, load_schedule, programme_start, today_view
 from lms.domain.drills.progress import drill_progress
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
 from lms.domain.tiers.ladder import current_tier, next_tier_requirements, tier_names
-from lms.models import Cohort, Role, User
+from lms.models import Cohort, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
@@ -40,6 +40,15 @@ _COHORT_WITH_TRAINER = (
     select(Cohort)
     .where(Cohort.id == bindparam("cohort_id"))
     .options(joinedload(Cohort.trainer).lazyload(User.role_rows))
+)
+
+
+#: The learner's stores as the page lists them: name and whether it is the main one, in their order.
+_STORES = (
+    select(Store.name, UserStore.is_main)
+    .join(Store, Store.id == UserStore.store_id)
+    .where(UserStore.user_id == bindparam("user_id"))
+    .order_by(UserStore.position, Store.id)
 )
 
 
@@ -68,6 +77,7 @@ def learner() -> str:
         "home/learner.html",
         drill=drill,
         open_work=open_assignments(session, user),
+        stores=session.execute(_STORES, {"user_id": user.id}).all(),
         today_date=today,
         user=user,
         cohort=cohort,
@@ -91,7 +101,7 @@ def programme_calendar() -> Response:
     schedule = load_schedule(session)
     if schedule is None:
         abort(404)
-    start = user.cohort.start_date if user.cohort else (user.hired_on or utcnow().date())
+    start = programme_start(session, user) or utcnow().date()
     body = calendar_for(schedule, start, session)
     return Response(
         body,

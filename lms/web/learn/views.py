@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from lms.access import signed_in
 from lms.db import db_session, utcnow
 from lms.domain.curriculum.library import script_library
-from lms.domain.curriculum.programme import load_schedule, may_open_day
+from lms.domain.curriculum.programme import load_schedule, may_open_day, programme_start
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
 from lms.markdown import render_markdown
@@ -44,7 +44,7 @@ def lesson(slug: str, lesson: str) -> str | Response:
     except NotFound:
         abort(404)
     user = me()
-    start = user.cohort.start_date if user.cohort else user.hired_on
+    start = programme_start(session, user)
     if not may_open_day(load_schedule(session), start, found.day, utcnow().date()) and not user.is_staff:
         flash(_("This lesson opens on day %(n)s of your programme.", n=found.day), "info")
         return redirect(url_for("learn.course", slug=slug))

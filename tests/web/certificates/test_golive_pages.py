@@ -24,7 +24,7 @@ from lms.domain.curriculum.programme import load_schedule
 from lms.domain.curriculum.sync import sync_content
 from lms.models import Certificate, User
 from tests.domain.certification.test_golive import _complete_everything
-from tests.factories import CohortFactory, UserFactory
+from tests.factories import CohortFactory, StoreFactory, UserFactory, add_store
 
 
 @pytest.fixture
@@ -41,10 +41,18 @@ def test_today_page_shows_the_day_the_lists_and_the_checklist(
     start = working_days_before(dt.date.today(), 5, schedule.days_off, schedule.holidays)
     cohort = CohortFactory(start_date=start)
     db.flush()
-    UserFactory(username="newhire", cohort_id=cohort.id)
+    newhire = UserFactory(username="newhire", cohort_id=cohort.id)
     db.commit()
     client.post("/login", data={"username": "newhire", "password": "correct-horse-battery"})
     page = client.get("/learn/").get_data(as_text=True)
+    assert "No store yet" in page
+    add_store(db, newhire, StoreFactory(name="皮具旗舰店"))
+    add_store(db, newhire, StoreFactory(name="<i>箱包</i>专营店"), main=True)
+    db.commit()
+    page = client.get("/learn/").get_data(as_text=True)
+    stores = page[page.index("Your stores") : page.index("</section>", page.index("Your stores"))]
+    assert stores.index("皮具旗舰店") < stores.index("&lt;i&gt;箱包&lt;/i&gt;专营店")  # in their order
+    assert stores.count("main store") == 1 and '专营店 <span class="badge">main store' in stores
     assert "Day 6 of 15" in page  # five working days done: today is day 6 (weekends and holidays too)
     assert (
         "Left over from earlier days" in page and "Go-live checklist" in page and "Trainer sign-off" in page
