@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -137,6 +137,28 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
         scenario_slugs=scenario_slugs,
         scenario_medal=str(rules.get("scenario_medal") or "silver"),
         scenarios=scenarios,
+    )
+
+
+def plain_copy(rules: GoLiveRules) -> GoLiveRules:
+    """The rules with copies of their quizzes, courses and practice chats that belong to no session
+    (id, slug and titles: what `requirements_of` reads), so a process may keep them between requests
+    (lms/web/home/plan_cache.py). Never add the copies to a session."""
+    return replace(
+        rules,
+        quizzes={
+            slug: Quiz(id=q.id, slug=q.slug, title=q.title, title_en=q.title_en)
+            for slug, q in rules.quizzes.items()
+        },
+        courses={
+            slug: Course(id=c.id, slug=c.slug, title=c.title, title_en=c.title_en)
+            for slug, c in rules.courses.items()
+        },
+        scenarios={
+            slug: Scenario(id=s.id, slug=s.slug, title=s.title, title_en=s.title_en)
+            for slug, s in rules.scenarios.items()
+        },
+        lesson_totals=dict(rules.lesson_totals),
     )
 
 
@@ -381,9 +403,10 @@ def _requirements(
     return result
 
 
-def go_live_requirements(session: Session, user: User) -> list[Requirement]:
-    """Every go-live requirement of the programme, evaluated for this user."""
-    rules = go_live_rules(session)
+def go_live_requirements(session: Session, user: User, rules: GoLiveRules | None = None) -> list[Requirement]:
+    """Every go-live requirement of the programme, evaluated for this user (`rules`: the programme's,
+    when the caller keeps them)."""
+    rules = rules or go_live_rules(session)
     if rules is None:
         return []
     return requirements_of(session, rules, [user.id])[user.id]

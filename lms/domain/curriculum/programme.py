@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.overview import get_programme
-from lms.models import Attempt, Cohort, Course, Lesson, LessonCompletion, Programme, Quiz, User
+from lms.domain.transaction_memo import remembered
+from lms.models import Attempt, Cohort, Course, Lesson, LessonCompletion, Programme, Quiz, Scenario, User
 from lms.models.learning import GRADED
 
 
@@ -151,10 +152,15 @@ def load_plan(session: Session, schedule: Schedule) -> Plan:
 
 
 def plan_fingerprint(session: Session) -> tuple[object, ...]:
-    """What a Plan depends on, in one statement over four small tables: the newest change and the
-    number of rows of the programme, courses, lessons and quizzes (publishing, retiring a lesson
-    and every edit set `updated_at`; nothing is deleted)."""
-    return tuple(session.execute(_plan_fingerprint_statement()).one())
+    """What a Plan and the go-live rules depend on, in one statement over five small tables (read
+    once per transaction): the newest change and the number of rows of the programme, courses,
+    lessons, quizzes and practice-chat scenarios (publishing, retiring a lesson and every edit set
+    `updated_at`; nothing is deleted)."""
+    found = remembered(
+        session, "plan fingerprint", lambda: tuple(session.execute(_plan_fingerprint_statement()).one())
+    )
+    assert found is not None
+    return found
 
 
 @cache
@@ -165,7 +171,7 @@ def _plan_fingerprint_statement() -> Select[Any]:
     def rows(table: Any) -> Any:
         return select(func.count()).select_from(table).scalar_subquery()
 
-    return select(*(f(t) for t in (Programme, Course, Lesson, Quiz) for f in (newest, rows)))
+    return select(*(f(t) for t in (Programme, Course, Lesson, Quiz, Scenario) for f in (newest, rows)))
 
 
 @dataclass

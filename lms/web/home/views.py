@@ -21,7 +21,7 @@ from lms.models import Cohort, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
-from lms.web.home.plan_cache import cached_plan
+from lms.web.home.plan_cache import cached_gate_rules, cached_plan
 from lms.web.identity import me
 
 bp = Blueprint("home", __name__)
@@ -68,7 +68,8 @@ def learner() -> str:
     today = utcnow().date()
     schedule = load_schedule(session)
     view = today_view(session, user, today, cached_plan(session, schedule) if schedule else None)
-    requirements = go_live_requirements(session, user)
+    rules = cached_gate_rules(session, schedule) if schedule else None
+    requirements = go_live_requirements(session, user, rules) if rules else []
     cert = certificate_of(session, user)
     tier = current_tier(session, user, cert)
     next_tier, tier_requirements = next_tier_requirements(session, user, today, cert=cert, tier=tier)

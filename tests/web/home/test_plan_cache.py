@@ -1,5 +1,5 @@
-"""Every learner's Today page shares one plan of the programme per process, read again as soon as a
-course, lesson, quiz or the programme changes."""
+"""Every learner's Today page shares one plan of the programme and one copy of its go-live rules per
+process, read again as soon as a course, lesson, quiz, practice chat or the programme changes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lms.config import PROJECT_ROOT
 from lms.content.loader import check
 from lms.domain.curriculum.calendar_days import working_days_before
 from lms.domain.curriculum.sync import sync_content
-from lms.models import Lesson, Quiz
+from lms.models import Lesson, Programme, Quiz, Scenario
 from lms.web.home import plan_cache
 from tests.factories import CohortFactory
 
@@ -67,3 +67,39 @@ def test_the_plan_is_reused_and_read_again_when_the_curriculum_changes(
     with count_queries() as aged:
         client.get("/learn/")
     assert plan_reads(aged.statements)
+
+
+def gate_rule_reads(statements: list[str]) -> list[str]:
+    """The go-live rules' own statements: the gating quizzes and practice chats by slug."""
+    flat = [" ".join(s.split()) for s in statements]
+    return [s for s in flat if s.startswith(("SELECT quizzes.id", "SELECT scenarios.id")) and "IN (" in s]
+
+
+def test_the_go_live_rules_are_reused_and_read_again_when_the_curriculum_changes(
+    client: FlaskClient, db: Session, on_day_three, count_queries
+) -> None:
+    client.post("/language", data={"locale": "zh_Hans", "next": "/learn/"})
+    client.get("/learn/")
+    with count_queries() as again:
+        page = client.get("/learn/").get_data(as_text=True)
+    assert not gate_rule_reads(again.statements)
+    programme = db.scalars(select(Programme)).one()
+    gate = programme.spec["go_live"]
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == gate["quizzes"][0])).one()
+    chat = db.scalars(select(Scenario).where(Scenario.slug == gate["scenarios"][0])).one()
+    assert quiz.title in page and chat.title in page
+
+    quiz.title = "仓库周小测（新版）"
+    db.commit()
+    with count_queries() as after_edit:
+        page = client.get("/learn/").get_data(as_text=True)
+    assert gate_rule_reads(after_edit.statements) and "仓库周小测（新版）" in page  # at once
+
+    chat.title = "练习对话：催发货（新版）"
+    db.commit()
+    assert "练习对话：催发货（新版）" in client.get("/learn/").get_data(as_text=True)
+
+    # The programme no longer gates on that quiz: the checklist drops it at once.
+    programme.spec = {**programme.spec, "go_live": {**gate, "quizzes": gate["quizzes"][1:]}}
+    db.commit()
+    assert "仓库周小测（新版）" not in client.get("/learn/").get_data(as_text=True)
