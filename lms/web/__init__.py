@@ -21,7 +21,16 @@ def init_web(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     from lms.access import enforce_access
     from lms.extensions import csrf, limiter
-    from lms.web import errors, i18n, identity, navigation, pagination, security_headers, security_log
+    from lms.web import (
+        errors,
+        i18n,
+        identity,
+        layout_fragments,
+        navigation,
+        pagination,
+        security_headers,
+        security_log,
+    )
     from lms.web.account.views import bp as account_bp
     from lms.web.admin import security_views as _security_views  # noqa: F401 - adds its routes to admin_bp
     from lms.web.admin import xapi_views as _xapi_views  # noqa: F401 - adds its routes to admin_bp
@@ -68,6 +77,7 @@ def init_web(app: Flask) -> None:
     security_log.init_app(app)
     pagination.init_app(app)
     navigation.init_app(app)
+    layout_fragments.init_app(app)
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)

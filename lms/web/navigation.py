@@ -25,7 +25,8 @@ from lms.models import Role
 #: Combinations kept (languages × role sets × pages × counts); a few dozen are in use at a time.
 SIZE = 512
 
-_Key = tuple[str, str, tuple[str, ...], str, int]
+#: What a rendered piece is kept by (the navigation: language, URL root, roles, page, open count).
+_Key = tuple[object, ...]
 
 
 class NavCache:
