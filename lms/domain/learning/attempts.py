@@ -14,9 +14,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.content.questions import ResponseError, get_type
 from lms.content.questions.reply import MAX_MESSAGES, messages_of
@@ -206,8 +207,7 @@ def start_attempt(
 ) -> Attempt:
     """Start an attempt, or return the one already in progress; refuses past the limits."""
     _lock_user(session, user.id)
-    close_if_overdue(session, user, quiz, now)
-    status = quiz_status(session, user, quiz, now)
+    status, _closed = status_closing_overdue(session, user, quiz, now)
     if status.open_attempt is not None:
         return status.open_attempt
     if not status.can_start:
@@ -231,23 +231,28 @@ def start_attempt(
         deadline=now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
         seed=seed,
     )
+    items: list[dict[str, Any]] = []
     for position, question in enumerate(questions):
         version = question.current_version
         assert version is not None
         qtype = get_type(version.type)
-        display = qtype.public(version.body, rng if quiz.shuffle else None)
-        attempt.items.append(
-            AttemptItem(
-                position=position,
-                question_key=question.key,
-                question_version_id=version.id,
-                display=display,
-                max_score=version.points,
-            )
+        items.append(
+            {
+                "position": position,
+                "question_key": question.key,
+                "question_version_id": version.id,
+                "display": qtype.public(version.body, rng if quiz.shuffle else None),
+                "max_score": version.points,
+            }
         )
     try:
         with session.begin_nested():
             session.add(attempt)
+            session.flush()
+            # The items in one executemany, not one INSERT … RETURNING per question (the ORM cannot
+            # batch those on SQLite), then read back with their versions in one statement.
+            session.execute(insert(AttemptItem), [{"attempt_id": attempt.id, **item} for item in items])
+            set_committed_value(attempt, "items", list(session.scalars(_ITEMS, {"attempt_id": attempt.id})))
     except IntegrityError:
         # A parallel start won the race; resume that one.
         existing = session.scalars(
@@ -272,6 +277,11 @@ def start_attempt(
 #: costs more than running it.
 _ATTEMPT = select(Attempt).where(
     Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")
+)
+_ITEMS = (
+    select(AttemptItem)
+    .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+    .order_by(AttemptItem.position)
 )
 _ATTEMPT_WITH_ITEMS = _ATTEMPT.options(selectinload(Attempt.items), selectinload(Attempt.quiz))
 _ITEM = (
