@@ -7,6 +7,9 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from lms.access import public
@@ -118,6 +121,17 @@ def _catalogue() -> Any:
     return found
 
 
+@pass_eval_context
+def _translate(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+    """A template's `_("…", name=value)`: the request's translation, as markup under autoescape with
+    the values escaped into it, and always %-formatted (`%%` is a percent sign) — what Jinja's
+    newstyle gettext does."""
+    text: str = _catalogue().ugettext(message)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalogue, trusted as Jinja trusts it; values are escaped by %
+    return text % variables
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the language switcher."""
     babel.init_app(app, locale_selector=select_locale)
@@ -132,6 +146,10 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # `_()` and `gettext()` are what nearly every translated string of a page goes through (70 on the
+    # Today page): Jinja's newstyle gettext, in one call instead of three (its alias resolves
+    # `gettext`, which calls the callable above, each through the template context).
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _translate
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["label"] = label
     app.register_blueprint(bp)

@@ -62,3 +62,18 @@ def test_the_people_page_names_roles_in_the_reader_language(
     page = _page(client, "/admin/users")
     assert ">学员</span>" in page and ">质检</span>" in page
     assert ">learner</span>" not in page and ">qc</span>" not in page
+
+
+def test_templates_translate_escape_values_and_format_like_jinjas_newstyle_gettext(app) -> None:  # type: ignore[no-untyped-def]
+    source = (
+        '{{ _("Sign out") }}|{{ _("day %(n)s", n=n) }}|{{ _("100%% sure") }}|'
+        '{{ gettext("Cohorts") }}|{% trans %}Switch{% endtrans %}'
+    )
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        html = app.jinja_env.from_string(source).render(n="<b>3</b>")
+        assert html.split("|")[1] == "第&lt;b&gt;3&lt;/b&gt;天"  # the value is escaped, the text is not
+        assert html.split("|")[0] == "退出登录" and html.split("|")[2] == "100% sure"
+        assert "<b>" not in html and html.split("|")[3] == "批次" and html.split("|")[4] == "切换"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        text = app.jinja_env.overlay(autoescape=False).from_string('{{ _("day %(n)s", n=n) }}')
+        assert text.render(n="<b>3</b>") == "day <b>3</b>"  # plain text stays plain
