@@ -74,11 +74,6 @@ _RECERT_CYCLE_START = select(func.min(Assignment.assigned_at)).where(
     Assignment.trigger == "recert",
     Assignment.closed_at.is_(None),
 )
-_OPEN_ATTEMPT = select(Attempt).where(
-    Attempt.user_id == bindparam("user_id"),
-    Attempt.quiz_id == bindparam("quiz_id"),
-    Attempt.status == IN_PROGRESS,
-)
 _ACTIVE_QUESTIONS = (
     select(func.count())
     .select_from(Question)
@@ -358,13 +353,6 @@ def status_closing_overdue(
         return status, False
     submit_attempt(session, status.open_attempt, now, closed_by="deadline")
     return quiz_status(session, user, quiz, now), True
-
-
-def close_if_overdue(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> None:
-    """Submit the user's attempt at this quiz if its time ran out (closed lazily on access)."""
-    open_attempt = session.scalars(_OPEN_ATTEMPT, {"user_id": user.id, "quiz_id": quiz.id}).one_or_none()
-    if open_attempt is not None and is_overdue(open_attempt, now):
-        submit_attempt(session, open_attempt, now, closed_by="deadline")
 
 
 def item_by_key(attempt: Attempt, question_key: str) -> AttemptItem:
