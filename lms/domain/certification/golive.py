@@ -143,7 +143,7 @@ def go_live_rules(session: Session, schedule: Schedule | None = None) -> GoLiveR
 def plain_copy(rules: GoLiveRules) -> GoLiveRules:
     """The rules with copies of their quizzes, courses and practice chats that belong to no session
     (id, slug and titles: what `requirements_of` reads), so a process may keep them between requests
-    (lms/web/home/plan_cache.py). Never add the copies to a session."""
+    (lms/web/plan_cache.py). Never add the copies to a session."""
     return replace(
         rules,
         quizzes={

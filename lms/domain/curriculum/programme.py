@@ -117,7 +117,7 @@ class PlannedQuiz:
 class Plan:
     """What the programme lists, the same for every learner: its published courses in programme order
     with their active lessons, and its published quizzes by slug. Plain values, so a process may
-    keep one between requests (lms/web/home/plan_cache.py) while `plan_fingerprint` is unchanged."""
+    keep one between requests (lms/web/plan_cache.py) while `plan_fingerprint` is unchanged."""
 
     courses: tuple[PlannedCourse, ...]
     quizzes: dict[str, PlannedQuiz]

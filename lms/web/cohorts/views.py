@@ -19,7 +19,6 @@ from lms.domain.accounts.desk import trainer_scope
 from lms.domain.certification import golive
 from lms.domain.certification.cohort_matrix import Matrix, cohort_matrix, neutralise
 from lms.domain.certification.desk import ready_for_signoff
-from lms.domain.curriculum.programme import load_schedule
 from lms.domain.errors import DomainError
 from lms.domain.learning.desk import FAILED_EXAM_DAYS
 from lms.domain.learning.desk import failed_exams as desk_failed_exams
@@ -28,6 +27,7 @@ from lms.web.forms import translate_error
 from lms.web.id_links import link_around_id
 from lms.web.identity import me
 from lms.web.labels import label
+from lms.web.plan_cache import cached_gate_rules, cached_schedule
 
 bp = Blueprint("cohorts", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
@@ -38,10 +38,10 @@ FULL_LIST = 500
 def _matrix(cohort_id: int) -> tuple[Cohort, Matrix, str]:
     session = db_session()
     cohort = session.get(Cohort, cohort_id) or abort(404)
-    schedule = load_schedule(session)
+    schedule = cached_schedule(session)
     if schedule is None:
         abort(404)
-    matrix = cohort_matrix(session, cohort, schedule, utcnow().date())
+    matrix = cohort_matrix(session, cohort, schedule, utcnow().date(), cached_gate_rules(session, schedule))
     order = request.args.get("sort", "name")
     if request.args.get("show") == "behind":
         matrix.rows = [r for r in matrix.rows if r.behind and not r.live]

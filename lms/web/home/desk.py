@@ -16,21 +16,20 @@ from lms.domain.accounts.desk import (
 )
 from lms.domain.assignments.desk import overdue_from_qc, overdue_in_cohorts
 from lms.domain.certification.desk import behind_schedule, expiring_certificates, ready_for_signoff
-from lms.domain.certification.golive import go_live_rules
-from lms.domain.curriculum.programme import load_schedule
 from lms.domain.kpi.desk import kpi_month_status
 from lms.domain.learning.desk import FAILED_EXAM_DAYS, failed_exams, grading_queue
 from lms.domain.qc.desk import checks_this_week, not_checked, top_failing_topics
 from lms.models import Role, User
 from lms.web.admin.forms import SECURITY_KIND_LABELS
+from lms.web.plan_cache import cached_gate_rules, cached_schedule
 
 
 def trainer_desk(session: Session, trainer: User, now: dt.datetime) -> dict[str, Any]:
     """Ready for sign-off, the grading queue, failed exams, who is behind, overdue work, expiring certificates."""
     scope = trainer_scope(session, trainer)
     today = now.date()
-    schedule = load_schedule(session)
-    rules = go_live_rules(session, schedule) if schedule else None
+    schedule = cached_schedule(session)
+    rules = cached_gate_rules(session, schedule) if schedule else None
     return {
         "scope": scope,
         "ready": ready_for_signoff(session, rules, scope.ids),

@@ -21,8 +21,8 @@ from lms.models import Cohort, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
-from lms.web.home.plan_cache import cached_gate_rules, cached_plan
 from lms.web.identity import me
+from lms.web.plan_cache import cached_gate_rules, cached_plan, cached_schedule
 
 bp = Blueprint("home", __name__)
 
@@ -66,7 +66,7 @@ def learner() -> str:
         else None
     )
     today = utcnow().date()
-    schedule = load_schedule(session)
+    schedule = cached_schedule(session)
     view = today_view(session, user, today, cached_plan(session, schedule) if schedule else None)
     rules = cached_gate_rules(session, schedule) if schedule else None
     requirements = go_live_requirements(session, user, rules) if rules else []

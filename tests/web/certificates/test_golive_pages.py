@@ -177,9 +177,15 @@ def test_today_and_matrix_query_counts_are_bounded(
         UserFactory(cohort_id=cohort.id)
     db.commit()
     login_as("trainer")
+    with count_queries() as first_matrix:
+        assert client.get(f"/author/cohorts/{cohort.id}").status_code == 200
+    assert first_matrix.count <= 14, first_matrix.statements
     with count_queries() as matrix:
         assert client.get(f"/author/cohorts/{cohort.id}").status_code == 200
-    assert matrix.count <= 14, matrix.statements
+    # warm: the schedule and go-live rules are kept per process (one fingerprint read instead of the
+    # programme, the gating quizzes, courses, lesson counts and practice chats)
+    assert matrix.count <= 10, matrix.statements
+    assert not any(s.startswith("SELECT programmes.id") for s in matrix.statements), matrix.statements
     learner = db.scalars(select(User).where(User.cohort_id == cohort.id)).first()
     other = client.application.test_client()
     other.post("/login", data={"username": learner.username, "password": "correct-horse-battery"})
@@ -191,12 +197,12 @@ def test_today_and_matrix_query_counts_are_bounded(
     assert today.count < first.count <= 22, first.statements
     # constant: the same with 1 or 200 learners; the whole gate (quizzes, courses, practice chats,
     # FAQ drill, typing) is one statement, the drill's goal and streak one more
-    assert today.count <= 14, today.statements
+    assert today.count <= 13, today.statements
     assert sum(" UNION ALL " in s for s in today.statements) == 1, today.statements
     # the nav badge is the number of open assignments the page listed, not a second count
     assert not any("count(*)" in s and "FROM assignments" in s for s in today.statements), today.statements
     # facts several areas need are read once: the programme (schedule, gate, tiers), the certificate
-    assert sum(s.startswith("SELECT programmes.id") for s in today.statements) == 1, today.statements
+    assert sum(s.startswith("SELECT programmes.id") for s in today.statements) <= 1, today.statements
     assert sum("FROM certificates" in s for s in today.statements) == 1, today.statements
     assert sum("FROM tier_awards" in s for s in today.statements) == 1, today.statements
 

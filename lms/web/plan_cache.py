@@ -1,8 +1,8 @@
-"""The programme's plan (courses, lessons, quizzes as the Today page lists them) and its go-live
-rules (the quizzes, courses, lesson counts and practice chats the gate counts), kept per app
+"""The programme's schedule, its plan (courses, lessons, quizzes as the Today page lists them) and its
+go-live rules (the quizzes, courses, lesson counts and practice chats the gate counts), kept per app
 process: read again when their fingerprint changes (the programme, a course, lesson, quiz or
-practice chat edited, published or retired), and at least once a minute. Every learner's Today page
-shares them."""
+practice chat edited, published or retired), and at least once a minute. Every learner's Today page,
+the cohort matrix and the trainer's desk share them."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from lms.domain.certification.golive import GoLiveRules, go_live_rules, plain_copy
-from lms.domain.curriculum.programme import Plan, Schedule, load_plan, plan_fingerprint
+from lms.domain.curriculum.programme import Plan, Schedule, load_plan, load_schedule, plan_fingerprint
 from lms.web.kept_value import KeptValue
 
 MAX_AGE = 60.0
+
+
+def cached_schedule(session: Session) -> Schedule | None:
+    """The programme's schedule through this app's cache (None before `lms content sync`). It is
+    shared between requests: read it, never change it."""
+    kept: KeptValue[Schedule | None] = current_app.extensions.setdefault("lms.schedule_cache", KeptValue())
+    return kept.get(lambda: plan_fingerprint(session), lambda: load_schedule(session), MAX_AGE)[0]
 
 
 def cached_plan(session: Session, schedule: Schedule) -> Plan:

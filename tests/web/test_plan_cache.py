@@ -15,7 +15,7 @@ from lms.content.loader import check
 from lms.domain.curriculum.calendar_days import working_days_before
 from lms.domain.curriculum.sync import sync_content
 from lms.models import Lesson, Programme, Quiz, Scenario
-from lms.web.home import plan_cache
+from lms.web import plan_cache
 from tests.factories import CohortFactory
 
 
