@@ -103,3 +103,32 @@ def test_the_go_live_rules_are_reused_and_read_again_when_the_curriculum_changes
     programme.spec = {**programme.spec, "go_live": {**gate, "quizzes": gate["quizzes"][1:]}}
     db.commit()
     assert "仓库周小测（新版）" not in client.get("/learn/").get_data(as_text=True)
+
+
+def test_the_cohort_matrix_shares_the_kept_rules_and_shows_an_edit_at_once(
+    client: FlaskClient, db: Session, login_as, count_queries
+) -> None:
+    tree, _ = check(PROJECT_ROOT)
+    sync_content(db, tree)
+    cohort = CohortFactory(start_date=working_days_before(dt.date.today(), 4))
+    db.flush()
+    login_as("trainer")
+    client.post("/language", data={"locale": "zh_Hans", "next": "/"})
+    path = f"/author/cohorts/{cohort.id}"
+    client.get(path)
+    with count_queries() as again:
+        page = client.get(path).get_data(as_text=True)
+    assert not gate_rule_reads(again.statements)
+    programme = db.scalars(select(Programme)).one()
+    gate = programme.spec["go_live"]
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == gate["quizzes"][-1])).one()
+    assert quiz.title[:20] in page
+
+    quiz.title = "平台规则终考（新版）"
+    db.commit()
+    assert "平台规则终考（新版）" in client.get(path).get_data(as_text=True)  # at once
+
+    # The programme stops gating on it: its column goes at once (the schedule is kept too).
+    programme.spec = {**programme.spec, "go_live": {**gate, "quizzes": gate["quizzes"][:-1]}}
+    db.commit()
+    assert "平台规则终考（新版）" not in client.get(path).get_data(as_text=True)
