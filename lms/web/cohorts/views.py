@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
 from lms.access import roles_required
@@ -50,6 +50,12 @@ def _matrix(cohort_id: int) -> tuple[Cohort, Matrix, str]:
     elif order == "progress":
         matrix.rows.sort(key=lambda r: (-r.done, r.user.display_name))
     return cohort, matrix, order
+
+
+def _kept_rules(session: Session) -> golive.GoLiveRules | None:
+    """The go-live rules as this process keeps them (None before `lms content sync`)."""
+    schedule = cached_schedule(session)
+    return cached_gate_rules(session, schedule) if schedule else None
 
 
 @bp.get("/")
@@ -180,7 +186,7 @@ def learner(user_id: int) -> str:
     return render_template(
         "cohorts/learner.html",
         learner=user,
-        requirements=golive.go_live_requirements(session, user),
+        requirements=golive.go_live_requirements(session, user, _kept_rules(session)),
         attempts=attempts,
         cert=golive.certificate_of(session, user),
         signoff=signoff,
@@ -225,7 +231,7 @@ def ready() -> str:
     return render_template(
         "cohorts/ready.html",
         scope=scope,
-        ready=ready_for_signoff(session, golive.go_live_rules(session), scope.ids, limit=FULL_LIST),
+        ready=ready_for_signoff(session, _kept_rules(session), scope.ids, limit=FULL_LIST),
         form=FlaskForm(),
     )
 
