@@ -36,6 +36,13 @@ def remember(session: Session, key: str, value: object) -> None:
     session.info.setdefault(_KEY, {})[key] = value
 
 
+def forget(session: Session, key: str) -> None:
+    """Drop a kept value the transaction has just made wrong (the next `remembered` loads again)."""
+    memo: dict[str, Any] | None = session.info.get(_KEY)
+    if memo is not None:
+        memo.pop(key, None)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, _transaction: SessionTransaction) -> None:
     session.info.pop(_KEY, None)

@@ -10,11 +10,18 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lms.db import db_session, utcnow
+from lms.domain.assignments.assigning import open_count_of, remember_open_count
 from lms.extensions import login_manager
 from lms.models import User
 
-#: The signed-in user with their roles, in one query built once (every request asks).
-_USER_WITH_ROLES = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
+#: The signed-in user with their roles and their open assignments' count (the navigation's badge on
+#: every page), in one query built once: every request asks, and a round trip saved here is saved on
+#: every page (on PostgreSQL each costs the worker about half a millisecond).
+_USER_WITH_ROLES = (
+    select(User, open_count_of(User.id))
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.role_rows))
+)
 
 
 def load_user(identity: str) -> User | None:
@@ -22,9 +29,14 @@ def load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db_session().scalars(_USER_WITH_ROLES, {"user_id": int(user_id)}).unique().one_or_none()
-    if user is None or not user.active or user.session_version != int(version):
+    session = db_session()
+    found = session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)}).unique().one_or_none()
+    if found is None:
         return None
+    user, n_open = found
+    if not user.active or user.session_version != int(version):
+        return None
+    remember_open_count(session, user.id, n_open)
     return user
 
 

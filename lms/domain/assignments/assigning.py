@@ -12,14 +12,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, object_session, selectinload
 
 from lms.domain import audit
 from lms.domain.errors import N_, DomainError, NotFound
-from lms.domain.transaction_memo import remember, remembered
+from lms.domain.transaction_memo import forget, remember, remembered
 from lms.models import (
     Assignment,
     Attempt,
@@ -252,7 +252,7 @@ def open_assignments(session: Session, user: User) -> list[Assignment]:
     """The learner's open assignments, due soonest first (their number is kept for the transaction:
     the nav badge on the same page does not count them again)."""
     found = list(session.scalars(_OPEN_ASSIGNMENTS, {"user_id": user.id}))
-    remember(session, f"open assignments of {user.id}", len(found))
+    remember_open_count(session, user.id, len(found))
     return found
 
 
@@ -264,22 +264,42 @@ _OPEN_ASSIGNMENTS = (
 )
 
 
+def open_count_of(user_id: int | ColumnElement[int] | InstrumentedAttribute[int]) -> ScalarSelect[int]:
+    """The user's open assignments counted, as a value to select (alone, or beside the user's row)."""
+    return (
+        select(func.count())
+        .select_from(Assignment)
+        .where(Assignment.user_id == user_id, Assignment.closed_at.is_(None))
+        .scalar_subquery()
+    )
+
+
 #: Built once: the nav badge asks on every page, and building a statement costs more than running it.
-_OPEN_COUNT = (
-    select(func.count())
-    .select_from(Assignment)
-    .where(Assignment.user_id == bindparam("user_id"), Assignment.closed_at.is_(None))
-)
+_OPEN_COUNT = select(open_count_of(bindparam("user_id")))
+
+
+def _open_key(user_id: int) -> str:
+    return f"open assignments of {user_id}"
+
+
+@event.listens_for(Assignment.closed_at, "set")
+def _closing_changes_the_count(target: Assignment, _value: object, _old: object, _initiator: object) -> None:
+    """A count kept for the transaction is wrong once one of the learner's assignments closes (new
+    work needs no such hook: `assign` flushes, and a flush ends the memo's transaction)."""
+    session = object_session(target)
+    if session is not None:
+        forget(session, _open_key(target.user_id))
+
+
+def remember_open_count(session: Session, user_id: int, count: int) -> None:
+    """Keep a count read on the way (beside the signed-in user's row) for the transaction's badge."""
+    remember(session, _open_key(user_id), count)
 
 
 def open_count(session: Session, user_id: int) -> int:
     """How many open assignments (the nav badge): counted once per transaction at most."""
     return int(
-        remembered(
-            session,
-            f"open assignments of {user_id}",
-            lambda: session.scalar(_OPEN_COUNT, {"user_id": user_id}),
-        )
+        remembered(session, _open_key(user_id), lambda: session.scalar(_OPEN_COUNT, {"user_id": user_id}))
         or 0
     )
 
@@ -433,14 +453,17 @@ def close_for_course(session: Session, user: User, course_id: int, now: dt.datet
     return assignment
 
 
-def read_since_assigned(user_id: int | ColumnElement[int]) -> ColumnElement[bool]:
-    """True for a completion that no open assignment of its course asks to be read again."""
+def read_since_assigned(
+    user_id: int | ColumnElement[int], course_id: ColumnElement[int] | None = None
+) -> ColumnElement[bool]:
+    """True for a completion that no open assignment of its course asks to be read again (the
+    course is the lesson's, or `course_id` when the caller knows it)."""
     return ~(
         select(Assignment.id)
         .where(
             Assignment.user_id == user_id,
             Assignment.closed_at.is_(None),
-            Assignment.course_id == Lesson.course_id,
+            Assignment.course_id == (Lesson.course_id if course_id is None else course_id),
             Assignment.assigned_at > LessonCompletion.done_at,
         )
         .exists()

@@ -173,6 +173,32 @@ def test_a_refresher_course_asks_for_every_lesson_again(db: Session, qc: User) -
     assert closed.closed_how == "completed"
 
 
+def test_the_kept_open_count_follows_assigning_and_closing_in_the_same_transaction(
+    app: Flask, db: Session, qc: User
+) -> None:
+    """The badge's count is read once per transaction (or comes with the signed-in user's row, as
+    here); work given or closed later in that transaction counts at once, not after the commit."""
+    first, second = _course(db), CourseFactory(slug="second-course")
+    agent = UserFactory()
+    db.commit()
+    work = app.extensions["lms.db"].session()  # a request's session: one transaction until commit
+    try:
+        actor = work.get(User, qc.id)
+        assigning.remember_open_count(work, agent.id, 0)
+        given = _assign(work, actor, [agent.id], course=first)
+        assert assigning.open_count(work, agent.id) == 1
+        opened = work.get(Assignment, given.created[0])
+        _assign(work, actor, [agent.id], course=work.get(Course, second.id))
+        assert assigning.open_count(work, agent.id) == 2
+        assert assigning.open_count(work, agent.id) == 2  # kept now (the first one flushed the audit row)
+        opened.closed_at, opened.closed_how = utcnow(), "completed"  # not flushed yet
+        assert assigning.open_count(work, agent.id) == 1
+        work.commit()
+        assert assigning.open_count(work, agent.id) == 1
+    finally:
+        work.close()
+
+
 def test_withdrawing_and_the_team_list(db: Session, qc: User) -> None:
     course = _course(db)
     late, ok = UserFactory(), UserFactory()
