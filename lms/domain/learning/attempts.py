@@ -74,16 +74,13 @@ _RECERT_CYCLE_START = select(func.min(Assignment.assigned_at)).where(
     Assignment.trigger == "recert",
     Assignment.closed_at.is_(None),
 )
-_ACTIVE_QUESTIONS = (
+#: The quiz page's read: the quiz, its course and its active questions counted, in one statement.
+_VISIBLE_QUIZ_COUNTED = _VISIBLE_QUIZ.add_columns(
     select(func.count())
     .select_from(Question)
-    .where(Question.quiz_id == bindparam("quiz_id"), Question.active.is_(True))
+    .where(Question.quiz_id == Quiz.id, Question.active.is_(True))
+    .scalar_subquery()
 )
-
-
-def active_question_count(session: Session, quiz: Quiz) -> int:
-    """How many active questions the quiz has (one count, not its questions loaded)."""
-    return session.scalar(_ACTIVE_QUESTIONS, {"quiz_id": quiz.id}) or 0
 
 
 def visible_quiz(session: Session, slug: str) -> Quiz:
@@ -92,6 +89,15 @@ def visible_quiz(session: Session, slug: str) -> Quiz:
     if quiz is None:
         raise NotFound(N_("No such quiz."))
     return quiz
+
+
+def visible_quiz_counted(session: Session, slug: str) -> tuple[Quiz, int]:
+    """A published quiz with how many active questions it has (not the questions loaded), or NotFound."""
+    found = session.execute(_VISIBLE_QUIZ_COUNTED, {"slug": slug}).unique().one_or_none()
+    if found is None:
+        raise NotFound(N_("No such quiz."))
+    quiz, active = found
+    return quiz, int(active or 0)
 
 
 def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:

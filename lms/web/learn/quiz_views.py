@@ -54,16 +54,12 @@ def quiz(slug: str) -> str:
     """What the quiz is before starting: questions, time, pass mark, attempts, what it unlocks."""
     session = db_session()
     try:
-        found = engine.visible_quiz(session, slug)
+        found, active = engine.visible_quiz_counted(session, slug)
     except NotFound:
         abort(404)
     now = utcnow()
     status, closed = engine.status_closing_overdue(session, me(), found, now)
-    question_count = (
-        sum(int(p["count"]) for p in found.draw)
-        if found.draw
-        else engine.active_question_count(session, found)
-    )
+    question_count = sum(int(p["count"]) for p in found.draw) if found.draw else active
     if closed:
         session.commit()
     return render_template(

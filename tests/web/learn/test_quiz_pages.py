@@ -37,6 +37,32 @@ def test_the_quiz_page_says_what_it_is(client: FlaskClient, login_as, loaded) ->
     assert "Attempts left" in page and "go-live" in page and "Start attempt 1" in page
 
 
+def test_the_quiz_page_counts_active_questions_in_the_quizs_own_statement(
+    client: FlaskClient, login_as, loaded, db: Session, count_queries
+) -> None:
+    from lms.models import Question
+
+    login_as("learner")
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == "warehouse-week-check")).one()
+    assert not quiz.draw  # every active question is asked
+    questions = db.scalars(
+        select(Question).where(Question.quiz_id == quiz.id, Question.active.is_(True))
+    ).all()
+    shown = re.compile(r"<dt>Questions</dt><dd>(\d+)</dd>")
+    client.get(f"/learn/quizzes/{quiz.slug}")
+    with count_queries() as counter:
+        page = client.get(f"/learn/quizzes/{quiz.slug}").get_data(as_text=True)
+    assert shown.search(page).group(1) == str(len(questions))  # type: ignore[union-attr]
+    # the user (with the nav badge's count), the quiz (with its question count), the attempts and
+    # the recertification date: no statement of their own for either count
+    assert counter.count <= 4, counter.statements
+    assert not any(s.startswith("SELECT count(*)") for s in counter.statements), counter.statements
+    questions[0].active = False
+    db.commit()
+    page = client.get(f"/learn/quizzes/{quiz.slug}").get_data(as_text=True)
+    assert shown.search(page).group(1) == str(len(questions) - 1)  # type: ignore[union-attr]
+
+
 def test_answer_keys_never_reach_the_page_before_submission(
     client: FlaskClient, login_as, loaded, db: Session
 ) -> None:
