@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import CompoundSelect, Select, bindparam, func, literal_column, select, true, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
@@ -229,33 +229,48 @@ def programme_start(session: Session, user: User) -> dt.date | None:
     return start if start is not None else user.hired_on
 
 
-_GRADED_ATTEMPTS = select(Attempt.quiz_id, Attempt.passed).where(
-    Attempt.user_id == bindparam("user_id"), Attempt.status == GRADED
+#: The learner's done lessons and graded attempts in one statement (the Today page asks on every
+#: view): ("lesson", lesson id, true) and ("quiz", quiz id, passed).
+_DONE_AND_GRADED: CompoundSelect[tuple[str, int, bool]] = union_all(
+    select(literal_column("'lesson'").label("kind"), LessonCompletion.lesson_id, true()).where(
+        LessonCompletion.user_id == bindparam("user_id")
+    ),
+    select(literal_column("'quiz'"), Attempt.quiz_id, Attempt.passed).where(
+        Attempt.user_id == bindparam("user_id"), Attempt.status == GRADED
+    ),
 )
-_LESSONS_DONE = select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == bindparam("user_id"))
 
 
-def passed_quiz_ids(session: Session, user: User) -> tuple[set[int], set[int]]:
-    """(quizzes passed, quizzes attempted and graded without a pass), by the graded attempts."""
+def _progress_of(session: Session, user: User) -> tuple[set[int], set[int], set[int]]:
+    """(lessons done, quizzes passed, quizzes graded without a pass)."""
+    done: set[int] = set()
     passed: set[int] = set()
     tried: set[int] = set()
-    for quiz_id, ok in session.execute(_GRADED_ATTEMPTS, {"user_id": user.id}):
-        (passed if ok else tried).add(quiz_id)
-    return passed, tried - passed
+    for kind, key, ok in session.execute(_DONE_AND_GRADED, {"user_id": user.id}):
+        if kind == "lesson":
+            done.add(key)
+        else:
+            (passed if ok else tried).add(key)
+    return done, passed, tried - passed
 
 
-def today_view(session: Session, user: User, today: dt.date, plan: Plan | None = None) -> TodayView | None:
+def today_view(
+    session: Session,
+    user: User,
+    today: dt.date,
+    plan: Plan | None = None,
+    schedule: Schedule | None = None,
+) -> TodayView | None:
     """The learner's programme for `today`: day N, what is due today, what is overdue, progress.
-    `plan` is the programme's plan when the caller keeps one (else it is read)."""
-    schedule = load_schedule(session)
+    `plan` and `schedule` are the programme's when the caller keeps them (else they are read)."""
+    schedule = schedule or load_schedule(session)
     if schedule is None:
         return None
     start = programme_start(session, user) or today
     day = schedule.day_number(start, today)
     plan = plan or load_plan(session, schedule)
     courses, quizzes = plan.courses, plan.quizzes
-    done = set(session.scalars(_LESSONS_DONE, {"user_id": user.id}))
-    passed, failed = passed_quiz_ids(session, user)
+    done, passed, failed = _progress_of(session, user)
     view = TodayView(
         day=min(day, schedule.days), days=schedule.days, started=day > 0, finished=day > schedule.days
     )

@@ -67,7 +67,7 @@ def learner() -> str:
     )
     today = utcnow().date()
     schedule = cached_schedule(session)
-    view = today_view(session, user, today, cached_plan(session, schedule) if schedule else None)
+    view = today_view(session, user, today, cached_plan(session, schedule), schedule) if schedule else None
     rules = cached_gate_rules(session, schedule) if schedule else None
     requirements = go_live_requirements(session, user, rules) if rules else []
     cert = certificate_of(session, user)
