@@ -132,3 +132,26 @@ def test_the_cohort_matrix_shares_the_kept_rules_and_shows_an_edit_at_once(
     programme.spec = {**programme.spec, "go_live": {**gate, "quizzes": gate["quizzes"][:-1]}}
     db.commit()
     assert "平台规则终考（新版）" not in client.get(path).get_data(as_text=True)
+
+
+def test_the_today_page_reads_the_tier_ladder_from_the_kept_schedule_and_shows_an_edit_at_once(
+    client: FlaskClient, db: Session, on_day_three, count_queries
+) -> None:
+    from lms.models import TierAward
+
+    db.add(TierAward(user_id=on_day_three.id, sequence=1, tier="advanced", evidence={}))
+    db.commit()
+    client.post("/language", data={"locale": "zh_Hans", "next": "/learn/"})
+    client.get("/learn/")
+    with count_queries() as again:
+        page = client.get("/learn/").get_data(as_text=True)
+    assert "高级客服" in page and "精英客服" in page  # the tier, and the next one's name
+    assert not any(s.startswith("SELECT programmes.id") for s in again.statements), again.statements
+
+    programme = db.scalars(select(Programme)).one()
+    tiers = [
+        {**t, "name": "精英客服（新版）"} if t["slug"] == "elite" else t for t in programme.spec["tiers"]
+    ]
+    programme.spec = {**programme.spec, "tiers": tiers}
+    db.commit()
+    assert "精英客服（新版）" in client.get("/learn/").get_data(as_text=True)  # at once

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,6 +29,8 @@ class Schedule:
     quiz_days: dict[str, int]
     course_days: dict[str, tuple[int, int]]
     go_live: dict[str, Any]
+    #: The tier ladder as stored (a copy: a kept schedule is shared between requests, never changed).
+    tiers: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Schedule:
@@ -42,6 +45,7 @@ class Schedule:
                 c["course"]: (int(c["first_day"]), int(c["last_day"])) for c in spec.get("courses", [])
             },
             go_live=dict(spec.get("go_live", {})),
+            tiers=tuple(copy.deepcopy(list(spec.get("tiers") or []))),
         )
 
     def day_number(self, start: dt.date, today: dt.date) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,14 +54,21 @@ def _n(value: float | int | None) -> float | int | None:
     return int(value) if float(value).is_integer() else round(float(value), 1)
 
 
-def _tiers(session: Session) -> list[dict[str, Any]]:
+#: The programme's tiers when the caller has them already (the Today page's kept schedule carries
+#: them, so the page does not read the programme row for them).
+Tiers = Sequence[dict[str, Any]]
+
+
+def _tiers(session: Session, known: Tiers | None = None) -> list[dict[str, Any]]:
+    if known is not None:
+        return list(known)
     programme = get_programme(session)
     return list(programme.spec.get("tiers", [])) if programme else []
 
 
-def tier_names(session: Session) -> dict[str, dict[str, str]]:
+def tier_names(session: Session, tiers: Tiers | None = None) -> dict[str, dict[str, str]]:
     """Each tier's English and Chinese name, by slug (English falls back to the Chinese)."""
-    return {t["slug"]: names_of_tier(t) for t in _tiers(session)}
+    return {t["slug"]: names_of_tier(t) for t in _tiers(session, tiers)}
 
 
 def names_of_tier(tier: dict[str, Any]) -> dict[str, str]:
@@ -92,7 +100,9 @@ _LATEST_AWARD = (
 )
 
 
-def current_tier(session: Session, user: User, cert: Certificate | None | _Unread = UNREAD) -> str | None:
+def current_tier(
+    session: Session, user: User, cert: Certificate | None | _Unread = UNREAD, tiers: Tiers | None = None
+) -> str | None:
     """The agent's tier: the latest award, the first tier once live, None before go-live.
 
     `cert` is the agent's go-live certificate when the caller has read it already.
@@ -102,8 +112,8 @@ def current_tier(session: Session, user: User, cert: Certificate | None | _Unrea
         return latest.tier
     if cert is UNREAD:
         cert = certificate_of(session, user)
-    tiers = _tiers(session)
-    return tiers[0]["slug"] if cert is not None and cert.valid and tiers else None
+    ladder = _tiers(session, tiers)
+    return ladder[0]["slug"] if cert is not None and cert.valid and ladder else None
 
 
 def next_tier_requirements(
@@ -113,16 +123,17 @@ def next_tier_requirements(
     *,
     cert: Certificate | None | _Unread = UNREAD,
     tier: str | None | _Unread = UNREAD,
+    known_tiers: Tiers | None = None,
 ) -> tuple[dict[str, Any] | None, list[TierRequirement]]:
     """The next tier and each of its requirements for this agent (met or not, current value, target).
 
-    `cert` and `tier` are the agent's go-live certificate and tier when the caller has them already.
+    `cert`, `tier` and `known_tiers` (the ladder) are what the caller has read already.
     """
     if cert is UNREAD:
         cert = certificate_of(session, user)
     if tier is UNREAD:
-        tier = current_tier(session, user, cert)
-    tiers = _tiers(session)
+        tier = current_tier(session, user, cert, known_tiers)
+    tiers = _tiers(session, known_tiers)
     slugs = [t["slug"] for t in tiers]
     if tier is None or tier not in slugs or slugs.index(tier) + 1 >= len(tiers):
         return None, []

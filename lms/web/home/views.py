@@ -71,8 +71,11 @@ def learner() -> str:
     rules = cached_gate_rules(session, schedule) if schedule else None
     requirements = go_live_requirements(session, user, rules) if rules else []
     cert = certificate_of(session, user)
-    tier = current_tier(session, user, cert)
-    next_tier, tier_requirements = next_tier_requirements(session, user, today, cert=cert, tier=tier)
+    tiers = schedule.tiers if schedule else None  # the kept ladder: the programme row is not read
+    tier = current_tier(session, user, cert, tiers)
+    next_tier, tier_requirements = next_tier_requirements(
+        session, user, today, cert=cert, tier=tier, known_tiers=tiers
+    )
     drill = drill_progress(session, user, today, schedule) if view and view.day >= 1 else None
     return render_template(
         "home/learner.html",
@@ -88,7 +91,7 @@ def learner() -> str:
         tier=tier,
         next_tier=next_tier,
         tier_requirements=tier_requirements,
-        tier_names=tier_names(session),
+        tier_names=tier_names(session, tiers),
     )
 
 
