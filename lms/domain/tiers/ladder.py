@@ -66,9 +66,9 @@ def _tiers(session: Session, known: Tiers | None = None) -> list[dict[str, Any]]
     return list(programme.spec.get("tiers", [])) if programme else []
 
 
-def tier_names(session: Session, tiers: Tiers | None = None) -> dict[str, dict[str, str]]:
+def tier_names(session: Session, *, known_tiers: Tiers | None = None) -> dict[str, dict[str, str]]:
     """Each tier's English and Chinese name, by slug (English falls back to the Chinese)."""
-    return {t["slug"]: names_of_tier(t) for t in _tiers(session, tiers)}
+    return {t["slug"]: names_of_tier(t) for t in _tiers(session, known_tiers)}
 
 
 def names_of_tier(tier: dict[str, Any]) -> dict[str, str]:
@@ -101,18 +101,23 @@ _LATEST_AWARD = (
 
 
 def current_tier(
-    session: Session, user: User, cert: Certificate | None | _Unread = UNREAD, tiers: Tiers | None = None
+    session: Session,
+    user: User,
+    cert: Certificate | None | _Unread = UNREAD,
+    *,
+    known_tiers: Tiers | None = None,
 ) -> str | None:
     """The agent's tier: the latest award, the first tier once live, None before go-live.
 
-    `cert` is the agent's go-live certificate when the caller has read it already.
+    `cert` (the agent's go-live certificate) and `known_tiers` (the ladder) are what the caller has
+    read already.
     """
     latest = session.scalars(_LATEST_AWARD, {"user_id": user.id}).first()
     if latest is not None:
         return latest.tier
     if cert is UNREAD:
         cert = certificate_of(session, user)
-    ladder = _tiers(session, tiers)
+    ladder = _tiers(session, known_tiers)
     return ladder[0]["slug"] if cert is not None and cert.valid and ladder else None
 
 
@@ -132,7 +137,7 @@ def next_tier_requirements(
     if cert is UNREAD:
         cert = certificate_of(session, user)
     if tier is UNREAD:
-        tier = current_tier(session, user, cert, known_tiers)
+        tier = current_tier(session, user, cert, known_tiers=known_tiers)
     tiers = _tiers(session, known_tiers)
     slugs = [t["slug"] for t in tiers]
     if tier is None or tier not in slugs or slugs.index(tier) + 1 >= len(tiers):

@@ -72,7 +72,7 @@ def learner() -> str:
     requirements = go_live_requirements(session, user, rules) if rules else []
     cert = certificate_of(session, user)
     tiers = schedule.tiers if schedule else None  # the kept ladder: the programme row is not read
-    tier = current_tier(session, user, cert, tiers)
+    tier = current_tier(session, user, cert, known_tiers=tiers)
     next_tier, tier_requirements = next_tier_requirements(
         session, user, today, cert=cert, tier=tier, known_tiers=tiers
     )
@@ -91,7 +91,7 @@ def learner() -> str:
         tier=tier,
         next_tier=next_tier,
         tier_requirements=tier_requirements,
-        tier_names=tier_names(session, tiers),
+        tier_names=tier_names(session, known_tiers=tiers),
     )
 
 
