@@ -11,5 +11,6 @@ from flask_wtf.csrf import CSRFProtect
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Limits are declared per view (login, verification); nothing is limited by default.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# Limits are declared per view (login, verification) with `lms.web.rate_limits.limited`, and only
+# those views check them (its hook): nothing is limited by default, and no other request pays.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True, auto_check=False)

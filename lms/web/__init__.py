@@ -28,6 +28,7 @@ def init_web(app: Flask) -> None:
         layout_fragments,
         navigation,
         pagination,
+        rate_limits,
         security_headers,
         security_log,
     )
@@ -72,6 +73,7 @@ def init_web(app: Flask) -> None:
     identity.init_app(app)
     i18n.init_app(app)
     app.before_request(enforce_access)
+    rate_limits.init_app(app)  # after access control, as the view's own check was
     security_headers.init_app(app)
     errors.init_app(app)
     security_log.init_app(app)

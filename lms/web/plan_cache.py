@@ -6,6 +6,9 @@ the cohort matrix and the trainer's desk share them."""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
+
 from flask import current_app
 from sqlalchemy.orm import Session
 
@@ -20,7 +23,14 @@ def cached_schedule(session: Session) -> Schedule | None:
     """The programme's schedule through this app's cache (None before `lms content sync`). It is
     shared between requests: read it, never change it."""
     kept: KeptValue[Schedule | None] = current_app.extensions.setdefault("lms.schedule_cache", KeptValue())
-    return kept.get(lambda: plan_fingerprint(session), lambda: load_schedule(session), MAX_AGE)[0]
+
+    def load() -> Schedule | None:
+        # The ladder is copied once here, not on every parse: the lesson reader parses the schedule
+        # on each view and only asks whether working ahead is allowed.
+        schedule = load_schedule(session)
+        return replace(schedule, tiers=copy.deepcopy(schedule.tiers)) if schedule else None
+
+    return kept.get(lambda: plan_fingerprint(session), load, MAX_AGE)[0]
 
 
 def cached_plan(session: Session, schedule: Schedule) -> Plan:

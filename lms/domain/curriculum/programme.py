@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,7 +28,8 @@ class Schedule:
     quiz_days: dict[str, int]
     course_days: dict[str, tuple[int, int]]
     go_live: dict[str, Any]
-    #: The tier ladder as stored (a copy: a kept schedule is shared between requests, never changed).
+    #: The tier ladder as stored (the kept schedule holds a copy of its own: it is shared between
+    #: requests and never changed).
     tiers: tuple[dict[str, Any], ...] = ()
 
     @classmethod
@@ -45,7 +45,7 @@ class Schedule:
                 c["course"]: (int(c["first_day"]), int(c["last_day"])) for c in spec.get("courses", [])
             },
             go_live=dict(spec.get("go_live", {})),
-            tiers=tuple(copy.deepcopy(list(spec.get("tiers") or []))),
+            tiers=tuple(spec.get("tiers") or []),
         )
 
     def day_number(self, start: dt.date, today: dt.date) -> int:

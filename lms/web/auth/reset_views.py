@@ -20,11 +20,11 @@ from lms.access import public
 from lms.db import db_session, utcnow
 from lms.domain.accounts import password_reset
 from lms.domain.errors import DomainError
-from lms.extensions import limiter
 from lms.mail import SmtpSender
 from lms.web.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from lms.web.auth.views import bp
 from lms.web.forms import apply_domain_error, translate_error
+from lms.web.rate_limits import limited
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ def _send_in_background(sender: SmtpSender, message: EmailMessage) -> None:
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_ip_rate, methods=["POST"])
-@limiter.limit(_account_rate, key_func=_account_key, methods=["POST"])
+@limited(_ip_rate, methods=["POST"])
+@limited(_account_rate, key_func=_account_key, methods=["POST"])
 def forgot_password() -> Response | str:
     """Ask for a reset link (when email is set up); the answer never says whether the account exists."""
     if not _mail_enabled():

@@ -12,10 +12,10 @@ from lms.access import public, signed_in
 from lms.db import db_session
 from lms.domain.accounts import people
 from lms.domain.errors import DomainError
-from lms.extensions import limiter
 from lms.web.auth.forms import ChangePasswordForm, LoginForm
 from lms.web.forms import apply_domain_error
 from lms.web.identity import me
+from lms.web.rate_limits import limited
 from lms.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -46,8 +46,8 @@ def landing_url() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_ip_rate, methods=["POST"])
-@limiter.limit(_user_rate, key_func=_login_username_key, methods=["POST"])
+@limited(_ip_rate, methods=["POST"])
+@limited(_user_rate, key_func=_login_username_key, methods=["POST"])
 def login() -> Response | str:
     """The sign-in form. Errors never tell whether the username exists."""
     if current_user.is_authenticated:

@@ -14,11 +14,11 @@ from lms.db import db_session, utcnow
 from lms.domain.certification import golive
 from lms.domain.certification.validity import CertStatus, validity_of
 from lms.domain.errors import DomainError
-from lms.extensions import limiter
 from lms.models import Certificate, CertificateHistory, Role
 from lms.web.certificates.render import PdfUnavailable, certificate_html, certificate_pdf
 from lms.web.forms import translate_error
 from lms.web.identity import me
+from lms.web.rate_limits import limited
 from lms.web.security_log import note
 
 bp = Blueprint("certificates", __name__)
@@ -89,7 +89,7 @@ def _verify_rate() -> str:
 
 @bp.get("/verify/<code>")
 @public
-@limiter.limit(_verify_rate)
+@limited(_verify_rate)
 def verify(code: str) -> str:
     """Public: is this certificate genuine and valid? Name, kind, date, status — nothing else personal."""
     if len(code) > 40:

@@ -68,7 +68,6 @@ def quiz(slug: str) -> str:
         status=status,
         question_count=question_count,
         reason=_(status.reason, **status.reason_params) if status.reason else None,
-        form=FlaskForm(),
     )
 
 

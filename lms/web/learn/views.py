@@ -66,7 +66,6 @@ def lesson(slug: str, lesson: str) -> str | Response:
         progress=progress,
         previous=previous,
         following=following,
-        form=FlaskForm(),
     )
 
 
