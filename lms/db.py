@@ -7,10 +7,11 @@ import time
 from typing import Annotated, Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, literal
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -41,6 +42,26 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+class PartialIndexKey(String):
+    """A short code (a status) that a partial index's WHERE names: compared with a plain value (`==`,
+    `!=`), the value is written into the SQL instead of bound.
+
+    SQLite re-prepares a statement each time a parameter compared with such a column is bound (the
+    value decides whether the partial index may be used), and Python's sqlite3 binds on every
+    execution: `attempts.status = ?` made the Today page's go-live statement cost 0.49 ms instead of
+    0.08 ms. A written-in constant keeps the prepared statement. The values are the column's own few
+    codes, so the statement cache still sees one SQL text per code.
+    """
+
+    cache_ok = True
+
+    class comparator_factory(String.Comparator[str]):
+        def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+            if op in (operators.eq, operators.ne) and len(other) == 1 and isinstance(other[0], str):
+                other = (literal(other[0], String(), literal_execute=True),)
+            return super().operate(op, *other, **kwargs)
 
 
 def utcnow() -> dt.datetime:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import Base, intpk, timestamp
+from lms.db import Base, PartialIndexKey, intpk, timestamp
 from lms.models.content import Lesson, QuestionVersion, Quiz
 from lms.models.people import User
 
@@ -69,7 +69,7 @@ class Attempt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS)
+    status: Mapped[str] = mapped_column(PartialIndexKey(20), default=IN_PROGRESS)
     started_at: Mapped[timestamp]
     deadline: Mapped[dt.datetime | None]
     submitted_at: Mapped[dt.datetime | None]

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import Base, intpk, timestamp, utcnow
+from lms.db import Base, PartialIndexKey, intpk, timestamp, utcnow
 from lms.models.content import Course
 from lms.models.people import User
 
@@ -107,7 +107,7 @@ class PracticeRun(Base):
     official: Mapped[bool] = mapped_column(Boolean, default=False)
     preview: Mapped[bool] = mapped_column(Boolean, default=False)
     seed: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
+    status: Mapped[str] = mapped_column(PartialIndexKey(10), default=ACTIVE)
     #: The node waiting for the learner's reply (None once the run ended).
     node_id: Mapped[str | None] = mapped_column(String(40))
     turn_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -84,15 +84,16 @@ def reads_english() -> bool:
     return str(get_locale()) == "en"
 
 
-def in_reader_language(thing: Any, field: str = "title") -> str:
-    """A curriculum text in the reader's language: the Chinese, or its English when reading English.
+def in_reader_language(thing: Any, field: str = "title", *, english: bool | None = None) -> str:
+    """A curriculum text in the reader's language: the Chinese, or its English when reading English
+    (`english`: the caller knows which, else the current locale decides).
 
     The English is the row's `<field>_en` column or its `en` overlay (a dict); the Chinese is the
     fallback when no English is written. `thing` may be a row or a dict.
     """
     get = thing.get if isinstance(thing, dict) else (lambda key, default=None: getattr(thing, key, default))
     chinese = get(field, "") or ""
-    if not reads_english():
+    if not (reads_english() if english is None else english):
         return str(chinese)
     english = get(f"{field}_en", None)
     if not english:
@@ -111,6 +112,25 @@ def label_for(thing: object) -> str:
     label = str(getattr(thing, "label", ""))
     chinese = getattr(thing, "label_zh", None)
     return str(chinese) if chinese and str(get_locale()) == "zh_Hans" else label
+
+
+def _page_reads_english() -> bool:
+    """reads_english() for templates, looked up once per request as the catalogue is (a page
+    lists up to 40 titles, and each lookup of the locale costs more than choosing the title)."""
+    found = g.get("lms_reads_english")
+    if found is None:
+        found = g.lms_reads_english = reads_english()
+    return bool(found)
+
+
+def _page_title_for(thing: object) -> str:
+    """title_for() in templates."""
+    return in_reader_language(thing, "title", english=_page_reads_english())
+
+
+def _page_in_reader_language(thing: Any, field: str = "title") -> str:
+    """tr() in templates."""
+    return in_reader_language(thing, field, english=_page_reads_english())
 
 
 def _catalogue() -> Any:
@@ -159,8 +179,8 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
         get_locale=get_locale,
-        title_for=title_for,
-        tr=in_reader_language,
-        reads_english=reads_english,
+        title_for=_page_title_for,
+        tr=_page_in_reader_language,
+        reads_english=_page_reads_english,
         label_for=label_for,
     )
