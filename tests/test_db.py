@@ -48,3 +48,24 @@ def test_a_connection_used_a_moment_ago_is_not_pinged(pg_url: str) -> None:
         assert pings == []
     finally:
         engine.dispose()
+
+
+def test_a_partial_index_key_compared_with_a_value_is_written_into_the_sql(app) -> None:  # type: ignore[no-untyped-def]
+    """SQLite prepares a statement again whenever it binds a value compared with a column that a
+    partial index's WHERE names (attempts.status): such values are written in, quoted, instead."""
+    from sqlalchemy import bindparam, select
+
+    from lms.models import Attempt, PracticeRun
+
+    engine = app.extensions["lms.db"].engine
+    statements: list[tuple[str, object]] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3])))
+    with engine.connect() as conn:
+        conn.execute(select(Attempt.id).where(Attempt.status == "graded", Attempt.user_id == 1)).all()
+        conn.execute(select(PracticeRun.id).where(PracticeRun.status != "it's")).all()
+        conn.execute(select(Attempt.id).where(Attempt.status == bindparam("s")), {"s": "graded"}).all()
+    (first, first_params), (second, _), (third, _) = [s for s in statements if s[0].startswith("SELECT")]
+    assert "attempts.status = 'graded'" in first and "user_id = " in first
+    assert list(first_params if isinstance(first_params, tuple) else first_params.values()) == [1]
+    assert "practice_runs.status != 'it''s'" in second  # quoted as SQL
+    assert "'graded'" not in third  # an explicit parameter stays a parameter

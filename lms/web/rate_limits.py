@@ -10,7 +10,7 @@ that declared a limit, after access control, where the decorator used to check.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, request
 
@@ -27,9 +27,9 @@ def limited(limit_value: str | Callable[[], str], **options: Any) -> Callable[[F
     decorate = limiter.limit(limit_value, **options)
 
     def wrap(view: F) -> F:
-        wrapped: F = decorate(view)
+        wrapped = decorate(view)
         setattr(wrapped, MARK, True)
-        return wrapped
+        return cast(F, wrapped)
 
     return wrap
 
