@@ -11,7 +11,7 @@ from sqlalchemy import CompoundSelect, Select, bindparam, func, literal_column, 
 from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
-from lms.domain.curriculum.overview import get_programme
+from lms.domain.curriculum.overview import PROGRAMME_SLUG, get_programme
 from lms.domain.transaction_memo import remembered
 from lms.models import Attempt, Cohort, Course, Lesson, LessonCompletion, Programme, Quiz, Scenario, User
 from lms.models.learning import GRADED
@@ -214,6 +214,20 @@ def load_schedule(session: Session) -> Schedule | None:
     """The loaded programme's schedule, or None before `lms content sync`."""
     programme = get_programme(session)
     return Schedule.from_spec(programme.spec) if programme else None
+
+
+#: One value of the stored schedule: the lesson reader asks it on every view, and needs the whole
+#: schedule (the programme's row, its spec parsed) only when working ahead is not allowed.
+_WORK_AHEAD = select(Programme.spec["allow_work_ahead"].as_boolean()).where(Programme.slug == PROGRAMME_SLUG)
+
+
+def work_ahead_allowed(session: Session) -> bool | None:
+    """Whether learners may open later days' lessons early (the schedule's `allow_work_ahead`, true
+    unless the programme says otherwise); None before `lms content sync`."""
+    row = session.execute(_WORK_AHEAD).first()
+    if row is None:
+        return None
+    return row[0] is None or bool(row[0])
 
 
 _COHORT_START = select(Cohort.start_date).where(Cohort.id == bindparam("cohort_id"))

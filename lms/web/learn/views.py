@@ -11,7 +11,12 @@ from werkzeug.wrappers import Response
 from lms.access import signed_in
 from lms.db import db_session, utcnow
 from lms.domain.curriculum.library import script_library
-from lms.domain.curriculum.programme import load_schedule, may_open_day, programme_start
+from lms.domain.curriculum.programme import (
+    load_schedule,
+    may_open_day,
+    programme_start,
+    work_ahead_allowed,
+)
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
 from lms.markdown import render_markdown
@@ -70,10 +75,13 @@ def lesson(slug: str, lesson: str) -> str | Response:
 
 
 def _day_closed(session: Session, user: User, day: int | None) -> bool:
-    """Whether the programme keeps a lesson of `day` closed to this learner today. The start date
-    is read only when the programme forbids working ahead (the shipped one allows it)."""
+    """Whether the programme keeps a lesson of `day` closed to this learner today. The schedule and
+    the start date are read only when the programme forbids working ahead (the shipped one allows
+    it): otherwise one value of the stored schedule is."""
+    if day is None or work_ahead_allowed(session) is not False:
+        return False
     schedule = load_schedule(session)
-    if schedule is None or schedule.allow_work_ahead or day is None:
+    if schedule is None:
         return False
     return not may_open_day(schedule, programme_start(session, user), day, utcnow().date())
 

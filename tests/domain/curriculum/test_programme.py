@@ -1,0 +1,26 @@
+"""The programme's schedule as the lesson reader reads it: one value, agreeing with the whole schedule."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from lms.domain.curriculum.programme import load_schedule, work_ahead_allowed
+from lms.models import Programme
+
+
+def test_before_the_curriculum_is_loaded_there_is_no_answer(db: Session) -> None:
+    assert work_ahead_allowed(db) is None
+    assert load_schedule(db) is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "allowed"),
+    [({"allow_work_ahead": True}, True), ({"allow_work_ahead": False}, False), ({}, True)],
+)
+def test_the_one_value_agrees_with_the_parsed_schedule(db: Session, stored: dict, allowed: bool) -> None:
+    db.add(Programme(slug="onboarding", title="新人培训", spec={"days": 15, **stored}, content_hash="x"))
+    db.commit()
+    assert work_ahead_allowed(db) is allowed
+    schedule = load_schedule(db)
+    assert schedule is not None and schedule.allow_work_ahead is allowed
