@@ -26,6 +26,7 @@ def init_web(app: Flask) -> None:
         i18n,
         identity,
         layout_fragments,
+        links,
         navigation,
         pagination,
         rate_limits,
@@ -80,6 +81,7 @@ def init_web(app: Flask) -> None:
     pagination.init_app(app)
     navigation.init_app(app)
     layout_fragments.init_app(app)
+    links.init_app(app)
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
