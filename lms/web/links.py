@@ -9,13 +9,15 @@ addresses are dropped when there are more than MAX).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, request, url_for
 
 #: Kept addresses per app before they are all dropped (a curriculum has a few hundred).
 MAX = 4096
 
 
-def link(endpoint: str, **values: str | int) -> str:
+def link(endpoint: str, **values: Any) -> str:
     """The address of `endpoint` with these values, as `url_for` builds it (path only)."""
     if any(not isinstance(v, str | int) for v in values.values()) or any(k.startswith("_") for k in values):
         return url_for(endpoint, **values)  # anchors, external URLs, odd values: not kept
