@@ -23,11 +23,12 @@ from lms.models.people import Cohort, Role, Store, User, UserRole, UserStore
 from lms.models.practice import PracticeRun, PracticeTurn, Scenario, ScenarioVersion
 from lms.models.qc import ChecklistItem, SpotCheck, SpotCheckResult
 from lms.models.security import SecurityEvent
-from lms.models.statistics import StatisticsBlock
+from lms.models.statistics import QuizGradings, StatisticsBlock
 from lms.models.xapi import XapiStatement
 
 __all__ = [
     "DrillCard",
+    "QuizGradings",
     "StatisticsBlock",
     "DrillReview",
     "FirstResponseRun",

@@ -139,3 +139,24 @@ def test_upgrading_keeps_every_row_of_the_tables_it_rebuilds(alembic_runner, ale
     with alembic_engine.connect() as conn:
         counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables]  # noqa: S608
         assert counts == [1] * len(tables)
+
+
+def test_the_gradings_counter_starts_at_the_graded_attempts_and_follows_them(alembic_runner, alembic_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    """0019 counts each quiz's graded attempts once, then its triggers move the counter."""
+    alembic_runner.migrate_up_to("0018")
+    with alembic_engine.begin() as conn:
+        _fill(conn, "users", id=1, username="wangfang", display_name="Wang Fang", active=True)
+        for quiz_id, slug in ((1, "house-rules-check"), (2, "platform-rules-check")):
+            _fill(conn, "quizzes", id=quiz_id, slug=slug, published=True, shuffle=False)
+        for number, (quiz_id, status) in enumerate(((1, "graded"), (1, "graded"), (1, "submitted"), (2, "graded")), 1):
+            _fill(conn, "attempts", id=number, user_id=1, quiz_id=quiz_id, status=status, number=number)
+    alembic_runner.migrate_up_to("head")
+    counts = "SELECT quiz_id, changes FROM quiz_gradings ORDER BY quiz_id"
+    with alembic_engine.begin() as conn:
+        assert conn.execute(text(counts)).all() == [(1, 2), (2, 1)]
+        conn.execute(text("UPDATE attempts SET status = 'graded' WHERE id = 3"))
+        conn.execute(text("UPDATE attempts SET number = 9 WHERE id = 4"))  # not a grading
+        assert conn.execute(text(counts)).all() == [(1, 3), (2, 1)]
+    alembic_runner.migrate_down_to("0018")  # the table and its triggers go together
+    with alembic_engine.begin() as conn:
+        conn.execute(text("UPDATE attempts SET status = 'submitted' WHERE id = 3"))

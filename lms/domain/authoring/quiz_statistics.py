@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from lms.domain.authoring.statistics_blocks import BUCKETS, ChoiceItems, graded, quiz_sums
-from lms.models import Attempt, Question, QuestionVersion, Quiz
+from lms.models import Attempt, Question, QuestionVersion, Quiz, QuizGradings
 from lms.models.learning import GRADED
 
 MIN_SAMPLE = 5
@@ -203,20 +203,15 @@ def quizzes_with_attempts(session: Session) -> list[QuizAttempts]:
 
 
 def report_fingerprint(session: Session, quiz: Quiz) -> tuple[Any, ...]:
-    """What the report depends on, in two index-backed aggregates: the graded attempts (how many, and
-    the newest grading time — grading and regrading set it; attempts are never deleted) and the
+    """What the report depends on, in one statement: how many times the quiz's graded attempts have
+    changed (a counter kept by triggers, migration 0019: grading, regrading, deletion) and its
     questions (their versions, positions and active flags). A saved report is still right while this
-    tuple is unchanged. The attempts' figures come from one index (migration 0017) without reading a
-    row: 50,000 attempts cost 2 ms instead of 14."""
-    graded = and_(Attempt.quiz_id == quiz.id, Attempt.status == GRADED)
-    attempts = session.execute(
-        select(
-            select(func.count()).select_from(Attempt).where(graded).scalar_subquery(),
-            select(func.max(Attempt.graded_at)).where(graded).scalar_subquery(),
-        )
-    ).one()
+    tuple is unchanged. The counter is one key lookup, where counting 50,000 graded attempts read as
+    many index entries (2.5 ms on SQLite)."""
+    gradings = select(QuizGradings.changes).where(QuizGradings.quiz_id == quiz.id).scalar_subquery()
     questions = session.execute(
         select(
+            gradings,
             func.count(),
             func.sum(Question.position),
             func.sum(case((Question.active.is_(True), 1), else_=0)),
@@ -226,4 +221,4 @@ def report_fingerprint(session: Session, quiz: Quiz) -> tuple[Any, ...]:
         .outerjoin(QuestionVersion, QuestionVersion.question_id == Question.id)
         .where(Question.quiz_id == quiz.id)
     ).one()
-    return (quiz.id, *attempts, *questions)
+    return (quiz.id, *questions)
