@@ -3,6 +3,7 @@
 from lms.models.assignments import Assignment, AutoClaim, Notification
 from lms.models.audit import AuditEvent
 from lms.models.certification import Certificate, CertificateHistory, GoLiveSignoff
+from lms.models.change_counts import ChangeCount
 from lms.models.content import (
     Course,
     CourseImage,
@@ -27,6 +28,7 @@ from lms.models.statistics import QuizGradings, StatisticsBlock
 from lms.models.xapi import XapiStatement
 
 __all__ = [
+    "ChangeCount",
     "DrillCard",
     "QuizGradings",
     "StatisticsBlock",

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, bindparam, func, literal_column, select, true, union_all
+from sqlalchemy import CompoundSelect, bindparam, literal_column, select, true, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.overview import PROGRAMME_SLUG, get_programme
 from lms.domain.transaction_memo import remembered
-from lms.models import Attempt, Cohort, Course, Lesson, LessonCompletion, Programme, Quiz, Scenario, User
+from lms.models import Attempt, Cohort, Course, Lesson, LessonCompletion, Programme, Quiz, User
+from lms.models.change_counts import PLAN, ChangeCount
 from lms.models.learning import GRADED
 
 
@@ -156,26 +156,15 @@ def load_plan(session: Session, schedule: Schedule) -> Plan:
 
 
 def plan_fingerprint(session: Session) -> tuple[object, ...]:
-    """What a Plan and the go-live rules depend on, in one statement over five small tables (read
-    once per transaction): the newest change and the number of rows of the programme, courses,
-    lessons, quizzes and practice-chat scenarios (publishing, retiring a lesson and every edit set
-    `updated_at`; nothing is deleted)."""
-    found = remembered(
-        session, "plan fingerprint", lambda: tuple(session.execute(_plan_fingerprint_statement()).one())
-    )
+    """What a Plan and the go-live rules depend on (read once per transaction): how many writes the
+    programme, courses, lessons, quizzes and practice-chat scenarios have had, a counter kept by
+    database triggers (migration 0020), so one key lookup."""
+    found = remembered(session, "plan fingerprint", lambda: (session.scalar(_PLAN_CHANGES),))
     assert found is not None
     return found
 
 
-@cache
-def _plan_fingerprint_statement() -> Select[Any]:
-    def newest(table: Any) -> Any:
-        return select(func.max(table.updated_at)).scalar_subquery()
-
-    def rows(table: Any) -> Any:
-        return select(func.count()).select_from(table).scalar_subquery()
-
-    return select(*(f(t) for t in (Programme, Course, Lesson, Quiz, Scenario) for f in (newest, rows)))
+_PLAN_CHANGES = select(ChangeCount.changes).where(ChangeCount.topic == PLAN)
 
 
 @dataclass

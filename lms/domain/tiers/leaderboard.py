@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.domain.kpi.scores import score_map
 from lms.domain.tiers.ladder import tier_names, tiers_of
-from lms.models import Certificate, KpiRecord, Programme, TierAward, User
+from lms.models import KpiRecord, User
+from lms.models.change_counts import FLOOR, PLAN, ChangeCount
 
 SORTS = ("tier", "kpi", "name")
 PER_PAGE = 50
@@ -92,34 +91,18 @@ def floor(session: Session) -> Floor:
 
 
 def fingerprint(session: Session) -> tuple[object, ...]:
-    """Cheap aggregates that change whenever a certificate, a tier step, a KPI import or the programme
-    (its tiers) changes the floor (a saved Floor is still right while they are equal; renames and store
-    weights are not in it, so a cache also bounds its age)."""
-    return tuple(session.execute(_fingerprint_statement()).one())
+    """What the floor depends on: how many writes certificates, tier steps, KPI records, people
+    (added, removed, switched on or off) and the programme (its tiers) have had, two counters kept by
+    database triggers (migration 0020), read in one key lookup. A saved Floor is still right while
+    they are equal; renames and store weights are not in them, so a cache also bounds its age."""
+    return tuple(session.execute(_CHANGES).all())
 
 
-@cache
-def _fingerprint_statement() -> Select[Any]:
-    """One statement, built once (building it cost ten times what running it does); each figure is a
-    table's row count, a primary-key maximum or an index lookup (migration 0017), never a scan."""
-
-    def one(figure: Any, table: Any, *where: Any) -> Any:
-        return select(figure).select_from(table).where(*where).scalar_subquery()
-
-    return select(
-        one(func.count(), Certificate),
-        one(func.max(Certificate.id), Certificate),
-        one(func.count(), Certificate, Certificate.revoked_at.is_not(None)),
-        one(func.count(), TierAward),
-        one(func.max(TierAward.id), TierAward),
-        one(func.count(), KpiRecord),
-        one(func.max(KpiRecord.id), KpiRecord),
-        one(func.max(KpiRecord.imported_at), KpiRecord),
-        one(func.count(), User),
-        one(func.max(User.id), User),
-        one(func.count(), User, User.active.is_(False)),
-        one(func.max(Programme.updated_at), Programme),
-    )
+_CHANGES = (
+    select(ChangeCount.topic, ChangeCount.changes)
+    .where(ChangeCount.topic.in_([FLOOR, PLAN]))
+    .order_by(ChangeCount.topic)
+)
 
 
 def board(

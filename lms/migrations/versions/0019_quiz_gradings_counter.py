@@ -27,14 +27,18 @@ down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Not INSERT OR IGNORE: in a trigger fired by a foreign key's action SQLite ignores the OR.
 SQLITE_TRIGGERS = {
     "attempts_gradings_insert": "AFTER INSERT ON attempts WHEN NEW.status = 'graded' BEGIN "
-    "INSERT OR IGNORE INTO quiz_gradings (quiz_id, changes) VALUES (NEW.quiz_id, 0); "
+    "INSERT INTO quiz_gradings (quiz_id, changes) SELECT NEW.quiz_id, 0 "
+    "WHERE NOT EXISTS (SELECT 1 FROM quiz_gradings WHERE quiz_id = NEW.quiz_id); "
     "UPDATE quiz_gradings SET changes = changes + 1 WHERE quiz_id = NEW.quiz_id; END",
     "attempts_gradings_update": "AFTER UPDATE OF status, graded_at, score, percent, quiz_id ON attempts "
     "WHEN OLD.status = 'graded' OR NEW.status = 'graded' BEGIN "
-    "INSERT OR IGNORE INTO quiz_gradings (quiz_id, changes) VALUES (OLD.quiz_id, 0); "
-    "INSERT OR IGNORE INTO quiz_gradings (quiz_id, changes) VALUES (NEW.quiz_id, 0); "
+    "INSERT INTO quiz_gradings (quiz_id, changes) SELECT OLD.quiz_id, 0 "
+    "WHERE NOT EXISTS (SELECT 1 FROM quiz_gradings WHERE quiz_id = OLD.quiz_id); "
+    "INSERT INTO quiz_gradings (quiz_id, changes) SELECT NEW.quiz_id, 0 "
+    "WHERE NOT EXISTS (SELECT 1 FROM quiz_gradings WHERE quiz_id = NEW.quiz_id); "
     "UPDATE quiz_gradings SET changes = changes + 1 WHERE quiz_id IN (OLD.quiz_id, NEW.quiz_id); END",
     # A deleted attempt's quiz may be going too (ON DELETE CASCADE): its counter is moved, never created.
     "attempts_gradings_delete": "AFTER DELETE ON attempts WHEN OLD.status = 'graded' BEGIN "
