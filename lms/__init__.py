@@ -16,6 +16,9 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(config.instance_path.resolve()),
     )
+    from lms.web.template_translations import TranslatedEnvironment
+
+    app.jinja_environment = TranslatedEnvironment  # templates translated once per language
     app.config.update(
         SECRET_KEY=config.resolved_secret_key(),
         TESTING=config.testing,

@@ -18,6 +18,7 @@ from lms.extensions import babel
 from lms.models.people import LOCALES
 from lms.web.labels import label
 from lms.web.redirects import safe_next
+from lms.web.template_translations import FORMAT, format_translated
 
 LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文"}
 
@@ -170,6 +171,8 @@ def init_app(app: Flask) -> None:
     # Today page): Jinja's newstyle gettext, in one call instead of three (its alias resolves
     # `gettext`, which calls the callable above, each through the template context).
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _translate
+    # What `_("…", name=…)` becomes once its text is translated at compile time (template_translations).
+    app.jinja_env.globals[FORMAT] = format_translated
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["label"] = label
     app.register_blueprint(bp)
