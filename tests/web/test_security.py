@@ -7,10 +7,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import Response
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from lms import create_app
+from lms.access import public
 from lms.config import PROJECT_ROOT
 from tests.conftest import TEST_PASSWORD, make_config
 from tests.factories import UserFactory
@@ -32,6 +34,23 @@ def test_every_response_carries_the_security_headers(client: FlaskClient) -> Non
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"]
+
+
+def test_a_header_the_view_set_is_kept_and_none_is_doubled(database_url: str, tmp_path: Path) -> None:
+    app = create_app(make_config(database_url, tmp_path))
+
+    @app.get("/framed")
+    @public
+    def framed() -> Response:
+        return Response("<p>framed</p>", mimetype="text/html", headers={"x-frame-options": "SAMEORIGIN"})
+
+    headers = app.test_client().get("/framed").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]  # any case: header names are not
+    assert headers.getlist("Cache-Control") == ["no-store"]  # a page: never in a shared cache
+    assert len(headers.getlist("Content-Security-Policy")) == 1
+    with app.test_client().get("/static/css/app.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
+    app.extensions["lms.db"].engine.dispose()
 
 
 def test_session_cookie_is_httponly_and_lax(client: FlaskClient, db: Session) -> None:
