@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CompoundSelect, bindparam, literal_column, select, true, union_all
+from sqlalchemy import CompoundSelect, bindparam, func, literal_column, select, true, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
@@ -217,6 +217,16 @@ def work_ahead_allowed(session: Session) -> bool | None:
     if row is None:
         return None
     return row[0] is None or bool(row[0])
+
+
+#: The same answer as a column another statement carries (the lesson reader reads it with the lesson,
+#: saving a round trip): true or false, NULL before `lms content sync` (no programme row).
+WORK_AHEAD_COLUMN = (
+    select(func.coalesce(Programme.spec["allow_work_ahead"].as_boolean(), true()))
+    .where(Programme.slug == PROGRAMME_SLUG)
+    .scalar_subquery()
+    .label("work_ahead")
+)
 
 
 _COHORT_START = select(Cohort.start_date).where(Cohort.id == bindparam("cohort_id"))

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,6 +26,7 @@ from lms.domain import audit, events
 from lms.domain.assignments.assigning import close_for_attempt
 from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
+from lms.domain.unread import UNREAD, Unread
 from lms.models import Assignment, Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
 from lms.models.learning import GRADED, IN_PROGRESS, SUBMITTED
 
@@ -68,18 +69,27 @@ _USER_ATTEMPTS = (
     .where(Attempt.user_id == bindparam("user_id"), Attempt.quiz_id == bindparam("quiz_id"))
     .order_by(Attempt.number)
 )
-_RECERT_CYCLE_START = select(func.min(Assignment.assigned_at)).where(
-    Assignment.user_id == bindparam("user_id"),
-    Assignment.quiz_id == bindparam("quiz_id"),
-    Assignment.trigger == "recert",
-    Assignment.closed_at.is_(None),
-)
-#: The quiz page's read: the quiz, its course and its active questions counted, in one statement.
-_VISIBLE_QUIZ_COUNTED = _VISIBLE_QUIZ.add_columns(
+
+
+def _recert_start(quiz_id: Any) -> Select[tuple[dt.datetime]]:
+    """When the learner's (`user_id`) open recertification of a quiz was assigned."""
+    return select(func.min(Assignment.assigned_at)).where(
+        Assignment.user_id == bindparam("user_id"),
+        Assignment.quiz_id == quiz_id,
+        Assignment.trigger == "recert",
+        Assignment.closed_at.is_(None),
+    )
+
+
+_RECERT_CYCLE_START = _recert_start(bindparam("quiz_id"))
+#: The quiz page's read, in one statement: the quiz, its course, its active questions counted, and
+#: when this learner's open recertification of it was assigned (what `recert_cycle_start` reads).
+_QUIZ_PAGE = _VISIBLE_QUIZ.add_columns(
     select(func.count())
     .select_from(Question)
     .where(Question.quiz_id == Quiz.id, Question.active.is_(True))
-    .scalar_subquery()
+    .scalar_subquery(),
+    _recert_start(Quiz.id).scalar_subquery(),
 )
 
 
@@ -91,13 +101,14 @@ def visible_quiz(session: Session, slug: str) -> Quiz:
     return quiz
 
 
-def visible_quiz_counted(session: Session, slug: str) -> tuple[Quiz, int]:
-    """A published quiz with how many active questions it has (not the questions loaded), or NotFound."""
-    found = session.execute(_VISIBLE_QUIZ_COUNTED, {"slug": slug}).unique().one_or_none()
+def quiz_for_page(session: Session, slug: str, user: User) -> tuple[Quiz, int, dt.datetime | None]:
+    """A published quiz (or NotFound) with how many active questions it has (not the questions
+    loaded) and when the user's open recertification of it began (None: no cycle is open)."""
+    found = session.execute(_QUIZ_PAGE, {"slug": slug, "user_id": user.id}).unique().one_or_none()
     if found is None:
         raise NotFound(N_("No such quiz."))
-    quiz, active = found
-    return quiz, int(active or 0)
+    quiz, active, cycle_from = found
+    return quiz, int(active or 0), cycle_from
 
 
 def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:
@@ -128,13 +139,22 @@ def recert_cycle_start(session: Session, user_id: int, quiz_id: int) -> dt.datet
     return session.scalar(_RECERT_CYCLE_START, {"user_id": user_id, "quiz_id": quiz_id})
 
 
-def quiz_status(session: Session, user: User, quiz: Quiz, now: dt.datetime) -> QuizStatus:
+def quiz_status(
+    session: Session,
+    user: User,
+    quiz: Quiz,
+    now: dt.datetime,
+    *,
+    cycle_from: dt.datetime | None | Unread = UNREAD,
+) -> QuizStatus:
     """Attempts, attempts left, cooldown, grade and whether a new attempt may start now.
 
     During a recertification the earlier cycle is history: its attempts count neither towards the
-    limit nor the grade (they stay on record)."""
+    limit nor the grade (they stay on record). `cycle_from`: the cycle's start, when the caller
+    read it in this transaction (`quiz_for_page`)."""
     every = user_attempts(session, user, quiz)
-    cycle_from = recert_cycle_start(session, user.id, quiz.id)
+    if cycle_from is UNREAD:
+        cycle_from = recert_cycle_start(session, user.id, quiz.id)
     attempts = [a for a in every if cycle_from is None or a.started_at >= cycle_from]
     open_attempt = next((a for a in every if a.status == IN_PROGRESS), None)
     left = None if quiz.max_attempts == 0 else max(0, quiz.max_attempts - len(attempts))
@@ -349,12 +369,18 @@ def is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
 
 
 def status_closing_overdue(
-    session: Session, user: User, quiz: Quiz, now: dt.datetime
+    session: Session,
+    user: User,
+    quiz: Quiz,
+    now: dt.datetime,
+    *,
+    cycle_from: dt.datetime | None | Unread = UNREAD,
 ) -> tuple[QuizStatus, bool]:
     """The quiz status, after submitting the user's attempt if its time ran out (closed lazily on
     access): one read of the attempts when nothing was overdue. True when an attempt was closed
-    (the caller commits that)."""
-    status = quiz_status(session, user, quiz, now)
+    (the caller commits that). `cycle_from` as `quiz_status` takes it; after a closing (which may
+    close the recertification) it is read again."""
+    status = quiz_status(session, user, quiz, now, cycle_from=cycle_from)
     if status.open_attempt is None or not is_overdue(status.open_attempt, now):
         return status, False
     submit_attempt(session, status.open_attempt, now, closed_by="deadline")

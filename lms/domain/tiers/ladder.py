@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from lms.domain.kpi.scores import kpi_average
 from lms.domain.practice.requirements import best_medal, best_scores
 from lms.domain.practice.scoring import MEDAL_AT, at_least
 from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
+from lms.domain.unread import UNREAD, Unread
 from lms.models import Attempt, Certificate, Quiz, Role, Scenario, TierAward, User
 from lms.models.learning import GRADED
 
@@ -83,15 +83,6 @@ def names_of_tier(tier: dict[str, Any]) -> dict[str, str]:
     return {"en": english or tier["name"], "zh": tier["name"]}
 
 
-class _Unread(enum.Enum):
-    """A fact the caller has not read (as opposed to one it read and found missing)."""
-
-    TOKEN = 0
-
-
-UNREAD = _Unread.TOKEN
-
-
 _LATEST_AWARD = (
     select(TierAward)
     .where(TierAward.user_id == bindparam("user_id"))
@@ -103,7 +94,7 @@ _LATEST_AWARD = (
 def current_tier(
     session: Session,
     user: User,
-    cert: Certificate | None | _Unread = UNREAD,
+    cert: Certificate | None | Unread = UNREAD,
     *,
     known_tiers: Tiers | None = None,
 ) -> str | None:
@@ -126,8 +117,8 @@ def next_tier_requirements(
     user: User,
     today: dt.date,
     *,
-    cert: Certificate | None | _Unread = UNREAD,
-    tier: str | None | _Unread = UNREAD,
+    cert: Certificate | None | Unread = UNREAD,
+    tier: str | None | Unread = UNREAD,
     known_tiers: Tiers | None = None,
 ) -> tuple[dict[str, Any] | None, list[TierRequirement]]:
     """The next tier and each of its requirements for this agent (met or not, current value, target).

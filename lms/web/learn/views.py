@@ -15,7 +15,6 @@ from lms.domain.curriculum.programme import (
     load_schedule,
     may_open_day,
     programme_start,
-    work_ahead_allowed,
 )
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
@@ -47,11 +46,11 @@ def lesson(slug: str, lesson: str) -> str | Response:
     """The lesson reader: the lesson, previous/next, and the mark-as-done button."""
     session = db_session()
     try:
-        found = lesson_rules.visible_lesson(session, slug, lesson)
+        found, work_ahead = lesson_rules.lesson_to_read(session, slug, lesson)
     except NotFound:
         abort(404)
     user = me()
-    if not user.is_staff and _day_closed(session, user, found.day):
+    if not user.is_staff and _day_closed(session, user, found.day, work_ahead):
         flash(_("This lesson opens on day %(n)s of your programme.", n=found.day), "info")
         return redirect(url_for("learn.course", slug=slug))
     progress = lesson_rules.course_progress(session, user, found.course)
@@ -74,11 +73,11 @@ def lesson(slug: str, lesson: str) -> str | Response:
     )
 
 
-def _day_closed(session: Session, user: User, day: int | None) -> bool:
+def _day_closed(session: Session, user: User, day: int | None, work_ahead: bool | None) -> bool:
     """Whether the programme keeps a lesson of `day` closed to this learner today. The schedule and
     the start date are read only when the programme forbids working ahead (the shipped one allows
-    it): otherwise one value of the stored schedule is."""
-    if day is None or work_ahead_allowed(session) is not False:
+    it): `work_ahead` is the programme's answer, read with the lesson."""
+    if day is None or work_ahead is not False:
         return False
     schedule = load_schedule(session)
     if schedule is None:

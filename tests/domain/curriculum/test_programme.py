@@ -6,12 +6,22 @@ import pytest
 from sqlalchemy.orm import Session
 
 from lms.domain.curriculum.programme import load_schedule, work_ahead_allowed
+from lms.domain.learning.lessons import lesson_to_read
 from lms.models import Programme
+from tests.factories import CourseFactory, LessonFactory
+
+
+def _a_lesson(db: Session) -> None:
+    LessonFactory(course=CourseFactory(slug="rules"), slug="first")
+    db.commit()
 
 
 def test_before_the_curriculum_is_loaded_there_is_no_answer(db: Session) -> None:
     assert work_ahead_allowed(db) is None
     assert load_schedule(db) is None
+    _a_lesson(db)
+    lesson, work_ahead = lesson_to_read(db, "rules", "first")
+    assert lesson.slug == "first" and work_ahead is None
 
 
 @pytest.mark.parametrize(
@@ -24,3 +34,6 @@ def test_the_one_value_agrees_with_the_parsed_schedule(db: Session, stored: dict
     assert work_ahead_allowed(db) is allowed
     schedule = load_schedule(db)
     assert schedule is not None and schedule.allow_work_ahead is allowed
+    # the lesson reader reads the same answer with the lesson, in its own statement
+    _a_lesson(db)
+    assert lesson_to_read(db, "rules", "first")[1] is allowed

@@ -196,3 +196,47 @@ def test_parallel_starts_never_exceed_the_limits(app, db: Session) -> None:
     errors = run_in_parallel(app, 8, start)
     assert all(isinstance(e, Conflict) for e in errors), errors
     assert db.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+def test_the_quiz_pages_read_carries_this_learners_recertification_start(db: Session) -> None:
+    from lms.models import Assignment
+
+    quiz = make_quiz(db)
+    agent, other = UserFactory(), UserFactory()
+    db.flush()
+    assigned = T0 - dt.timedelta(days=3)
+    db.add_all(
+        [
+            Assignment(
+                user_id=agent.id,
+                quiz_id=quiz.id,
+                due_on=T0.date(),
+                source="trainer",
+                trigger="recert",
+                assigned_at=assigned,
+            ),
+            # closed, or not a recertification: neither opens a cycle
+            Assignment(
+                user_id=other.id,
+                quiz_id=quiz.id,
+                due_on=T0.date(),
+                source="trainer",
+                trigger="recert",
+                assigned_at=assigned,
+                closed_at=T0,
+            ),
+            Assignment(
+                user_id=other.id, quiz_id=quiz.id, due_on=T0.date(), source="trainer", assigned_at=assigned
+            ),
+        ]
+    )
+    db.commit()
+    found, active, cycle_from = engine.quiz_for_page(db, quiz.slug, agent)
+    assert (found.id, active) == (quiz.id, 3)
+    assert cycle_from == assigned == engine.recert_cycle_start(db, agent.id, quiz.id)
+    assert engine.quiz_for_page(db, quiz.slug, other)[2] is None
+    assert engine.recert_cycle_start(db, other.id, quiz.id) is None
+    # the status counts only the cycle's attempts whether it reads the start itself or is given it
+    given = engine.quiz_status(db, agent, quiz, T0, cycle_from=cycle_from)
+    read = engine.quiz_status(db, agent, quiz, T0)
+    assert given.cycle_from == read.cycle_from == assigned
