@@ -24,7 +24,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
@@ -216,8 +216,18 @@ def _part(kind: str, statement: Select[Any], *, user: bool = True, key: bool = T
     ).select_from(sub)
 
 
-def _gate_statement(who: Any, *, scenarios: bool, drills: bool) -> CompoundSelect:
+def _gate_statement(who: Any, *, scenarios: bool, drills: bool, signoff: bool) -> CompoundSelect:
     parts = [_part("quiz", _quiz_state(who)), _part("course", lessons_done_statement(who))]
+    if signoff:
+        # who signed each person off (the trainer's id as the key); names are read only for those
+        parts.append(
+            _part(
+                "signoff",
+                select(
+                    GoLiveSignoff.user_id, GoLiveSignoff.trainer_id, literal_column("1").label("signed")
+                ).where(GoLiveSignoff.user_id.in_(who)),
+            )
+        )
     if scenarios:
         parts.append(_part("scenario", best_scores_statement(who)))
     if drills:
@@ -228,19 +238,16 @@ def _gate_statement(who: Any, *, scenarios: bool, drills: bool) -> CompoundSelec
 
 
 #: Everything the gate counts per person, in one statement: built once per shape of programme
-#: (with or without practice chats and drills) for lists of people.
-_GATE: dict[tuple[bool, bool], PerPeople[CompoundSelect]] = {
-    (scenarios, drills): PerPeople(partial(_gate_statement, scenarios=scenarios, drills=drills))
+#: (with or without practice chats, drills and the trainer's sign-off) for lists of people.
+_GATE: dict[tuple[bool, bool, bool], PerPeople[CompoundSelect]] = {
+    (scenarios, drills, signoff): PerPeople(
+        partial(_gate_statement, scenarios=scenarios, drills=drills, signoff=signoff)
+    )
     for scenarios in (False, True)
     for drills in (False, True)
+    for signoff in (False, True)
 }
-_SIGNOFFS = PerPeople(
-    lambda who: (
-        select(GoLiveSignoff)
-        .where(GoLiveSignoff.user_id.in_(who))
-        .options(joinedload(GoLiveSignoff.trainer).lazyload(User.role_rows))
-    )
-)
+_NAMES = select(User.id, User.display_name).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass
@@ -253,6 +260,8 @@ class _Figures:
     cards: dict[int, tuple[int, int]] = field(default_factory=dict)
     typing: dict[int, float] = field(default_factory=dict)
     entries: int = 0
+    #: Who is signed off, by whom (the trainer's id; None when that account is gone).
+    signed_off_by: dict[int, int | None] = field(default_factory=dict)
 
     def add(self, kind: str, user_id: int, key: int, first: float | None, second: float | None) -> None:
         if kind == "quiz":
@@ -267,6 +276,8 @@ class _Figures:
             self.typing[user_id] = float(first)
         elif kind == "entries":
             self.entries = int(first or 0)
+        elif kind == "signoff":
+            self.signed_off_by[user_id] = key
 
 
 def requirements_of(
@@ -285,17 +296,22 @@ def requirements_of(
     if rules.drills:
         params |= {"stability_days": rules.faq_stability_days, "leech_lapses": rules.faq_leech_lapses}
     figures = _Figures()
-    statement, bound = _GATE[(bool(scenario_ids), rules.drills)](who, **params)
+    statement, bound = _GATE[(bool(scenario_ids), rules.drills, rules.trainer_signoff)](who, **params)
     for row in session.execute(statement, bound).tuples():
         figures.add(*row)
-    signoffs: dict[int, GoLiveSignoff] = {}
-    if rules.trainer_signoff:
-        signoffs = {s.user_id: s for s in session.scalars(*_SIGNOFFS(who))}
+    trainers = {t for t in figures.signed_off_by.values() if t is not None}
+    names: dict[int, str] = (
+        dict(session.execute(_NAMES, {"ids": sorted(trainers)}).tuples().all()) if trainers else {}
+    )
+    signed_by = {
+        user_id: names.get(trainer, "") if trainer is not None else ""
+        for user_id, trainer in figures.signed_off_by.items()
+    }
     ids = list(who) if isinstance(who, Sequence) else list(session.scalars(who))
     drills = masteries(ids, figures.entries, figures.cards, figures.typing) if rules.drills else {}
     return {
         user_id: _requirements(
-            rules, user_id, figures.quiz_state, figures.done, signoffs.get(user_id), figures.scores
+            rules, user_id, figures.quiz_state, figures.done, signed_by.get(user_id), figures.scores
         )
         + _drill_requirements(rules, drills.get(user_id))
         for user_id in ids
@@ -337,10 +353,11 @@ def _requirements(
     user_id: int,
     quiz_state: dict[tuple[int, int], int],
     done: dict[tuple[int, int], int],
-    signoff: GoLiveSignoff | None,
+    signed_by: str | None,
     scores: dict[tuple[int, int], int] | None = None,
 ) -> list[Requirement]:
-    """One person's requirements, in the programme's order: quizzes, courses, practice chats, the sign-off."""
+    """One person's requirements, in the programme's order: quizzes, courses, practice chats, the
+    sign-off (`signed_by`: the trainer's name, "" when their account is gone; None: not signed off)."""
     result: list[Requirement] = []
     for slug in rules.quiz_slugs:
         quiz = rules.quizzes.get(slug)
@@ -389,15 +406,15 @@ def _requirements(
             )
         )
     if rules.trainer_signoff:
-        who = signoff.trainer.display_name if signoff and signoff.trainer else ""
+        signed = signed_by is not None
         result.append(
             Requirement(
                 "signoff",
                 "trainer",
                 N_("Trainer sign-off"),
-                signoff is not None,
-                N_("signed off by %(name)s") if signoff else N_("waiting for the trainer"),
-                {"name": who} if signoff else {},
+                signed,
+                N_("signed off by %(name)s") if signed else N_("waiting for the trainer"),
+                {"name": signed_by} if signed else {},
             )
         )
     return result

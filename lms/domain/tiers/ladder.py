@@ -21,6 +21,7 @@ from lms.domain.practice.scoring import MEDAL_AT, at_least
 from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
 from lms.domain.unread import UNREAD, Unread
 from lms.models import Attempt, Certificate, Quiz, Role, Scenario, TierAward, User
+from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED
 
 #: The score each medal starts at.
@@ -104,12 +105,38 @@ def current_tier(
     read already.
     """
     latest = session.scalars(_LATEST_AWARD, {"user_id": user.id}).first()
-    if latest is not None:
-        return latest.tier
-    if cert is UNREAD:
+    if cert is UNREAD and latest is None:
         cert = certificate_of(session, user)
+    return _tier_from(session, latest.tier if latest else None, cert, known_tiers)
+
+
+def _tier_from(
+    session: Session, awarded: str | None, cert: Certificate | None | Unread, known_tiers: Tiers | None
+) -> str | None:
+    if awarded is not None:
+        return awarded
     ladder = _tiers(session, known_tiers)
-    return ladder[0]["slug"] if cert is not None and cert.valid and ladder else None
+    return ladder[0]["slug"] if isinstance(cert, Certificate) and cert.valid and ladder else None
+
+
+#: The agent's go-live certificate (if any) and latest tier award, in one statement (the Today
+#: page shows both): the person's row anchors it, so it answers when there is neither.
+_CERTIFICATE_AND_AWARD = (
+    select(Certificate, _LATEST_AWARD.with_only_columns(TierAward.tier).scalar_subquery())
+    .select_from(User)
+    .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.kind == GO_LIVE))
+    .where(User.id == bindparam("user_id"))
+)
+
+
+def certificate_and_tier(
+    session: Session, user: User, *, known_tiers: Tiers | None = None
+) -> tuple[Certificate | None, str | None]:
+    """The agent's go-live certificate and tier (as `certificate_of` and `current_tier` say), in one
+    read."""
+    row = session.execute(_CERTIFICATE_AND_AWARD, {"user_id": user.id}).one()
+    cert, awarded = row
+    return cert, _tier_from(session, awarded, cert, known_tiers)
 
 
 def next_tier_requirements(

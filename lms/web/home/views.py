@@ -12,11 +12,11 @@ from werkzeug.wrappers import Response
 from lms.access import public, roles_required, signed_in
 from lms.db import db_session, utcnow
 from lms.domain.assignments.assigning import open_assignments
-from lms.domain.certification.golive import certificate_of, go_live_requirements
+from lms.domain.certification.golive import go_live_requirements
 from lms.domain.curriculum.programme import calendar_for, load_schedule, programme_start, today_view
 from lms.domain.drills.progress import drill_progress
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
-from lms.domain.tiers.ladder import current_tier, next_tier_requirements, tier_names
+from lms.domain.tiers.ladder import certificate_and_tier, next_tier_requirements, tier_names
 from lms.models import Cohort, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
@@ -70,9 +70,8 @@ def learner() -> str:
     view = today_view(session, user, today, cached_plan(session, schedule), schedule) if schedule else None
     rules = cached_gate_rules(session, schedule) if schedule else None
     requirements = go_live_requirements(session, user, rules) if rules else []
-    cert = certificate_of(session, user)
     tiers = schedule.tiers if schedule else None  # the kept ladder: the programme row is not read
-    tier = current_tier(session, user, cert, known_tiers=tiers)
+    cert, tier = certificate_and_tier(session, user, known_tiers=tiers)
     next_tier, tier_requirements = next_tier_requirements(
         session, user, today, cert=cert, tier=tier, known_tiers=tiers
     )

@@ -18,6 +18,7 @@ from lms.models import (
     AuditEvent,
     Certificate,
     Course,
+    GoLiveSignoff,
     Lesson,
     LessonCompletion,
     User,
@@ -182,3 +183,37 @@ def test_the_last_lesson_done_issues_the_certificate(db: Session, programme: Sch
     mark_done(db, other, last)
     db.commit()
     assert golive.certificate_of(db, other) is not None
+
+
+def test_the_signoff_names_the_trainer_for_one_learner_and_for_a_team(
+    db: Session, programme: Schedule, count_queries
+) -> None:
+    rules = golive.go_live_rules(db)
+    assert rules is not None and rules.trainer_signoff
+    waiting, signed, orphaned = UserFactory(), UserFactory(), UserFactory()
+    trainer = UserFactory(roles=["trainer"], display_name="王老师")
+    db.flush()
+    golive.sign_off(db, trainer, signed, "Ready.", NOW)
+    # a sign-off whose trainer's account is gone (the key is set to NULL) still counts
+    db.add(GoLiveSignoff(user_id=orphaned.id, trainer_id=None, at=NOW))
+    db.commit()
+
+    def signoff(requirements: list[golive.Requirement]) -> tuple[bool, str, dict]:
+        found = next(r for r in requirements if r.kind == "signoff")
+        return found.met, found.detail, found.params
+
+    with count_queries() as nobody_signed:
+        assert signoff(golive.go_live_requirements(db, waiting, rules)) == (
+            False,
+            "waiting for the trainer",
+            {},
+        )
+    assert nobody_signed.count == 1  # the sign-off comes with the gate's figures: no read of its own
+    assert signoff(golive.go_live_requirements(db, signed)) == (
+        True,
+        "signed off by %(name)s",
+        {"name": "王老师"},
+    )
+    team = golive.requirements_of(db, rules, [waiting.id, signed.id, orphaned.id])
+    assert [signoff(team[u.id])[0] for u in (waiting, signed, orphaned)] == [False, True, True]
+    assert signoff(team[orphaned.id])[2] == {"name": ""}

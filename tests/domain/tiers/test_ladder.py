@@ -218,3 +218,40 @@ def test_a_spot_check_that_completes_the_requirements_promotes(db: Session, agen
     )
     db.commit()
     assert ladder.current_tier(db, agents["wangfang"]) == "advanced"  # (60 + 100) / 2 = 80
+
+
+def test_certificate_and_tier_in_one_read_agree_with_reading_them_apart(
+    db: Session, agents: dict[str, User], count_queries
+) -> None:
+    from lms.domain.certification.golive import certificate_of
+
+    revoked = UserFactory()
+    db.flush()
+    db.add(
+        Certificate(
+            user_id=revoked.id,
+            kind="go-live",
+            code="code-revoked",
+            issued_at=NOW - dt.timedelta(days=10),
+            revoked_at=NOW - dt.timedelta(days=1),
+            revoke_reason="Shared a customer's phone number",
+        )
+    )
+    new_hire = UserFactory()
+    db.flush()
+    db.add(
+        TierAward(user_id=agents["chenjing"].id, sequence=1, tier="advanced", kind="promotion", awarded_at=NOW)
+    )
+    db.commit()
+    expected = {
+        "new hire: no certificate, no tier": (new_hire, None, None),
+        "live, never promoted: the first tier": (agents["wangfang"], "code-wangfang", "ordinary"),
+        "promoted: the latest award": (agents["chenjing"], "code-chenjing", "advanced"),
+        "revoked, never promoted: no tier": (revoked, "code-revoked", None),
+    }
+    for case, (user, code, tier) in expected.items():
+        with count_queries() as reads:
+            cert, found = ladder.certificate_and_tier(db, user)
+        assert (cert.code if cert else None, found) == (code, tier), case
+        assert (certificate_of(db, user), ladder.current_tier(db, user)) == (cert, found), case
+        assert reads.count <= 2, reads.statements  # one, and the ladder when the caller has not kept it

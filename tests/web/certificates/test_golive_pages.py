@@ -196,8 +196,9 @@ def test_today_and_matrix_query_counts_are_bounded(
     # the programme's plan and go-live rules are kept by the process: the first view reads them
     assert today.count < first.count <= 22, first.statements
     # constant: the same with 1 or 200 learners; the whole gate (quizzes, courses, practice chats,
-    # FAQ drill, typing) is one statement, the drill's goal and streak one more
-    assert today.count <= 11, today.statements
+    # FAQ drill, typing, the trainer's sign-off) is one statement, the drill's goal and streak one more
+    assert today.count <= 9, today.statements
+    assert not any(s.startswith("SELECT go_live_signoffs") for s in today.statements), today.statements
     # the learner's done lessons and graded attempts are one statement
     assert not any(s.startswith("SELECT lesson_completions") for s in today.statements), today.statements
     # two UNION ALLs: the go-live gate's figures, and the lessons done with the graded attempts
@@ -207,8 +208,13 @@ def test_today_and_matrix_query_counts_are_bounded(
     # facts several areas need are read once: the certificate, the tier; the programme not at all
     # (its schedule, gate and tier ladder are the kept ones)
     assert not any(s.startswith("SELECT programmes.id") for s in today.statements), today.statements
-    assert sum("FROM certificates" in s for s in today.statements) == 1, today.statements
-    assert sum("FROM tier_awards" in s for s in today.statements) == 1, today.statements
+    assert sum("JOIN certificates" in s or "FROM certificates" in s for s in today.statements) == 1, (
+        today.statements
+    )
+    # ...and in the same statement: the certificate with the latest tier award
+    assert sum("FROM tier_awards" in s and "JOIN certificates" in s for s in today.statements) == 1, (
+        today.statements
+    )
     # no attempt status is bound: SQLite would prepare the statement again on every execution
     assert not any(re.search(r"status (!?=) (\?|%\()", s) for s in today.statements), today.statements
 
