@@ -70,3 +70,23 @@ def test_parallel_saves_never_both_pass_against_one_version(app: Flask, db: Sess
     assert sorted(passed) == sorted(set(passed)), "two saves went through against the same version"
     db.expire_all()
     assert _item(db.get(Attempt, attempt_id), "hours").response_version == len(passed)
+
+
+def test_a_save_is_written_as_loaded_and_as_stored(app: Flask, db: Session) -> None:
+    """A save writes its row with one UPDATE and sets the loaded item to it: what the request answers
+    with, what a later save in the same transaction builds on, and what another session reads agree."""
+    attempt = engine.start_attempt(db, UserFactory(), make_quiz(db), T0)
+    served = _item(attempt, "hours").served_at
+    first, second = T0 + dt.timedelta(seconds=5), T0 + dt.timedelta(seconds=9)
+    engine.save_response(db, attempt, "hours", {"value": 24}, first, expected_version=0)
+    item = engine.save_response(db, attempt, "hours", {"value": 72}, second, expected_version=1)
+    assert (item.response, item.response_version, item.saved_at) == ({"value": 72}, 2, second)
+    assert not db.dirty  # nothing left for the unit of work to write
+    db.commit()
+    other = Session(bind=app.extensions["lms.db"].engine)
+    stored = _item(other.get(Attempt, attempt.id), "hours")
+    assert (stored.response, stored.response_version) == ({"value": 72}, 2)
+    assert stored.saved_at == second
+    # first served when the attempt showed it, or at the first save: never moved by a later one
+    assert stored.served_at == (served or first)
+    other.close()
