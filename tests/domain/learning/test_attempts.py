@@ -205,31 +205,14 @@ def test_the_quiz_pages_read_carries_this_learners_recertification_start(db: Ses
     agent, other = UserFactory(), UserFactory()
     db.flush()
     assigned = T0 - dt.timedelta(days=3)
-    db.add_all(
-        [
-            Assignment(
-                user_id=agent.id,
-                quiz_id=quiz.id,
-                due_on=T0.date(),
-                source="trainer",
-                trigger="recert",
-                assigned_at=assigned,
-            ),
-            # closed, or not a recertification: neither opens a cycle
-            Assignment(
-                user_id=other.id,
-                quiz_id=quiz.id,
-                due_on=T0.date(),
-                source="trainer",
-                trigger="recert",
-                assigned_at=assigned,
-                closed_at=T0,
-            ),
-            Assignment(
-                user_id=other.id, quiz_id=quiz.id, due_on=T0.date(), source="trainer", assigned_at=assigned
-            ),
-        ]
-    )
+
+    def given(user: User, **more: object) -> Assignment:
+        return Assignment(
+            user_id=user.id, quiz_id=quiz.id, due_on=T0.date(), source="trainer", assigned_at=assigned, **more
+        )
+
+    # the agent's open recertification; the other's is closed, or not a recertification: no cycle
+    db.add_all([given(agent, trigger="recert"), given(other, trigger="recert", closed_at=T0), given(other)])
     db.commit()
     found, active, cycle_from = engine.quiz_for_page(db, quiz.slug, agent)
     assert (found.id, active) == (quiz.id, 3)
