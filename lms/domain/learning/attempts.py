@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -481,15 +481,17 @@ def save_response(
     return item
 
 
+#: A Core UPDATE of the table (an ORM-enabled one would go through the ORM's bulk-update machinery).
+_ITEMS_TABLE: Table = AttemptItem.__table__  # type: ignore[assignment]  # a mapped class's table
+_WRITE_ITEM = update(_ITEMS_TABLE).where(_ITEMS_TABLE.c.id == bindparam("item_id"))
+
+
 def _write_item(session: Session, item: AttemptItem, values: dict[str, Any]) -> None:
     """Write these columns of one answer's row with one UPDATE, and set the loaded item to them as
     written: the answer a learner saves every few seconds skips the unit of work's flush (finding
     what changed, ordering, bookkeeping), a sixth of the save's cost. The caller holds the learner's
     lock, as for any save."""
-    session.execute(
-        update(AttemptItem).where(AttemptItem.id == item.id).values(values),
-        execution_options={"synchronize_session": False},
-    )
+    session.execute(_WRITE_ITEM.values(values), {"item_id": item.id})
     for key, value in values.items():
         set_committed_value(item, key, value)
 
