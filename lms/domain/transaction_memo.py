@@ -5,10 +5,15 @@ schedule, the go-live rules, the tier ladder and the tier names each loaded it).
 what one load returned in the session until the transaction ends — commit, rollback or close — so
 a later transaction, which may see newer data, always loads again. Nothing is remembered when the
 load finds nothing, so a row created later in the same transaction is found.
+
+A page may also hand a fact it read to the functions that need it: those take it as an argument
+defaulting to UNREAD (not read yet, as opposed to read and found missing, None) and read it
+themselves only then.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,6 +22,16 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 T = TypeVar("T")
 _KEY = "lms.transaction_memo"
+
+
+class Unread(enum.Enum):
+    """The type of UNREAD (one value, so a type checker narrows `x is UNREAD`)."""
+
+    TOKEN = 0
+
+
+#: A fact the caller has not read (None would say it read it and found nothing).
+UNREAD = Unread.TOKEN
 
 
 def remembered(session: Session, key: str, load: Callable[[], T | None]) -> T | None:

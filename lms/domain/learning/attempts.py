@@ -26,7 +26,7 @@ from lms.domain import audit, events
 from lms.domain.assignments.assigning import close_for_attempt
 from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
-from lms.domain.unread import UNREAD, Unread
+from lms.domain.transaction_memo import UNREAD, Unread
 from lms.models import Assignment, Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
 from lms.models.learning import GRADED, IN_PROGRESS, SUBMITTED
 

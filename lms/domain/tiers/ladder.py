@@ -19,7 +19,7 @@ from lms.domain.kpi.scores import kpi_average
 from lms.domain.practice.requirements import best_medal, best_scores
 from lms.domain.practice.scoring import MEDAL_AT, at_least
 from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
-from lms.domain.unread import UNREAD, Unread
+from lms.domain.transaction_memo import UNREAD, Unread
 from lms.models import Attempt, Certificate, Quiz, Role, Scenario, TierAward, User
 from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED
