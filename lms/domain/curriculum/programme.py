@@ -205,22 +205,10 @@ def load_schedule(session: Session) -> Schedule | None:
     return Schedule.from_spec(programme.spec) if programme else None
 
 
-#: One value of the stored schedule: the lesson reader asks it on every view, and needs the whole
-#: schedule (the programme's row, its spec parsed) only when working ahead is not allowed.
-_WORK_AHEAD = select(Programme.spec["allow_work_ahead"].as_boolean()).where(Programme.slug == PROGRAMME_SLUG)
-
-
-def work_ahead_allowed(session: Session) -> bool | None:
-    """Whether learners may open later days' lessons early (the schedule's `allow_work_ahead`, true
-    unless the programme says otherwise); None before `lms content sync`."""
-    row = session.execute(_WORK_AHEAD).first()
-    if row is None:
-        return None
-    return row[0] is None or bool(row[0])
-
-
-#: The same answer as a column another statement carries (the lesson reader reads it with the lesson,
-#: saving a round trip): true or false, NULL before `lms content sync` (no programme row).
+#: Whether learners may open later days' lessons early (the schedule's `allow_work_ahead`, true
+#: unless the programme says otherwise), as a column of another statement: the lesson reader reads
+#: it with the lesson on every view, and needs the whole schedule (the programme's row, its spec
+#: parsed) only when working ahead is not allowed. NULL before `lms content sync` (no programme).
 WORK_AHEAD_COLUMN = (
     select(func.coalesce(Programme.spec["allow_work_ahead"].as_boolean(), true()))
     .where(Programme.slug == PROGRAMME_SLUG)

@@ -92,7 +92,7 @@ _LESSON_TO_READ = _VISIBLE_LESSON.add_columns(WORK_AHEAD_COLUMN)
 
 def lesson_to_read(session: Session, course_slug: str, lesson_slug: str) -> tuple[Lesson, bool | None]:
     """An active lesson of a published course (or NotFound), with whether learners may open later
-    days' lessons early (None before `lms content sync`, as `work_ahead_allowed` says)."""
+    days' lessons early (`WORK_AHEAD_COLUMN`; None before `lms content sync`)."""
     row = session.execute(_LESSON_TO_READ, {"course": course_slug, "lesson": lesson_slug}).one_or_none()
     if row is None:
         raise NotFound(N_("No such lesson."))

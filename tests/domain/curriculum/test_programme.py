@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from lms.domain.curriculum.programme import load_schedule, work_ahead_allowed
+from lms.domain.curriculum.programme import load_schedule
 from lms.domain.learning.lessons import lesson_to_read
 from lms.models import Programme
 from tests.factories import CourseFactory, LessonFactory
@@ -17,7 +17,6 @@ def _a_lesson(db: Session) -> None:
 
 
 def test_before_the_curriculum_is_loaded_there_is_no_answer(db: Session) -> None:
-    assert work_ahead_allowed(db) is None
     assert load_schedule(db) is None
     _a_lesson(db)
     lesson, work_ahead = lesson_to_read(db, "rules", "first")
@@ -31,9 +30,8 @@ def test_before_the_curriculum_is_loaded_there_is_no_answer(db: Session) -> None
 def test_the_one_value_agrees_with_the_parsed_schedule(db: Session, stored: dict, allowed: bool) -> None:
     db.add(Programme(slug="onboarding", title="新人培训", spec={"days": 15, **stored}, content_hash="x"))
     db.commit()
-    assert work_ahead_allowed(db) is allowed
     schedule = load_schedule(db)
     assert schedule is not None and schedule.allow_work_ahead is allowed
-    # the lesson reader reads the same answer with the lesson, in its own statement
+    # the lesson reader reads the same answer with the lesson, in the lesson's statement
     _a_lesson(db)
     assert lesson_to_read(db, "rules", "first")[1] is allowed
