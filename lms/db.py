@@ -253,10 +253,15 @@ def get_db() -> Database:
     return db
 
 
+def request_only_reads() -> bool:
+    """Whether this is a request whose session only reads (GET, HEAD, OPTIONS): its transaction is
+    never committed, so nothing it writes is kept."""
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def db_session() -> Session:
     """The session of the current request or CLI command (one per app context)."""
     if "db_session" not in g:
-        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-        g.db_session = get_db().read_session() if reading else get_db().session()
+        g.db_session = get_db().read_session() if request_only_reads() else get_db().session()
     session: Session = g.db_session
     return session

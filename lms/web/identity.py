@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from flask import Flask, Request, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 
-from lms.db import db_session, utcnow
+from lms.db import db_session, get_db, request_only_reads, utcnow
 from lms.domain.assignments.assigning import open_count_of, remember_open_count
 from lms.extensions import login_manager
-from lms.models import User
+from lms.models import ApiToken, User
+
+log = logging.getLogger(__name__)
 
 #: The signed-in user with their roles and their open assignments' count (the navigation's badge on
 #: every page), in one query built once: every request asks, and a round trip saved here is saved on
@@ -63,8 +67,44 @@ def load_user_from_request(req: Request) -> User | None:
     # Written at most once a minute per token: a client saving answers every few seconds does not
     # turn every save into two UPDATEs (the token page shows the time to the minute).
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH:
-        token.last_used_at = now
+        _stamp_last_use(token, now)
     return user
+
+
+def _stamp_last_use(token: ApiToken, now: dt.datetime) -> None:
+    """Record when the token was last used.
+
+    A request that writes stamps it in its own transaction (kept when the request's work is). A
+    request that only reads never commits, so a stamp there would be rolled back: a client that only
+    reads would write it on every call and never keep it. Its stamp is written after the request,
+    in a short transaction of its own (`_write_read_stamp`): not during it, because on SQLite a
+    commit made beside the request's snapshot would stop a reading view that then writes (serving
+    a drill card, closing an overdue attempt) from taking the write lock."""
+    if request_only_reads():
+        g.token_stamp = (token.id, token.prefix, now)
+    else:
+        token.last_used_at = now
+
+
+def _write_read_stamp(_exc: BaseException | None) -> None:
+    """teardown_request: write a reading request's token stamp; if it cannot be written now, the
+    answer is unchanged and the next call tries again."""
+    stamp = g.pop("token_stamp", None)
+    if stamp is None or g.get("lms_degraded"):
+        return  # nothing to write, or the database is what failed
+    token_id, prefix, now = stamp
+    request_session = g.pop("db_session", None)
+    if request_session is not None:
+        request_session.close()  # ends the request's read (SQLite: its snapshot)
+    try:
+        with get_db().session() as session:
+            session.execute(_STAMP, {"token_id": token_id, "now": now})
+            session.commit()
+    except DBAPIError:
+        log.warning("could not record the use of API token %s", prefix, exc_info=True)
+
+
+_STAMP = update(ApiToken).where(ApiToken.id == bindparam("token_id")).values(last_used_at=bindparam("now"))
 
 
 TOKEN_TOUCH = dt.timedelta(minutes=1)
@@ -79,6 +119,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    app.teardown_request(_write_read_stamp)
 
 
 def me() -> User:
