@@ -6,10 +6,11 @@ import hashlib
 import secrets
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager
 
 from lms.db import utcnow
 from lms.domain import audit
+from lms.domain.accounts.locks import note_locked, takes_row_locks
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.models import ApiToken, Role, User
 
@@ -66,17 +67,29 @@ def revoke_token(session: Session, user: User, token_id: int, *, actor: User | N
 #: A token with its user and their roles: one query, built once (every API call asks).
 _TOKEN_WITH_USER = (
     select(ApiToken)
+    .join(ApiToken.user)
     .where(ApiToken.token_hash == bindparam("digest"))
-    .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+    .options(contains_eager(ApiToken.user).joinedload(User.role_rows))
 )
+#: The same, locking the user's row (PostgreSQL): for a request whose first act would be to lock it.
+_TOKEN_WITH_LOCKED_USER = _TOKEN_WITH_USER.with_for_update(of=User).execution_options(populate_existing=True)
 
 
-def user_for_token(session: Session, secret: str) -> tuple[User, ApiToken] | None:
-    """The active user and token behind a secret, or None."""
+def user_for_token(session: Session, secret: str, *, lock: bool = False) -> tuple[User, ApiToken] | None:
+    """The active user and token behind a secret, or None.
+
+    `lock=True`: also take the user's lock (`locks.lock_person`) in the same statement, on a
+    database with row locks; the user is then read as of the lock."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = session.scalars(_TOKEN_WITH_USER, {"digest": _digest(secret)}).unique().one_or_none()
-    if token is None or token.revoked_at is not None or not token.user.active:
+    locking = lock and takes_row_locks(session)
+    statement = _TOKEN_WITH_LOCKED_USER if locking else _TOKEN_WITH_USER
+    token = session.scalars(statement, {"digest": _digest(secret)}).unique().one_or_none()
+    if token is None:
+        return None
+    if locking:
+        note_locked(session, token.user_id)
+    if token.revoked_at is not None or not token.user.active:
         return None
     if token.scope == "staff" and not token.user.is_staff:
         return None

@@ -23,6 +23,7 @@ from lms.content.questions import ResponseError, get_type
 from lms.content.questions.reply import MAX_MESSAGES, messages_of
 from lms.content.rulebook import RuleBook
 from lms.domain import audit, events
+from lms.domain.accounts.locks import lock_person
 from lms.domain.assignments.assigning import close_for_attempt
 from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
@@ -196,8 +197,7 @@ def quiz_status(
 
 def _lock_user(session: Session, user_id: int) -> None:
     """Serialise one learner's attempt changes (row lock on PostgreSQL; SQLite has one writer)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    lock_person(session, user_id)
 
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:

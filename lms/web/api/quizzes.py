@@ -15,7 +15,7 @@ from lms.domain.learning import attempts as engine
 from lms.models import Attempt, AttemptItem
 from lms.web.api.errors import ApiError, fail, not_found
 from lms.web.api.views import bp
-from lms.web.identity import me
+from lms.web.identity import locks_caller, me
 from lms.web.learn.review import review_allowed
 from lms.web.security_log import note_if_someone_elses
 
@@ -106,6 +106,7 @@ def get_quiz(slug: str) -> Response:
 
 @bp.post("/quizzes/<slug>/attempts")
 @signed_in
+@locks_caller
 def start_attempt(slug: str) -> tuple[Response, int]:
     """Start an attempt (or get the one in progress): questions without keys, and the deadline."""
     session = db_session()
@@ -137,6 +138,7 @@ def _if_match() -> int | None:
 
 @bp.put("/attempts/<int:attempt_id>/responses/<question_id>")
 @signed_in
+@locks_caller
 def save_response(attempt_id: int, question_id: str) -> Response:
     """Save one answer (the JSON object of its question type); If-Match refuses a stale save."""
     session = db_session()
@@ -189,6 +191,7 @@ def save_response(attempt_id: int, question_id: str) -> Response:
 
 @bp.post("/attempts/<int:attempt_id>/responses/<question_id>/messages")
 @signed_in
+@locks_caller
 def send_message(attempt_id: int, question_id: str) -> tuple[Response, int]:
     """Send one message of a chat reply ({"text": "..."}); the server stamps when it arrived."""
     session = db_session()
@@ -220,6 +223,7 @@ def send_message(attempt_id: int, question_id: str) -> tuple[Response, int]:
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 @signed_in
+@locks_caller
 def submit(attempt_id: int) -> Response:
     """Submit and grade (idempotent: submitting again returns the same result)."""
     session = db_session()
