@@ -491,7 +491,9 @@ def _write_item(session: Session, item: AttemptItem, values: dict[str, Any]) -> 
     written: the answer a learner saves every few seconds skips the unit of work's flush (finding
     what changed, ordering, bookkeeping; about a sixth of a save in profiles, and the save costs 7 %
     fewer instructions without it). The caller holds the learner's lock, as for any save."""
-    session.execute(_WRITE_ITEM.values(values), {"item_id": item.id})
+    # The SET clause comes from the parameters' names (compiled once per set of names), not from a
+    # `.values()` built on every save.
+    session.execute(_WRITE_ITEM, {"item_id": item.id, **values})
     for key, value in values.items():
         set_committed_value(item, key, value)
 
