@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.content.rulebook import RuleBook, RuleBookSpec, cached_book, compiled_from_json
@@ -59,13 +59,15 @@ def _load(session: Session, row_id: int, version: int, content_hash: str) -> Loa
     return LoadedBook(row_id, version, book)
 
 
+#: Which version a book is and its hash (built once: every submitted attempt asks).
+_VERSION_ROW = select(RuleBookVersion.id, RuleBookVersion.version, RuleBookVersion.content_hash)
+_NEWEST = _VERSION_ROW.order_by(RuleBookVersion.version.desc()).limit(1)
+_BY_ID = _VERSION_ROW.where(RuleBookVersion.id == bindparam("row_id"))
+
+
 def current_book(session: Session) -> LoadedBook | None:
     """The newest rule book, compiled (None before the first sync)."""
-    row = session.execute(
-        select(RuleBookVersion.id, RuleBookVersion.version, RuleBookVersion.content_hash)
-        .order_by(RuleBookVersion.version.desc())
-        .limit(1)
-    ).one_or_none()
+    row = session.execute(_NEWEST).one_or_none()
     return _load(session, row.id, row.version, row.content_hash) if row is not None else None
 
 
@@ -73,11 +75,7 @@ def book_by_id(session: Session, row_id: int | None) -> LoadedBook | None:
     """A given version, compiled (None when it does not exist)."""
     if row_id is None:
         return None
-    row = session.execute(
-        select(RuleBookVersion.id, RuleBookVersion.version, RuleBookVersion.content_hash).where(
-            RuleBookVersion.id == row_id
-        )
-    ).one_or_none()
+    row = session.execute(_BY_ID, {"row_id": row_id}).one_or_none()
     return _load(session, row.id, row.version, row.content_hash) if row is not None else None
 
 

@@ -223,6 +223,14 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     return chosen
 
 
+#: A quiz with its questions and their current versions, for drawing a new attempt (built once).
+_QUIZ_WITH_QUESTIONS = (
+    select(Quiz)
+    .where(Quiz.id == bindparam("quiz_id"))
+    .options(selectinload(Quiz.questions).selectinload(Question.current_version))
+)
+
+
 def start_attempt(
     session: Session, user: User, quiz: Quiz, now: dt.datetime, seed: int | None = None
 ) -> Attempt:
@@ -233,11 +241,7 @@ def start_attempt(
         return status.open_attempt
     if not status.can_start:
         raise Conflict(status.reason or N_("You cannot start this quiz now."), **status.reason_params)
-    quiz = session.scalars(
-        select(Quiz)
-        .where(Quiz.id == quiz.id)
-        .options(selectinload(Quiz.questions).selectinload(Question.current_version))
-    ).one()
+    quiz = session.scalars(_QUIZ_WITH_QUESTIONS, {"quiz_id": quiz.id}).one()
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)
     questions = draw_questions(quiz, rng)
@@ -583,12 +587,16 @@ def _total(attempt: Attempt, now: dt.datetime) -> None:
         attempt.passed = attempt.percent >= attempt.quiz.pass_percent
 
 
+#: The attempt's own row lock (PostgreSQL): whoever submits it (the learner, the overdue sweep) waits.
+_LOCK_ATTEMPT = select(Attempt.id).where(Attempt.id == bindparam("attempt_id")).with_for_update()
+
+
 def submit_attempt(
     session: Session, attempt: Attempt, now: dt.datetime, *, closed_by: str = "learner"
 ) -> Attempt:
     """Submit and grade the attempt; submitting again returns the same result (idempotent)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
+        session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt.id})
     _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
         return attempt
