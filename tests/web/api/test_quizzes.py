@@ -165,3 +165,31 @@ def test_saving_one_answer_reads_one_item_and_touches_the_token_once_a_minute(
     assert (
         sum("UPDATE api_tokens" in s for s in save(small, "first-reply-seconds")) == 1
     )  # stale: stamped again
+
+
+def test_parallel_saves_against_one_version_through_the_api(app, client: FlaskClient, api) -> None:
+    """Six clients save the same answer at once, each naming the version it saw: one is saved, the
+    others are told another save came first (409). On PostgreSQL the learner's lock is taken by the
+    token lookup itself, so this is what proves that lock serialises them."""
+    import threading
+
+    attempt = client.post("/api/v1/quizzes/house-rules-check/attempts", headers=api).json
+    url = f"/api/v1/attempts/{attempt['id']}/responses/first-reply-seconds"
+    barrier = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def save(seconds: int) -> None:
+        mine = app.test_client()
+        barrier.wait()
+        response = mine.put(url, json={"value": seconds}, headers={**api, "If-Match": '"0"'})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=save, args=(10 + n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409, 409, 409, 409, 409], statuses
+    review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=api).json
+    saved = next(q for q in review["questions"] if q["id"] == "first-reply-seconds")
+    assert saved["version"] == 1
