@@ -45,6 +45,12 @@ def remembered(session: Session, key: str, load: Callable[[], T | None]) -> T | 
     return value
 
 
+def recalled(session: Session, key: str) -> Any:
+    """What is kept under this key in the current transaction, without loading (None: nothing)."""
+    memo: dict[str, Any] | None = session.info.get(_KEY)
+    return memo.get(key) if memo is not None else None
+
+
 def remember(session: Session, key: str, value: object) -> None:
     """Keep a value found on the way for the rest of the transaction (a later `remembered` with
     the same key returns it instead of loading)."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, object_session, selec
 
 from lms.domain import audit
 from lms.domain.errors import N_, DomainError, NotFound
-from lms.domain.transaction_memo import forget, remember, remembered
+from lms.domain.transaction_memo import forget, recalled, remember, remembered
 from lms.models import (
     Assignment,
     Attempt,
@@ -250,7 +250,10 @@ def assign(
 
 def open_assignments(session: Session, user: User) -> list[Assignment]:
     """The learner's open assignments, due soonest first (their number is kept for the transaction:
-    the nav badge on the same page does not count them again)."""
+    the nav badge on the same page does not count them again). When this transaction already
+    counted none (the signed-in user's row comes with the count), there is nothing to read."""
+    if recalled(session, _open_key(user.id)) == 0:
+        return []
     found = list(session.scalars(_OPEN_ASSIGNMENTS, {"user_id": user.id}))
     remember_open_count(session, user.id, len(found))
     return found

@@ -197,8 +197,10 @@ def test_today_and_matrix_query_counts_are_bounded(
     assert today.count < first.count <= 22, first.statements
     # constant: the same with 1 or 200 learners; the whole gate (quizzes, courses, practice chats,
     # FAQ drill, typing, the trainer's sign-off) is one statement, the drill's goal and streak one more
-    assert today.count <= 9, today.statements
+    assert today.count <= 8, today.statements
     assert not any(s.startswith("SELECT go_live_signoffs") for s in today.statements), today.statements
+    # no open assignments (counted with the user's row): the list is not read
+    assert not any(s.startswith("SELECT assignments.") for s in today.statements), today.statements
     # the learner's done lessons and graded attempts are one statement
     assert not any(s.startswith("SELECT lesson_completions") for s in today.statements), today.statements
     # two UNION ALLs: the go-live gate's figures, and the lessons done with the graded attempts
@@ -217,6 +219,40 @@ def test_today_and_matrix_query_counts_are_bounded(
     )
     # no attempt status is bound: SQLite would prepare the statement again on every execution
     assert not any(re.search(r"status (!?=) (\?|%\()", s) for s in today.statements), today.statements
+
+
+def test_today_lists_open_assignments_and_reads_them_only_when_there_are_some(
+    client: FlaskClient, login_as, db: Session, loaded, count_queries
+) -> None:
+    from lms.domain.assignments.assigning import assign
+    from lms.models import Course
+
+    learner = login_as("learner")
+    assert client.get("/learn/").status_code == 200  # the process keeps the plan from here on
+    with count_queries() as none_open:
+        page = client.get("/learn/")
+    assert page.status_code == 200 and 'class="card assignments-panel"' not in page.get_data(as_text=True)
+    assert not any(s.startswith("SELECT assignments.") for s in none_open.statements)
+    course = db.scalars(select(Course).where(Course.slug == "value-talk")).one()
+    now = dt.datetime.now(dt.UTC)
+    assign(
+        db,
+        None,
+        [learner.id],
+        course=course,
+        due_on=now.date() + dt.timedelta(days=3),
+        reason="Spot check: promised a refund the rules do not allow",
+        source="qc",
+        now=now,
+    )
+    db.commit()
+    with count_queries() as one_open:
+        html = client.get("/learn/").get_data(as_text=True)
+    assert 'class="card assignments-panel"' in html
+    assert "Spot check: promised a refund the rules do not allow" in html
+    assert sum(s.startswith("SELECT assignments.") for s in one_open.statements) == 1
+    # the list, and its courses (selectin; no quiz is assigned, so none is read)
+    assert one_open.count == none_open.count + 2, one_open.statements
 
 
 def test_work_ahead_can_be_switched_off(client: FlaskClient, db: Session, loaded) -> None:
