@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.overview import PROGRAMME_SLUG, get_programme
-from lms.domain.transaction_memo import remembered
+from lms.domain.transaction_memo import remember, remembered
 from lms.models import Attempt, Cohort, Course, Lesson, LessonCompletion, Programme, Quiz, User
 from lms.models.change_counts import PLAN, ChangeCount
 from lms.models.learning import GRADED
@@ -165,6 +165,15 @@ def plan_fingerprint(session: Session) -> tuple[object, ...]:
 
 
 _PLAN_CHANGES = select(ChangeCount.changes).where(ChangeCount.topic == PLAN)
+#: The same counter as a value to select beside another row (the signed-in user's, on the pages that
+#: keep the plan): `remember_plan_fingerprint` then saves `plan_fingerprint` its statement.
+PLAN_CHANGES_COLUMN = _PLAN_CHANGES.scalar_subquery()
+
+
+def remember_plan_fingerprint(session: Session, changes: int | None) -> None:
+    """Keep a counter read beside another row (`PLAN_CHANGES_COLUMN`) as this transaction's
+    fingerprint. Only for a transaction that does not change the curriculum before it asks."""
+    remember(session, "plan fingerprint", (changes,))
 
 
 @dataclass

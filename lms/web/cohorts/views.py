@@ -25,7 +25,7 @@ from lms.domain.learning.desk import failed_exams as desk_failed_exams
 from lms.models import Attempt, Cohort, GoLiveSignoff, Role, User
 from lms.web.forms import translate_error
 from lms.web.id_links import link_around_id
-from lms.web.identity import me
+from lms.web.identity import me, reads_plan
 from lms.web.labels import label
 from lms.web.plan_cache import cached_gate_rules, cached_schedule
 
@@ -71,6 +71,7 @@ def index() -> str:
 
 
 @bp.get("/<int:cohort_id>")
+@reads_plan
 @staff
 def matrix(cohort_id: int) -> str:
     """Learners × go-live requirements: done, in progress, failed, overdue; who is behind."""
@@ -132,6 +133,7 @@ def _cell_markup() -> dict[str, Markup]:
 
 
 @bp.get("/<int:cohort_id>.csv")
+@reads_plan
 @staff
 def matrix_csv(cohort_id: int) -> Response:
     """The matrix as CSV (UTF-8 with BOM for Excel; formula-like cells neutralised)."""

@@ -21,7 +21,7 @@ from lms.models import Cohort, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
-from lms.web.identity import me
+from lms.web.identity import me, reads_plan
 from lms.web.plan_cache import cached_gate_rules, cached_plan, cached_schedule
 
 bp = Blueprint("home", __name__)
@@ -53,6 +53,7 @@ _STORES = (
 
 
 @bp.get("/learn/")
+@reads_plan
 @signed_in
 def learner() -> str:
     """The learner's home: their cohort, trainer, stores and programme."""
@@ -114,6 +115,7 @@ def programme_calendar() -> Response:
 
 
 @bp.get("/staff/")
+@reads_plan
 @roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
 def staff() -> str:
     """The staff desk: what needs each of the reader's roles today, each item linking to its full page."""
