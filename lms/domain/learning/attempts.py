@@ -23,7 +23,7 @@ from lms.content.questions import ResponseError, get_type
 from lms.content.questions.reply import MAX_MESSAGES, messages_of
 from lms.content.rulebook import RuleBook
 from lms.domain import audit, events
-from lms.domain.accounts.locks import lock_person
+from lms.domain.accounts.locks import lock_person, takes_row_locks
 from lms.domain.assignments.assigning import close_for_attempt
 from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
@@ -195,11 +195,6 @@ def quiz_status(
     )
 
 
-def _lock_user(session: Session, user_id: int) -> None:
-    """Serialise one learner's attempt changes (row lock on PostgreSQL; SQLite has one writer)."""
-    lock_person(session, user_id)
-
-
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     """The questions of a new attempt: all in file order, or random draws from tagged pools."""
     active = [q for q in quiz.questions if q.active and q.current_version is not None]
@@ -235,7 +230,7 @@ def start_attempt(
     session: Session, user: User, quiz: Quiz, now: dt.datetime, seed: int | None = None
 ) -> Attempt:
     """Start an attempt, or return the one already in progress; refuses past the limits."""
-    _lock_user(session, user.id)
+    lock_person(session, user.id)
     status, _closed = status_closing_overdue(session, user, quiz, now)
     if status.open_attempt is not None:
         return status.open_attempt
@@ -337,7 +332,7 @@ def attempt_and_item(
     """One of the user's own attempts (anyone else's is NotFound) with its item for a question id
     (None when the question is not part of it), read in one statement after the learner's lock, so
     `save_response(..., read_after_lock=True, item=...)` reads nothing again."""
-    _lock_user(session, user.id)
+    lock_person(session, user.id)
     row = session.execute(
         _ATTEMPT_AND_ITEM, {"attempt_id": attempt_id, "user_id": user.id, "key": question_key}
     ).one_or_none()
@@ -356,7 +351,7 @@ def get_attempt(
     next (`save_response(..., read_after_lock=True)`) need not read its status again.
     """
     if lock:
-        _lock_user(session, user.id)
+        lock_person(session, user.id)
     attempt = session.scalars(
         _ATTEMPT_WITH_ITEMS if items else _ATTEMPT,
         {"attempt_id": attempt_id, "user_id": user.id},
@@ -449,7 +444,7 @@ def save_response(
     in this transaction, so the lock is held and both are current.
     """
     if not read_after_lock:
-        _lock_user(session, attempt.user_id)
+        lock_person(session, attempt.user_id)
         _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
         raise Conflict(N_("This attempt has been submitted; answers can no longer change."))
@@ -530,7 +525,7 @@ def send_message(
         raise ResponseInvalid(N_("Only a chat reply takes messages one at a time."), "text")
     if not text.strip():
         raise ResponseInvalid(N_("The message is empty."), "text")
-    _lock_user(session, attempt.user_id)
+    lock_person(session, attempt.user_id)
     session.flush()
     session.refresh(item, ["response"])  # after the lock: a message sent a moment ago is kept
     sent = [m.text for m in messages_of(item.response)] if item.response is not None else []
@@ -595,7 +590,7 @@ def submit_attempt(
     session: Session, attempt: Attempt, now: dt.datetime, *, closed_by: str = "learner"
 ) -> Attempt:
     """Submit and grade the attempt; submitting again returns the same result (idempotent)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if takes_row_locks(session):
         session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt.id})
     _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
