@@ -159,12 +159,13 @@ def plan_fingerprint(session: Session) -> tuple[object, ...]:
     """What a Plan and the go-live rules depend on (read once per transaction): how many writes the
     programme, courses, lessons, quizzes and practice-chat scenarios have had, a counter kept by
     database triggers (migration 0020), so one key lookup."""
-    found = remembered(session, "plan fingerprint", lambda: (session.scalar(_PLAN_CHANGES),))
+    found = remembered(session, _FINGERPRINT, lambda: (session.scalar(_PLAN_CHANGES),))
     assert found is not None
     return found
 
 
 _PLAN_CHANGES = select(ChangeCount.changes).where(ChangeCount.topic == PLAN)
+_FINGERPRINT = "plan fingerprint"  # its key in the transaction's memo
 #: The same counter as a value to select beside another row (the signed-in user's, on the pages that
 #: keep the plan): `remember_plan_fingerprint` then saves `plan_fingerprint` its statement.
 PLAN_CHANGES_COLUMN = _PLAN_CHANGES.scalar_subquery()
@@ -173,7 +174,7 @@ PLAN_CHANGES_COLUMN = _PLAN_CHANGES.scalar_subquery()
 def remember_plan_fingerprint(session: Session, changes: int | None) -> None:
     """Keep a counter read beside another row (`PLAN_CHANGES_COLUMN`) as this transaction's
     fingerprint. Only for a transaction that does not change the curriculum before it asks."""
-    remember(session, "plan fingerprint", (changes,))
+    remember(session, _FINGERPRINT, (changes,))
 
 
 @dataclass
