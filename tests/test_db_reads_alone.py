@@ -12,8 +12,9 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
+from lms import db as db_module
 from lms.access import public
-from lms.db import Database, db_session
+from lms.db import Database, db_session, is_plain_select
 from lms.models import Store
 from tests.factories import StoreFactory
 
@@ -108,3 +109,27 @@ def test_a_reading_request_that_writes_commits_all_or_nothing(
     assert db.scalars(select(Store.name)).all() == ["天猫旗舰店"]  # nothing half-written
     assert client.get("/rename").status_code == 200
     assert db.scalars(select(Store.name)).all() == ["改名"]
+
+
+def test_each_statement_is_judged_once_and_the_verdict_holds_when_asked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(db_module, "_PLAIN_SELECTS", {})
+    read = "SELECT stores.id, stores.name FROM stores WHERE stores.id = %(id)s::INTEGER"
+    locking = "SELECT users.id FROM users WHERE users.id = %(id)s::INTEGER FOR UPDATE OF users"
+    for _ in range(2):  # the second time from the kept verdicts
+        assert is_plain_select(read)
+        assert not is_plain_select(locking)
+        assert not is_plain_select("  select nextval('attempts_id_seq')")
+        assert not is_plain_select("SELECT set_config('lms.actor', '7', true)")
+        assert not is_plain_select("UPDATE stores SET name = %(name)s")
+        assert not is_plain_select("SAVEPOINT sa_savepoint_1")
+    assert db_module._PLAIN_SELECTS[locking] is False
+
+
+def test_the_kept_verdicts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db_module, "_PLAIN_SELECTS", {})
+    monkeypatch.setattr(db_module, "_PLAIN_SELECTS_MAX", 10)
+    for n in range(25):  # e.g. IN lists rendered with each length
+        assert is_plain_select("SELECT stores.id FROM stores WHERE stores.id IN (" + "1, " * n + "1)")  # noqa: S608 - judged, never run
+    assert 0 < len(db_module._PLAIN_SELECTS) <= 10
