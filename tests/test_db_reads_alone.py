@@ -117,7 +117,14 @@ def test_each_statement_is_judged_once_and_the_verdict_holds_when_asked_again(
     monkeypatch.setattr(db_module, "_PLAIN_SELECTS", {})
     read = "SELECT stores.id, stores.name FROM stores WHERE stores.id = %(id)s::INTEGER"
     locking = "SELECT users.id FROM users WHERE users.id = %(id)s::INTEGER FOR UPDATE OF users"
-    for _ in range(2):  # the second time from the kept verdicts
+    for judged in (False, True):
+        if judged:  # the second time from the kept verdicts: the text is not scanned again
+
+            class NoScan:
+                def search(self, _statement: str) -> None:
+                    raise AssertionError("a statement judged before was scanned again")
+
+            monkeypatch.setattr(db_module, "_NOT_PLAIN", NoScan())
         assert is_plain_select(read)
         assert not is_plain_select(locking)
         assert not is_plain_select("  select nextval('attempts_id_seq')")
