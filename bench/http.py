@@ -14,6 +14,9 @@ What it does, in one run:
   so the figure does not depend on how busy the machine is with other work;
 - for the statistics page, also its first view after a grading (the report recomputed from the
   saved blocks: `statistics_blocks`), timed over HTTP after regrading one attempt, three times;
+- then the floor the pages stand on, measured the same way on `bench/floor_app.py` (the app with
+  pages that do nothing of their own: public, signed in, the shared layout, an API call with a
+  token), so each page's ratio reads as floor plus its own work;
 - prints a table (ratio = app CPU per request / ceiling CPU per request, median of the rounds;
   p50/p99 latency and requests per second of the last round) and writes bench/results/latest.json
   (latest-postgresql.json with `--postgres`),
@@ -423,6 +426,69 @@ def measure(server: Server, script: str, seconds: float, tmp: Path, *, threads: 
     return result
 
 
+#: The floor under the table (`bench/floor_app.py`): what a page costs before its own work.
+FLOORS = [
+    Endpoint("floor: public page, nothing rendered", "/bench-floor/public", ""),
+    Endpoint("floor: signed in, nothing rendered", "/bench-floor/signed-in", "learner"),
+    Endpoint("floor: signed in, the shared layout", "/bench-floor/layout", "learner"),
+    Endpoint("floor: API call with a token", "/api/bench-floor", "api"),
+]
+
+
+def measure_row(
+    app: Server,
+    ceiling: Server,
+    endpoint: Endpoint,
+    headers: dict[str, str],
+    seeded: Seeded,
+    args: argparse.Namespace,
+    tmp: Path,
+) -> dict[str, Any]:
+    """One row of the table: a warm-up, then rounds alternating the ceiling and the app."""
+    ceiling_script = _script(
+        Endpoint(
+            "ceiling",
+            "/ping",
+            "",
+            endpoint.ceiling_method,
+            '{"choice": 0}' if endpoint.ceiling_method != "GET" else "",
+        ),
+        {"Content-Type": "application/json"},
+        seeded,
+    )
+    app_script = _script(endpoint, headers, seeded)
+    probe(app.base, endpoint, headers)
+    threads = CONNECTIONS if endpoint.who == "flow" else 2
+    run_wrk(app.base, app_script, 1, tmp, threads=threads)  # warm-up (caches, imports)
+    rounds = []
+    for _ in range(args.rounds):
+        base_run = measure(ceiling, ceiling_script, args.seconds, tmp)
+        app_run = measure(app, app_script, args.seconds, tmp, threads=threads)
+        rounds.append((base_run, app_run))
+    ratios = [a["cpu_ms"] / b["cpu_ms"] for b, a in rounds if b["cpu_ms"]]
+    _last_base, last = rounds[-1]
+    return {
+        "name": endpoint.name,
+        "ratio": round(statistics.median(ratios), 2),
+        "cpu_ms": round(statistics.median(a["cpu_ms"] for _b, a in rounds), 3),
+        "ceiling_cpu_ms": round(statistics.median(b["cpu_ms"] for b, _a in rounds), 3),
+        "p50_ms": round(last["p50_ms"], 2),
+        "p99_ms": round(last["p99_ms"], 2),
+        "rps": round(last["rps"], 1),
+        "errors": last["errors"],
+        "non2xx": last["non2xx"],
+    }
+
+
+def _print_row(row: dict[str, Any]) -> None:
+    print(
+        f"{row['name']:<42}{row['ratio']:>9.1f}×{row['cpu_ms']:>9.2f} ms{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+        f"{row['rps']:>9.1f}{'  non-2xx ' + str(row['non2xx']) if row['non2xx'] else ''}"
+        + (f"  after a grading {row['cold_ms']:.0f} ms" if "cold_ms" in row else ""),
+        flush=True,
+    )
+
+
 def _machine() -> str:
     cpu = next(
         (
@@ -486,51 +552,29 @@ def main(argv: list[str] | None = None) -> int:
         for endpoint in _endpoints(seeded):
             if args.only and args.only not in endpoint.name:
                 continue
-            ceiling_script = _script(
-                Endpoint(
-                    "ceiling",
-                    "/ping",
-                    "",
-                    endpoint.ceiling_method,
-                    '{"choice": 0}' if endpoint.ceiling_method != "GET" else "",
-                ),
-                {"Content-Type": "application/json"},
-                seeded,
-            )
-            app_script = _script(endpoint, headers.get(endpoint.who, {}), seeded)
-            probe(app.base, endpoint, headers.get(endpoint.who, {}))
-            threads = CONNECTIONS if endpoint.who == "flow" else 2
-            run_wrk(app.base, app_script, 1, tmp, threads=threads)  # warm-up (caches, imports)
-            rounds = []
-            for _ in range(args.rounds):
-                base_run = measure(ceiling, ceiling_script, args.seconds, tmp)
-                app_run = measure(app, app_script, args.seconds, tmp, threads=threads)
-                rounds.append((base_run, app_run))
-            ratios = [a["cpu_ms"] / b["cpu_ms"] for b, a in rounds if b["cpu_ms"]]
-            last_base, last = rounds[-1]
-            rows.append(
-                {
-                    "name": endpoint.name,
-                    "ratio": round(statistics.median(ratios), 2),
-                    "cpu_ms": round(statistics.median(a["cpu_ms"] for _b, a in rounds), 3),
-                    "ceiling_cpu_ms": round(statistics.median(b["cpu_ms"] for b, _a in rounds), 3),
-                    "p50_ms": round(last["p50_ms"], 2),
-                    "p99_ms": round(last["p99_ms"], 2),
-                    "rps": round(last["rps"], 1),
-                    "errors": last["errors"],
-                    "non2xx": last["non2xx"],
-                }
-            )
+            rows.append(measure_row(app, ceiling, endpoint, headers.get(endpoint.who, {}), seeded, args, tmp))
             if endpoint.path.startswith("/author/statistics/"):
                 rows[-1]["cold_ms"] = statistics_after_grading(app.base, endpoint, headers["trainer"], url)
-            row = rows[-1]
-            print(
-                f"{row['name']:<42}{row['ratio']:>9.1f}×{row['cpu_ms']:>9.2f} ms{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
-                f"{row['rps']:>9.1f}{'  non-2xx ' + str(row['non2xx']) if row['non2xx'] else ''}"
-                + (f"  after a grading {row['cold_ms']:.0f} ms" if "cold_ms" in row else ""),
-                flush=True,
-            )
+            _print_row(rows[-1])
         rss = app.worker_rss_mb()
+        floors = [e for e in FLOORS if not args.only or args.only in e.name]
+        if floors:
+            floor_app = Server("bench.floor_app:app", env)
+            try:
+                floor_headers = {
+                    "": {},
+                    "learner": {"Cookie": login_cookie(floor_app.base, "learner"), "User-Agent": AGENT},
+                    "api": {"Authorization": f"Bearer {seeded.tokens[0]}"},
+                }
+                for endpoint in floors:
+                    rows.append(
+                        measure_row(
+                            floor_app, ceiling, endpoint, floor_headers[endpoint.who], seeded, args, tmp
+                        )
+                    )
+                    _print_row(rows[-1])
+            finally:
+                floor_app.stop()
     finally:
         app.stop()
         ceiling.stop()
