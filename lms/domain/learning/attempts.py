@@ -83,15 +83,34 @@ def _recert_start(quiz_id: Any) -> Select[tuple[dt.datetime]]:
 
 
 _RECERT_CYCLE_START = _recert_start(bindparam("quiz_id"))
-#: The quiz page's read, in one statement: the quiz, its course, its active questions counted, and
-#: when this learner's open recertification of it was assigned (what `recert_cycle_start` reads).
-_QUIZ_PAGE = _VISIBLE_QUIZ.add_columns(
-    select(func.count())
-    .select_from(Question)
-    .where(Question.quiz_id == Quiz.id, Question.active.is_(True))
-    .scalar_subquery(),
-    _recert_start(Quiz.id).scalar_subquery(),
+#: The quiz page's read, in one statement: the quiz, its course, its active questions counted, when
+#: this learner's open recertification of it was assigned (what `recert_cycle_start` reads) and their
+#: attempts at it, oldest first (what `user_attempts` reads): one row per attempt, or one without.
+_QUIZ_PAGE = (
+    _VISIBLE_QUIZ.add_columns(
+        select(func.count())
+        .select_from(Question)
+        .where(Question.quiz_id == Quiz.id, Question.active.is_(True))
+        .scalar_subquery(),
+        _recert_start(Quiz.id).scalar_subquery(),
+        Attempt,
+    )
+    .outerjoin(Attempt, (Attempt.quiz_id == Quiz.id) & (Attempt.user_id == bindparam("user_id")))
+    .order_by(Attempt.number)
 )
+
+
+@dataclass(frozen=True)
+class QuizPage:
+    """What the quiz page reads about a quiz for one learner, in one statement."""
+
+    quiz: Quiz
+    #: How many active questions it has (not the questions loaded).
+    active: int
+    #: When the learner's open recertification of it began (None: no cycle is open).
+    cycle_from: dt.datetime | None
+    #: The learner's attempts at it, oldest first.
+    attempts: list[Attempt]
 
 
 def visible_quiz(session: Session, slug: str) -> Quiz:
@@ -102,14 +121,14 @@ def visible_quiz(session: Session, slug: str) -> Quiz:
     return quiz
 
 
-def quiz_for_page(session: Session, slug: str, user: User) -> tuple[Quiz, int, dt.datetime | None]:
-    """A published quiz (or NotFound) with how many active questions it has (not the questions
-    loaded) and when the user's open recertification of it began (None: no cycle is open)."""
-    found = session.execute(_QUIZ_PAGE, {"slug": slug, "user_id": user.id}).unique().one_or_none()
-    if found is None:
+def quiz_for_page(session: Session, slug: str, user: User) -> QuizPage:
+    """A published quiz (or NotFound) with its active questions counted, the user's open
+    recertification's start and the user's attempts at it (`quiz_status` takes the last two)."""
+    rows = session.execute(_QUIZ_PAGE, {"slug": slug, "user_id": user.id}).all()
+    if not rows:
         raise NotFound(N_("No such quiz."))
-    quiz, active, cycle_from = found
-    return quiz, int(active or 0), cycle_from
+    quiz, active, cycle_from, _attempt = rows[0]
+    return QuizPage(quiz, int(active or 0), cycle_from, [row[3] for row in rows if row[3] is not None])
 
 
 def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:
@@ -147,13 +166,14 @@ def quiz_status(
     now: dt.datetime,
     *,
     cycle_from: dt.datetime | None | Unread = UNREAD,
+    attempts: list[Attempt] | Unread = UNREAD,
 ) -> QuizStatus:
     """Attempts, attempts left, cooldown, grade and whether a new attempt may start now.
 
     During a recertification the earlier cycle is history: its attempts count neither towards the
-    limit nor the grade (they stay on record). `cycle_from`: the cycle's start, when the caller
-    read it in this transaction (`quiz_for_page`)."""
-    every = user_attempts(session, user, quiz)
+    limit nor the grade (they stay on record). `cycle_from` and `attempts` (the user's attempts at
+    the quiz, oldest first): as the caller read them in this transaction (`quiz_for_page`)."""
+    every = user_attempts(session, user, quiz) if isinstance(attempts, Unread) else attempts
     if cycle_from is UNREAD:
         cycle_from = recert_cycle_start(session, user.id, quiz.id)
     attempts = [a for a in every if cycle_from is None or a.started_at >= cycle_from]
@@ -374,12 +394,13 @@ def status_closing_overdue(
     now: dt.datetime,
     *,
     cycle_from: dt.datetime | None | Unread = UNREAD,
+    attempts: list[Attempt] | Unread = UNREAD,
 ) -> tuple[QuizStatus, bool]:
     """The quiz status, after submitting the user's attempt if its time ran out (closed lazily on
     access): one read of the attempts when nothing was overdue. True when an attempt was closed
-    (the caller commits that). `cycle_from` as `quiz_status` takes it; after a closing (which may
-    close the recertification) it is read again."""
-    status = quiz_status(session, user, quiz, now, cycle_from=cycle_from)
+    (the caller commits that). `cycle_from` and `attempts` as `quiz_status` takes them; after a
+    closing (which may close the recertification) both are read again."""
+    status = quiz_status(session, user, quiz, now, cycle_from=cycle_from, attempts=attempts)
     if status.open_attempt is None or not is_overdue(status.open_attempt, now):
         return status, False
     submit_attempt(session, status.open_attempt, now, closed_by="deadline")

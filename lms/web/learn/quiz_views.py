@@ -54,12 +54,15 @@ def quiz(slug: str) -> str:
     """What the quiz is before starting: questions, time, pass mark, attempts, what it unlocks."""
     session = db_session()
     try:
-        found, active, cycle_from = engine.quiz_for_page(session, slug, me())
+        page = engine.quiz_for_page(session, slug, me())
     except NotFound:
         abort(404)
     now = utcnow()
-    status, closed = engine.status_closing_overdue(session, me(), found, now, cycle_from=cycle_from)
-    question_count = sum(int(p["count"]) for p in found.draw) if found.draw else active
+    found = page.quiz
+    status, closed = engine.status_closing_overdue(
+        session, me(), found, now, cycle_from=page.cycle_from, attempts=page.attempts
+    )
+    question_count = sum(int(p["count"]) for p in found.draw) if found.draw else page.active
     if closed:
         session.commit()
     return render_template(

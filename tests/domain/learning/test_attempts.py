@@ -198,6 +198,26 @@ def test_parallel_starts_never_exceed_the_limits(app, db: Session) -> None:
     assert db.scalar(select(func.count()).select_from(Attempt)) == 1
 
 
+def test_the_quiz_pages_read_carries_this_learners_attempts_oldest_first(db: Session) -> None:
+    quiz = make_quiz(db, cooldown_minutes=0)
+    agent, other = UserFactory(), UserFactory()
+    db.flush()
+    first = engine.start_attempt(db, agent, quiz, T0)
+    engine.submit_attempt(db, first, T0 + dt.timedelta(minutes=1))
+    second = engine.start_attempt(db, agent, quiz, T0 + dt.timedelta(minutes=2))
+    engine.start_attempt(db, other, quiz, T0)
+    db.commit()
+    page = engine.quiz_for_page(db, quiz.slug, agent)
+    assert [a.id for a in page.attempts] == [first.id, second.id]  # only theirs, oldest first
+    assert page.active == 3  # counted once, not once per attempt
+    assert page.attempts == engine.user_attempts(db, agent, quiz)
+    given = engine.quiz_status(db, agent, quiz, T0, attempts=page.attempts)
+    read = engine.quiz_status(db, agent, quiz, T0)
+    assert given == read
+    assert given.open_attempt is second
+    assert engine.quiz_for_page(db, quiz.slug, UserFactory()).attempts == []
+
+
 def test_the_quiz_pages_read_carries_this_learners_recertification_start(db: Session) -> None:
     from lms.models import Assignment
 
@@ -214,10 +234,11 @@ def test_the_quiz_pages_read_carries_this_learners_recertification_start(db: Ses
     # the agent's open recertification; the other's is closed, or not a recertification: no cycle
     db.add_all([given(agent, trigger="recert"), given(other, trigger="recert", closed_at=T0), given(other)])
     db.commit()
-    found, active, cycle_from = engine.quiz_for_page(db, quiz.slug, agent)
-    assert (found.id, active) == (quiz.id, 3)
+    page = engine.quiz_for_page(db, quiz.slug, agent)
+    found, cycle_from = page.quiz, page.cycle_from
+    assert (found.id, page.active, page.attempts) == (quiz.id, 3, [])
     assert cycle_from == assigned == engine.recert_cycle_start(db, agent.id, quiz.id)
-    assert engine.quiz_for_page(db, quiz.slug, other)[2] is None
+    assert engine.quiz_for_page(db, quiz.slug, other).cycle_from is None
     assert engine.recert_cycle_start(db, other.id, quiz.id) is None
     # the status counts only the cycle's attempts whether it reads the start itself or is given it
     given = engine.quiz_status(db, agent, quiz, T0, cycle_from=cycle_from)
