@@ -1,4 +1,4 @@
-"""The academy with three pages that do nothing of their own, served only by `make bench`.
+"""The academy with four endpoints that do nothing of their own, served only by `make bench`.
 
 They measure the floor every page of the table stands on, so a page's ratio can be read as "floor +
 its own work" (`gunicorn bench.floor_app:app`, the same settings as the app):
