@@ -86,6 +86,8 @@ def test_trainer_builds_publishes_learner_takes_trainer_grades(  # type: ignore[
     for title, body in LESSONS.items():
         page.fill("input[name=title]:below(:text('Add a lesson'))", title)
         page.click("text=Add the lesson")
+        # htmx binds the live preview when the new page has loaded; typing before that is never sent
+        page.wait_for_load_state()
         page.fill("textarea[name=body]", body)
         marker = "seven-day" if "seven-day" in body else "quick phrases"
         page.locator("#preview").get_by_text(marker).wait_for()  # the live, sanitised preview
