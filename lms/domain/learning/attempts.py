@@ -166,14 +166,15 @@ def quiz_status(
     now: dt.datetime,
     *,
     cycle_from: dt.datetime | None | Unread = UNREAD,
-    attempts: list[Attempt] | Unread = UNREAD,
+    all_attempts: list[Attempt] | Unread = UNREAD,
 ) -> QuizStatus:
     """Attempts, attempts left, cooldown, grade and whether a new attempt may start now.
 
     During a recertification the earlier cycle is history: its attempts count neither towards the
-    limit nor the grade (they stay on record). `cycle_from` and `attempts` (the user's attempts at
-    the quiz, oldest first): as the caller read them in this transaction (`quiz_for_page`)."""
-    every = user_attempts(session, user, quiz) if isinstance(attempts, Unread) else attempts
+    limit nor the grade (they stay on record). `cycle_from` and `all_attempts` (the user's attempts at
+    the quiz in every cycle, oldest first): as the caller read them in this transaction
+    (`quiz_for_page`)."""
+    every = user_attempts(session, user, quiz) if isinstance(all_attempts, Unread) else all_attempts
     if cycle_from is UNREAD:
         cycle_from = recert_cycle_start(session, user.id, quiz.id)
     attempts = [a for a in every if cycle_from is None or a.started_at >= cycle_from]
@@ -394,13 +395,13 @@ def status_closing_overdue(
     now: dt.datetime,
     *,
     cycle_from: dt.datetime | None | Unread = UNREAD,
-    attempts: list[Attempt] | Unread = UNREAD,
+    all_attempts: list[Attempt] | Unread = UNREAD,
 ) -> tuple[QuizStatus, bool]:
     """The quiz status, after submitting the user's attempt if its time ran out (closed lazily on
     access): one read of the attempts when nothing was overdue. True when an attempt was closed
-    (the caller commits that). `cycle_from` and `attempts` as `quiz_status` takes them; after a
+    (the caller commits that). `cycle_from` and `all_attempts` as `quiz_status` takes them; after a
     closing (which may close the recertification) both are read again."""
-    status = quiz_status(session, user, quiz, now, cycle_from=cycle_from, attempts=attempts)
+    status = quiz_status(session, user, quiz, now, cycle_from=cycle_from, all_attempts=all_attempts)
     if status.open_attempt is None or not is_overdue(status.open_attempt, now):
         return status, False
     submit_attempt(session, status.open_attempt, now, closed_by="deadline")

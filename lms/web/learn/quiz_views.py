@@ -60,7 +60,7 @@ def quiz(slug: str) -> str:
     now = utcnow()
     found = page.quiz
     status, closed = engine.status_closing_overdue(
-        session, me(), found, now, cycle_from=page.cycle_from, attempts=page.attempts
+        session, me(), found, now, cycle_from=page.cycle_from, all_attempts=page.attempts
     )
     question_count = sum(int(p["count"]) for p in found.draw) if found.draw else page.active
     if closed:

@@ -211,7 +211,7 @@ def test_the_quiz_pages_read_carries_this_learners_attempts_oldest_first(db: Ses
     assert [a.id for a in page.attempts] == [first.id, second.id]  # only theirs, oldest first
     assert page.active == 3  # counted once, not once per attempt
     assert page.attempts == engine.user_attempts(db, agent, quiz)
-    given = engine.quiz_status(db, agent, quiz, T0, attempts=page.attempts)
+    given = engine.quiz_status(db, agent, quiz, T0, all_attempts=page.attempts)
     read = engine.quiz_status(db, agent, quiz, T0)
     assert given == read
     assert given.open_attempt is second

@@ -64,6 +64,39 @@ def test_the_quiz_page_counts_active_questions_in_the_quizs_own_statement(
     assert shown.search(page).group(1) == str(len(questions) - 1)  # type: ignore[union-attr]
 
 
+def test_the_quiz_page_reads_every_attempt_in_the_quizs_statement(
+    client: FlaskClient, login_as, loaded, db: Session, count_queries
+) -> None:
+    import datetime as dt
+
+    from lms.domain.learning import attempts as engine
+
+    learner = login_as("learner")
+    quiz = db.scalars(select(Quiz).where(Quiz.slug == "warehouse-week-check")).one()
+    path = f"/learn/quizzes/{quiz.slug}"
+    row = re.compile(r"<tr><td>(\d+)</td>")
+    client.get(path)
+    with count_queries() as none_yet:
+        assert row.findall(client.get(path).get_data(as_text=True)) == []
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    for n in range(3):  # two submitted a day apart, the third still open
+        attempt = engine.start_attempt(db, learner, quiz, start + dt.timedelta(days=n))
+        if n < 2:
+            engine.submit_attempt(db, attempt, start + dt.timedelta(days=n, minutes=5))
+    db.commit()
+    with count_queries() as three:
+        page = client.get(path).get_data(as_text=True)
+    assert row.findall(page) == ["1", "2", "3"]  # oldest first, every one
+    assert "Resume your attempt" in page
+    assert none_yet.count == three.count <= 2, three.statements  # the same whatever the attempts
+
+
+def test_an_unknown_or_hostile_quiz_address_is_a_404(client: FlaskClient, login_as, loaded) -> None:
+    login_as("learner")
+    for slug in ("no-such-quiz", "x' OR '1'='1", "%E4%B8%AD" * 100):
+        assert client.get(f"/learn/quizzes/{slug}").status_code == 404
+
+
 def test_answer_keys_never_reach_the_page_before_submission(
     client: FlaskClient, login_as, loaded, db: Session
 ) -> None:
