@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, intpk, str80, str200, timestamp
@@ -55,11 +56,27 @@ class User(Base):
     @property
     def roles(self) -> frozenset[Role]:
         """The roles this person holds."""
-        return frozenset(Role(r.role) for r in self.role_rows)
+        return frozenset(Role(name) for name in self.role_names)
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The names of the roles this person holds: as read with the signed-in user's row (see
+        `keep_role_names`), else from their role rows."""
+        kept: frozenset[str] | None = self.__dict__.get(_KEPT_ROLE_NAMES)
+        if kept is None:
+            return frozenset(r.role for r in self.role_rows)
+        return kept
+
+    def keep_role_names(self, names: str | None) -> None:
+        """Keep the role names read in the same statement as this row (comma-separated, as
+        `role_names_of` selects them), so the roles need no rows loaded: the signed-in user's row is
+        read on every request, and the role rows' eager load was about a fifth of that statement's
+        cost. Changing the role rows drops what was kept."""
+        self.__dict__[_KEPT_ROLE_NAMES] = frozenset(names.split(",")) if names else frozenset()
 
     def has_role(self, *roles: Role | str) -> bool:
         """Whether this person holds any of the given roles."""
-        mine = {r.role for r in self.role_rows}
+        mine = self.role_names
         return any(str(role) in mine for role in roles)
 
     @property
@@ -86,6 +103,18 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+#: Where `User.keep_role_names` keeps them (an instance attribute the ORM does not map).
+_KEPT_ROLE_NAMES = "_lms_role_names"
+
+
+@event.listens_for(User.role_rows, "append")
+@event.listens_for(User.role_rows, "remove")
+@event.listens_for(User.role_rows, "bulk_replace")
+def _roles_changed(target: User, *_args: Any) -> None:
+    """The role rows changed: the roles are the rows again."""
+    target.__dict__.pop(_KEPT_ROLE_NAMES, None)
 
 
 class UserRole(Base):

@@ -28,6 +28,7 @@ def init_web(app: Flask) -> None:
         layout_fragments,
         links,
         navigation,
+        page_shell,
         pagination,
         rate_limits,
         security_headers,
@@ -81,6 +82,7 @@ def init_web(app: Flask) -> None:
     pagination.init_app(app)
     navigation.init_app(app)
     layout_fragments.init_app(app)
+    page_shell.init_app(app)
     links.init_app(app)
 
     app.register_blueprint(health_bp)

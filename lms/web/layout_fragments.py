@@ -21,14 +21,15 @@ from lms.web.navigation import NavCache
 #: The fragments base.html uses.
 NAMES = frozenset({"assets", "brand", "user_links", "footer"})
 
-_cache = NavCache()
+_cache: NavCache[Markup] = NavCache()
 
 
 def layout_fragment(name: str) -> Markup:
     """A fragment of the layout (rendered, or reused from an earlier identical one)."""
     if name not in NAMES:
         raise ValueError(f"no layout fragment {name!r}")
-    learner = bool(current_user.is_authenticated and current_user.has_role(Role.LEARNER))
+    user = current_user._get_current_object()  # once: each use of the proxy looks the user up again
+    learner = bool(user.is_authenticated and user.has_role(Role.LEARNER))
     key = (name, str(get_locale()), request.script_root, learner)
     found = _cache.get(key)
     if found is None:

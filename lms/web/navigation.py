@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import Generic, TypeVar
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
@@ -27,24 +28,26 @@ SIZE = 512
 
 #: What a rendered piece is kept by (the navigation: language, URL root, roles, page, open count).
 _Key = tuple[object, ...]
+#: What is kept: rendered markup, or a rendered page top in parts (`page_shell`).
+V = TypeVar("V")
 
 
-class NavCache:
-    """Rendered navigations by key, least recently used dropped first; safe across threads."""
+class NavCache(Generic[V]):
+    """Rendered pieces by key, least recently used dropped first; safe across threads."""
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._saved: OrderedDict[_Key, Markup] = OrderedDict()
+        self._saved: OrderedDict[_Key, V] = OrderedDict()
 
-    def get(self, key: _Key) -> Markup | None:
+    def get(self, key: _Key) -> V | None:
         with self._lock:
             found = self._saved.get(key)
             if found is not None:
                 self._saved.move_to_end(key)
             return found
 
-    def put(self, key: _Key, nav: Markup) -> None:
+    def put(self, key: _Key, nav: V) -> None:
         with self._lock:
             self._saved[key] = nav
             self._saved.move_to_end(key)
@@ -52,12 +55,12 @@ class NavCache:
                 self._saved.popitem(last=False)
 
 
-_cache = NavCache()
+_cache: NavCache[Markup] = NavCache()
 
 
 def main_nav() -> Markup:
     """The signed-in reader's navigation (rendered, or reused from an earlier identical one)."""
-    roles = tuple(sorted(role.value for role in current_user.roles))
+    roles = tuple(sorted(current_user.role_names))
     learner = Role.LEARNER.value in roles
     n_open = open_count(db_session(), current_user.id) if learner else 0
     endpoint = request.endpoint or ""

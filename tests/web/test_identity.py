@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from lms.domain.accounts.tokens import create_token
-from lms.models import ApiToken
+from lms.models import ApiToken, Role, UserRole
 from tests.factories import UserFactory
 
 
@@ -84,3 +84,43 @@ def test_a_read_goes_on_when_the_use_cannot_be_recorded(
     assert response.status_code == 200 and response.json["username"] == "zhaolei"
     assert _last_use(db, row.id) is None
     assert "could not record the use of API token" in caplog.text
+
+
+def _reads_role_rows(statements: list[str]) -> int:
+    """Statements that read role rows on their own (not the sign-in's names beside the user's row)."""
+    return sum(s.lstrip().startswith("SELECT user_roles") for s in statements)
+
+
+def test_the_signed_in_users_roles_come_with_their_row_and_go_when_taken_away(
+    client, login_as, db: Session, count_queries
+) -> None:
+    trainer = login_as("trainer", "learner")
+    with count_queries() as counted:
+        assert client.get("/staff/").status_code == 200
+    assert _reads_role_rows(counted.statements) == 0
+    assert "user_roles" in counted.statements[0] and "users" in counted.statements[0]
+    db.execute(delete(UserRole).where(UserRole.user_id == trainer.id, UserRole.role == "trainer"))
+    db.commit()
+    assert client.get("/staff/").status_code == 403  # the next request reads the roles again
+
+
+def test_a_tokens_staff_scope_ends_with_the_staff_role(
+    app: Flask, client, db: Session, count_queries
+) -> None:
+    from lms.access import roles_required
+
+    app.add_url_rule(
+        "/api/v1/trainer-probe", "trainer_probe", roles_required(Role.TRAINER)(lambda: {"ok": True})
+    )
+    trainer = UserFactory(roles=["trainer"])
+    db.flush()
+    _row, secret = create_token(db, trainer, "desk", "staff")
+    db.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    with count_queries() as counted:
+        assert client.get("/api/v1/trainer-probe", headers=headers).status_code == 200
+    assert _reads_role_rows(counted.statements) == 0
+    db.execute(delete(UserRole).where(UserRole.user_id == trainer.id))
+    db.commit()
+    # No staff role: the staff-scope token no longer signs anyone in.
+    assert client.get("/api/v1/trainer-probe", headers=headers).status_code == 401

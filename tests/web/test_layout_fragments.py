@@ -6,17 +6,18 @@ import pytest
 from flask import template_rendered
 from flask.testing import FlaskClient
 
-from lms.web import layout_fragments, navigation
+from lms.web import layout_fragments, navigation, page_shell
 
 
 @pytest.fixture
 def renders(client: FlaskClient, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """The layout fragments rendered, by name, from a fresh cache."""
     monkeypatch.setattr(layout_fragments, "_cache", navigation.NavCache())
+    monkeypatch.setattr(page_shell, "_cache", navigation.NavCache())  # the top that holds them
     seen: list[str] = []
 
     def note(_app, template, **_extra):  # type: ignore[no-untyped-def]
-        if template.name.startswith("_layout/"):
+        if template.name.startswith("_layout/") and template.name != "_layout/top.html":
             seen.append(template.name.removeprefix("_layout/").removesuffix(".html"))
 
     template_rendered.connect(note, client.application)

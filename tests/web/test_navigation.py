@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from lms.domain.assignments.assigning import assign
-from lms.web import navigation
+from lms.web import navigation, page_shell
 from tests.factories import CourseFactory
 
 
@@ -24,6 +24,7 @@ def without_csrf(page: str) -> str:
 def renders(client: FlaskClient, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """How many times the navigation template was rendered, from a fresh cache."""
     monkeypatch.setattr(navigation, "_cache", navigation.NavCache())
+    monkeypatch.setattr(page_shell, "_cache", navigation.NavCache())  # the top that holds them
     seen: list[str] = []
 
     def note(_app, template, context, **_extra):  # type: ignore[no-untyped-def]

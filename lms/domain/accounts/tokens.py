@@ -6,11 +6,12 @@ import hashlib
 import secrets
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, lazyload
 
 from lms.db import utcnow
 from lms.domain import audit
 from lms.domain.accounts.locks import note_locked, takes_row_locks
+from lms.domain.accounts.role_names import role_names_of
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.models import ApiToken, Role, User
 
@@ -64,12 +65,12 @@ def revoke_token(session: Session, user: User, token_id: int, *, actor: User | N
         audit.record(session, "token.revoke", actor=actor or user, target=token, target_type="api_token")
 
 
-#: A token with its user and their roles: one query, built once (every API call asks).
+#: A token with its user and their role names: one query, built once (every API call asks).
 _TOKEN_WITH_USER = (
-    select(ApiToken)
+    select(ApiToken, User, role_names_of(User.id))
     .join(ApiToken.user)
     .where(ApiToken.token_hash == bindparam("digest"))
-    .options(contains_eager(ApiToken.user).joinedload(User.role_rows))
+    .options(lazyload(User.role_rows))
 )
 #: The same, locking the user's row (PostgreSQL): for a request whose first act would be to lock it.
 _TOKEN_WITH_LOCKED_USER = _TOKEN_WITH_USER.with_for_update(of=User).execution_options(populate_existing=True)
@@ -84,16 +85,18 @@ def user_for_token(session: Session, secret: str, *, lock: bool = False) -> tupl
         return None
     locking = lock and takes_row_locks(session)
     statement = _TOKEN_WITH_LOCKED_USER if locking else _TOKEN_WITH_USER
-    token = session.scalars(statement, {"digest": _digest(secret)}).unique().one_or_none()
-    if token is None:
+    found = session.execute(statement, {"digest": _digest(secret)}).one_or_none()
+    if found is None:
         return None
+    token, user = found[0], found[1]
     if locking:
         note_locked(session, token.user_id)
-    if token.revoked_at is not None or not token.user.active:
+    if token.revoked_at is not None or not user.active:
         return None
-    if token.scope == "staff" and not token.user.is_staff:
+    user.keep_role_names(found[2])
+    if token.scope == "staff" and not user.is_staff:
         return None
-    return token.user, token
+    return user, token
 
 
 def token_allows(token: ApiToken | None, *roles: Role) -> bool:
