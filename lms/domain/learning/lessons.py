@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, load_only, selectinload
+from sqlalchemy.orm import Session, contains_eager, load_only, undefer
 
 from lms.db import utcnow
 from lms.domain import events
@@ -52,11 +52,10 @@ class CourseProgress:
 
 
 def visible_course(session: Session, slug: str) -> Course:
-    """A published course with its lessons, or NotFound (drafts do not exist for learners)."""
+    """A published course, or NotFound (drafts do not exist for learners). Its lessons are not read
+    here: the pages that list them read them with the learner's progress (`course_progress`)."""
     course = session.scalars(
-        select(Course)
-        .where(Course.slug == slug, Course.published.is_(True))
-        .options(selectinload(Course.lessons).defer(Lesson.body))
+        select(Course).where(Course.slug == slug, Course.published.is_(True))
     ).one_or_none()
     if course is None:
         raise NotFound(N_("No such course."))
@@ -153,10 +152,16 @@ _ACTIVE_LESSONS_DONE = _ACTIVE_LESSONS.add_columns(
 )
 
 
-def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
+#: The same with each lesson's Markdown bodies (the API's course document carries them).
+_ACTIVE_LESSONS_DONE_WITH_BODIES = _ACTIVE_LESSONS_DONE.options(undefer(Lesson.body), undefer(Lesson.body_en))
+
+
+def course_progress(session: Session, user: User, course: Course, *, bodies: bool = False) -> CourseProgress:
     """Each active lesson of the course with its done flag (one query: the lesson reader and the
-    course page ask on every view)."""
-    rows = session.execute(_ACTIVE_LESSONS_DONE, {"course_id": course.id, "user_id": user.id})
+    course page ask on every view); `bodies`: with the lessons' texts read in the same query (not one
+    query per lesson when each is read)."""
+    statement = _ACTIVE_LESSONS_DONE_WITH_BODIES if bodies else _ACTIVE_LESSONS_DONE
+    rows = session.execute(statement, {"course_id": course.id, "user_id": user.id})
     return CourseProgress(course, [LessonStatus(lesson, bool(done)) for lesson, done in rows])
 
 

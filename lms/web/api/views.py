@@ -156,7 +156,7 @@ def get_course(slug: str) -> Response:
         course = lesson_rules.visible_course(session, slug)
     except NotFound:
         not_found("No such course.")
-    progress = lesson_rules.course_progress(session, me(), course)
+    progress = lesson_rules.course_progress(session, me(), course, bodies=True)
     return jsonify(
         slug=course.slug,
         title=course.title,

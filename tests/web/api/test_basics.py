@@ -75,6 +75,24 @@ def test_learner_tokens_never_reach_staff_views(app: Flask, client, db: Session)
     )
 
 
+@pytest.mark.parametrize("lessons", [2, 8])
+def test_a_courses_document_reads_its_lesson_texts_in_the_same_statements_at_any_length(
+    client, db: Session, learner_token, count_queries, lessons: int
+) -> None:
+    _user, headers = learner_token
+    course = CourseFactory(slug="house-rules")
+    for n in range(lessons):
+        LessonFactory(course=course, slug=f"{n:02d}-reply", body=f"第{n}课：先称呼顾客，再回答问题。")
+    db.commit()
+    client.get("/api/v1/courses/house-rules", headers=headers)  # the token's use is stamped once
+    with count_queries() as counted:
+        detail = client.get("/api/v1/courses/house-rules", headers=headers).json
+    assert [lesson["body_markdown"] for lesson in detail["lessons"]][
+        -1
+    ] == f"第{lessons - 1}课：先称呼顾客，再回答问题。"
+    assert counted.count == 4  # the token, the course, its lessons with their texts, its quizzes
+
+
 def test_courses_and_lessons(client, db: Session, learner_token) -> None:
     _user, headers = learner_token
     course = CourseFactory(slug="house-rules", title="House rules")

@@ -112,3 +112,20 @@ def test_lesson_page_queries_are_bounded(client: FlaskClient, db: Session, login
     assert not any(s.startswith("SELECT lesson_completions") for s in big.statements), big.statements
     # the programme lets learners work ahead: their start date is not read to open a lesson
     assert not any("FROM cohorts" in s for s in big.statements), big.statements
+
+
+def test_course_page_queries_are_bounded(client: FlaskClient, db: Session, login_as, count_queries) -> None:
+    login_as("learner")
+    _course(db, lessons=3)
+    with count_queries() as small:
+        assert client.get("/learn/courses/platform-rules").status_code == 200
+    course = CourseFactory(slug="big")
+    for i in range(40):
+        LessonFactory(course=course, slug=f"l{i:02d}", position=i)
+    db.commit()
+    with count_queries() as big:
+        page = client.get("/learn/courses/big").get_data(as_text=True)
+    assert page.count('href="/learn/courses/big/lessons/') == 40
+    # the user, the course, its lessons with their done flags, its quizzes: the lessons are read once
+    assert big.count == small.count <= 4, big.statements
+    assert sum(s.lstrip().startswith("SELECT lessons") for s in big.statements) == 1, big.statements
