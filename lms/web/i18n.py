@@ -38,9 +38,11 @@ def select_locale() -> str:
     page that must not touch the database (`g.lms_degraded`), the user is not looked up: the
     cookies or the browser's language decide.
     """
-    if not g.get("lms_degraded") and current_user.is_authenticated and current_user.locale in LOCALES:
-        locale: str = current_user.locale
-        return locale
+    if not g.get("lms_degraded"):
+        user = current_user._get_current_object()  # once: each use of the proxy looks the user up again
+        if user.is_authenticated and user.locale in LOCALES:
+            locale: str = user.locale
+            return locale
     for chosen in (request.cookies.get(LOCALE_COOKIE), session.get("locale")):
         if chosen in LOCALES:
             return str(chosen)
