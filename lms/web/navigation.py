@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
@@ -21,7 +21,8 @@ from markupsafe import Markup
 
 from lms.db import db_session
 from lms.domain.assignments.assigning import open_count
-from lms.models import Role
+from lms.models import Role, User
+from lms.models.people import STAFF_ROLES
 
 #: Combinations kept (languages × role sets × pages × counts); a few dozen are in use at a time.
 SIZE = 512
@@ -58,17 +59,39 @@ class NavCache(Generic[V]):
 _cache: NavCache[Markup] = NavCache()
 
 
+class NavKey(NamedTuple):
+    """What the navigation depends on: everything else in it is the same for every reader."""
+
+    locale: str
+    script_root: str
+    roles: tuple[str, ...]
+    endpoint: str
+    n_open: int
+
+
+def nav_key(user: object) -> NavKey:
+    """The navigation's key for this reader on this page (a visitor: no roles, no count). The page
+    top (`page_shell`) keeps the navigation inside it, so it is kept by this key too: one place
+    decides what the navigation depends on."""
+    roles: tuple[str, ...] = ()
+    n_open = 0
+    if isinstance(user, User):  # flask-login's visitor is not one
+        roles = tuple(sorted(user.role_names))
+        n_open = open_count(db_session(), user.id) if Role.LEARNER.value in roles else 0
+    return NavKey(str(get_locale()), request.script_root, roles, request.endpoint or "", n_open)
+
+
 def main_nav() -> Markup:
     """The signed-in reader's navigation (rendered, or reused from an earlier identical one)."""
-    roles = tuple(sorted(current_user.role_names))
-    learner = Role.LEARNER.value in roles
-    n_open = open_count(db_session(), current_user.id) if learner else 0
-    endpoint = request.endpoint or ""
-    key = (str(get_locale()), request.script_root, roles, endpoint, n_open)
+    key = nav_key(current_user._get_current_object())
     nav = _cache.get(key)
     if nav is None:
         html = render_template(
-            "_main_nav.html", ep=endpoint, roles=roles, staff=current_user.is_staff, n_open=n_open
+            "_main_nav.html",
+            ep=key.endpoint,
+            roles=key.roles,
+            staff=bool(STAFF_ROLES & set(key.roles)),
+            n_open=key.n_open,
         )
         nav = Markup(html)  # noqa: S704 - a template's output, escaped by Jinja's autoescape
         _cache.put(key, nav)

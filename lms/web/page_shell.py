@@ -24,15 +24,11 @@ from __future__ import annotations
 import re
 
 from flask import Flask, render_template, request
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from lms.db import db_session
-from lms.domain.assignments.assigning import open_count
-from lms.models import Role
-from lms.web.navigation import NavCache
+from lms.web.navigation import NavCache, nav_key
 
 #: The per-request values of the top, in the names top.html uses for them.
 SLOTS = ("csrf", "title", "head", "body_class", "next", "name")
@@ -56,9 +52,7 @@ def page_top(title: str, head: str, body_class: str) -> Markup:
     """The page's top, from the doctype to `<main>`, with this request's values in its slots."""
     user = current_user._get_current_object()  # once: each use of the proxy looks the user up again
     signed_in = bool(user.is_authenticated)
-    roles = tuple(sorted(user.role_names)) if signed_in else ()
-    n_open = open_count(db_session(), user.id) if Role.LEARNER.value in roles else 0
-    key = (str(get_locale()), request.script_root, signed_in, roles, request.endpoint or "", n_open)
+    key = (signed_in, *nav_key(user))  # the navigation's key and whether there is a menu at all
     parts = _cache.get(key)
     if parts is None:
         parts = _render_parts()
