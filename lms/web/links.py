@@ -19,16 +19,20 @@ MAX = 4096
 
 def link(endpoint: str, **values: Any) -> str:
     """The address of `endpoint` with these values, as `url_for` builds it (path only)."""
-    if any(not isinstance(v, str | int) for v in values.values()) or any(k.startswith("_") for k in values):
-        return url_for(endpoint, **values)  # anchors, external URLs, odd values: not kept
     kept: dict[tuple[object, ...], str] = current_app.extensions["lms.links"]
     key = (request.script_root, endpoint, *sorted(values.items()))
-    found = kept.get(key)
-    if found is None:
-        found = url_for(endpoint, **values)
-        if len(kept) >= MAX:
-            kept.clear()
-        kept[key] = found
+    try:
+        found = kept.get(key)
+    except TypeError:  # a value that cannot be a key (a list …): never kept
+        found = None
+    if found is not None:
+        return found  # only plain addresses are ever kept (below), so a hit needs no check
+    if any(not isinstance(v, str | int) for v in values.values()) or any(k.startswith("_") for k in values):
+        return url_for(endpoint, **values)  # anchors, external URLs, odd values: not kept
+    found = url_for(endpoint, **values)
+    if len(kept) >= MAX:
+        kept.clear()
+    kept[key] = found
     return found
 
 

@@ -59,3 +59,27 @@ def test_pages_in_both_languages(client: FlaskClient) -> None:
     client.post("/language", data={"locale": "zh_Hans", "next": "/login"})
     chinese = client.get("/login").get_data(as_text=True)
     assert "登录" in chinese and "Sign in" not in chinese.split("<main", 1)[1]
+
+
+def test_formatting_a_translation_is_what_markup_formatting_gives() -> None:
+    from decimal import Decimal
+
+    from flask_babel import lazy_gettext
+    from markupsafe import Markup
+
+    from lms.web.template_translations import markup_format
+
+    cases: list[tuple[str, dict[str, object]]] = [
+        ("Welcome, %(name)s", {"name": '<img src=x onerror="alert(1)">'}),
+        ("%(a)s & %(b)s", {"a": Markup("<b>kept</b>"), "b": "A&B"}),
+        ("%(done)s of %(total)s, %(pct).1f %%", {"done": 3, "total": 10, "pct": 33.333}),
+        ("%(n)d passed, %(flag)s", {"n": True, "flag": False}),
+        ("%(n)d chars/min", {"n": "42"}),  # a number as text: Markup converts it, so must we
+        ("%(amount)s yuan, %(none)s", {"amount": Decimal("9.90"), "none": None}),
+        ("100%% done", {}),
+        ("%(label)s", {"label": lazy_gettext("FAQ mastery")}),
+    ]
+    for text, values in cases:
+        got = markup_format(text, values)
+        assert isinstance(got, Markup)
+        assert got == Markup(text) % values, text  # noqa: S704 - the reference it must equal
