@@ -588,19 +588,34 @@ def grading_book(session: Session, attempt: Attempt) -> LoadedBook | None:
     return book_by_id(session, attempt.rule_book_id) or current_book(session)
 
 
-def _grade_item(item: AttemptItem, book: RuleBook | None) -> None:
+def _graded(item: AttemptItem, book: RuleBook | None) -> dict[str, Any]:
+    """An item's grading: its score, maximum, feedback and whether a person must review it."""
+    if item.response is None:  # nothing to review
+        return {"score": 0.0, "max_score": item.max_score, "feedback": [], "needs_review": False}
     version: QuestionVersion = item.version
-    qtype = get_type(version.type)
-    if item.response is None:
-        item.score, item.feedback, item.needs_review = 0.0, [], False  # nothing to review
-        return
-    result = qtype.grade(
+    result = get_type(version.type).grade(
         version.body, version.points, item.response, elapsed_seconds=item.elapsed_seconds, book=book
     )
-    item.score = max(0.0, float(result.score))
-    item.max_score = float(result.max)
-    item.feedback = list(result.feedback)
-    item.needs_review = bool(result.needs_review)
+    return {
+        "score": max(0.0, float(result.score)),
+        "max_score": float(result.max),
+        "feedback": list(result.feedback),
+        "needs_review": bool(result.needs_review),
+    }
+
+
+def _grade_items(session: Session, items: list[AttemptItem], book: RuleBook | None) -> None:
+    """Grade every item and write the gradings with one executemany UPDATE, the loaded items set to
+    them as written: the unit of work would find the changed items, compare each attribute's history
+    and batch them (an attempt of 18 questions: about a fifth of a submit). The caller holds the
+    locks a submit takes."""
+    rows = [{"item_id": item.id, **_graded(item, book)} for item in items]
+    if not rows:
+        return
+    session.execute(_WRITE_ITEM, rows)
+    for item, row in zip(items, rows, strict=True):
+        for key in ("score", "max_score", "feedback", "needs_review"):
+            set_committed_value(item, key, row[key])
 
 
 def _total(attempt: Attempt, now: dt.datetime) -> None:
@@ -633,8 +648,7 @@ def submit_attempt(
     attempt.submitted_at = min(now, attempt.deadline + GRACE) if attempt.deadline else now
     loaded = grading_book(session, attempt)
     attempt.rule_book_id = loaded.id if loaded is not None else None
-    for item in attempt.items:
-        _grade_item(item, loaded.book if loaded is not None else None)
+    _grade_items(session, attempt.items, loaded.book if loaded is not None else None)
     _total(attempt, now)
     _after_grading(session, attempt, now)
     audit.record(

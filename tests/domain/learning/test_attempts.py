@@ -81,6 +81,32 @@ def test_start_save_submit_and_grade(db: Session) -> None:
     assert {"attempt.start", "attempt.grade", "attempt.grade_manual"} <= set(actions)
 
 
+def test_a_submit_writes_every_grading_in_one_update_as_loaded(db: Session, count_queries) -> None:  # type: ignore[no-untyped-def]
+    user = UserFactory()
+    quiz = make_quiz(db)
+    attempt = engine.start_attempt(db, user, quiz, T0, seed=1)
+    engine.save_response(db, attempt, "state", {"choice": 0}, T0 + dt.timedelta(minutes=1))
+    engine.save_response(db, attempt, "essay", {"text": "It darkens."}, T0 + dt.timedelta(minutes=2))
+    db.commit()
+    with count_queries() as counter:
+        engine.submit_attempt(db, attempt, T0 + dt.timedelta(minutes=3))
+        db.flush()
+    item_updates = [s for s in counter.statements if s.startswith("UPDATE attempt_items")]
+    assert len(item_updates) == 1, item_updates  # one executemany for the three items
+    db.commit()
+    loaded = {i.question_key: (i.score, i.max_score, i.feedback, i.needs_review) for i in attempt.items}
+    db.expire_all()
+    stored = {
+        i.question_key: (i.score, i.max_score, i.feedback, i.needs_review)
+        for i in db.get(Attempt, attempt.id).items  # type: ignore[union-attr]
+    }
+    assert loaded == stored
+    assert stored["state"] == (1.0, 1.0, ["Right"], False)  # right, with the choice's feedback
+    assert stored["hours"] == (0.0, 1.0, [], False)  # not answered: nothing to review
+    assert stored["essay"][3] is True  # waits for a trainer
+    assert db.get(Attempt, attempt.id).status == "submitted"  # type: ignore[union-attr]
+
+
 def test_answers_after_the_deadline_are_refused_and_the_attempt_closes(db: Session) -> None:
     user = UserFactory()
     quiz = make_quiz(db, time_limit_minutes=5)
