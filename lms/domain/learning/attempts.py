@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, load_only, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -179,41 +179,83 @@ def quiz_status(
         cycle_from = recert_cycle_start(session, user.id, quiz.id)
     attempts = [a for a in every if cycle_from is None or a.started_at >= cycle_from]
     open_attempt = next((a for a in every if a.status == IN_PROGRESS), None)
-    left = None if quiz.max_attempts == 0 else max(0, quiz.max_attempts - len(attempts))
-    finished = [a for a in attempts if a.submitted_at is not None]
-    next_start = None
-    if finished and quiz.cooldown_minutes:
-        last = max(a.submitted_at for a in finished if a.submitted_at is not None)
-        candidate = last + dt.timedelta(minutes=quiz.cooldown_minutes)
-        next_start = candidate if candidate > now else None
+    finished = [a.submitted_at for a in attempts if a.submitted_at is not None]
+    rule = _start_rule(quiz, len(attempts), max(finished, default=None), open_attempt is not None, now)
     grade = quiz_grade(quiz, attempts)
     passed = grade is not None and grade >= quiz.pass_percent
-    reason: str | None = None
-    params: dict[str, Any] = {}
-    if open_attempt is not None:
-        can_start = False
-    elif left == 0:
-        can_start, reason = False, N_("You have used all %(n)s attempts.")
-        params = {"n": quiz.max_attempts}
-    elif next_start is not None:
-        can_start, reason = False, N_("You can start another attempt at %(time)s (UTC).")
-        params = {"time": next_start.strftime("%Y-%m-%d %H:%M")}
-    else:
-        can_start = True
     return QuizStatus(
         quiz,
         attempts,
         open_attempt,
-        left,
-        next_start,
+        rule.left,
+        rule.next_start,
         grade,
         passed,
-        can_start,
-        reason,
-        params,
+        rule.can_start,
+        rule.reason,
+        rule.params,
         cycle_from,
         max((a.number for a in every), default=0),
     )
+
+
+@dataclass(frozen=True)
+class _StartRule:
+    left: int | None
+    next_start: dt.datetime | None
+    can_start: bool
+    reason: str | None
+    params: dict[str, Any]
+
+
+def _start_rule(
+    quiz: Quiz, in_cycle: int, last_submitted: dt.datetime | None, has_open: bool, now: dt.datetime
+) -> _StartRule:
+    """Whether a new attempt may start now, from the attempts of this cycle (their number and the
+    last one submitted) and whether one is open: the limit and the cooldown."""
+    left = None if quiz.max_attempts == 0 else max(0, quiz.max_attempts - in_cycle)
+    next_start = None
+    if last_submitted is not None and quiz.cooldown_minutes:
+        candidate = last_submitted + dt.timedelta(minutes=quiz.cooldown_minutes)
+        next_start = candidate if candidate > now else None
+    if has_open:
+        return _StartRule(left, next_start, False, None, {})
+    if left == 0:
+        return _StartRule(
+            left, next_start, False, N_("You have used all %(n)s attempts."), {"n": quiz.max_attempts}
+        )
+    if next_start is not None:
+        return _StartRule(
+            left,
+            next_start,
+            False,
+            N_("You can start another attempt at %(time)s (UTC)."),
+            {"time": next_start.strftime("%Y-%m-%d %H:%M")},
+        )
+    return _StartRule(left, next_start, True, None, {})
+
+
+_CYCLE_START = _recert_start(bindparam("quiz_id")).scalar_subquery()
+_IN_CYCLE = or_(_CYCLE_START.is_(None), Attempt.started_at >= _CYCLE_START)
+#: What starting an attempt needs from the learner's attempts at a quiz, summed up by the database
+#: however many there are (a quiz may allow any number: reading them all made every start cost more
+#: than the one before): how many in the open cycle and the last submitted of them, the highest
+#: number ever and the open attempt's id.
+_START_SUMMARY = select(
+    func.count(Attempt.id).filter(_IN_CYCLE),
+    func.max(Attempt.submitted_at).filter(_IN_CYCLE),
+    func.max(Attempt.number),
+    func.max(case((Attempt.status == IN_PROGRESS, Attempt.id))),
+).where(Attempt.user_id == bindparam("user_id"), Attempt.quiz_id == bindparam("quiz_id"))
+
+
+def _start_summary(
+    session: Session, user: User, quiz: Quiz
+) -> tuple[int, dt.datetime | None, int, int | None]:
+    in_cycle, last_submitted, last_number, open_id = session.execute(
+        _START_SUMMARY, {"user_id": user.id, "quiz_id": quiz.id}
+    ).one()
+    return int(in_cycle or 0), last_submitted, int(last_number or 0), open_id
 
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
@@ -252,11 +294,16 @@ def start_attempt(
 ) -> Attempt:
     """Start an attempt, or return the one already in progress; refuses past the limits."""
     lock_person(session, user.id)
-    status, _closed = status_closing_overdue(session, user, quiz, now)
-    if status.open_attempt is not None:
-        return status.open_attempt
-    if not status.can_start:
-        raise Conflict(status.reason or N_("You cannot start this quiz now."), **status.reason_params)
+    in_cycle, last_submitted, last_number, open_id = _start_summary(session, user, quiz)
+    if open_id is not None:
+        open_attempt = session.scalars(_ATTEMPT, {"attempt_id": open_id, "user_id": user.id}).one()
+        if not is_overdue(open_attempt, now):
+            return open_attempt
+        submit_attempt(session, open_attempt, now, closed_by="deadline")  # closed lazily on access
+        in_cycle, last_submitted, last_number, _open = _start_summary(session, user, quiz)
+    rule = _start_rule(quiz, in_cycle, last_submitted, False, now)
+    if not rule.can_start:
+        raise Conflict(rule.reason or N_("You cannot start this quiz now."), **rule.params)
     quiz = session.scalars(_QUIZ_WITH_QUESTIONS, {"quiz_id": quiz.id}).one()
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)
@@ -266,7 +313,7 @@ def start_attempt(
     attempt = Attempt(
         user_id=user.id,
         quiz_id=quiz.id,
-        number=status.last_number + 1,
+        number=last_number + 1,
         status=IN_PROGRESS,
         started_at=now,
         deadline=now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from lms.content.specs import QuestionSpec
@@ -270,3 +270,87 @@ def test_the_quiz_pages_read_carries_this_learners_recertification_start(db: Ses
     given = engine.quiz_status(db, agent, quiz, T0, cycle_from=cycle_from)
     read = engine.quiz_status(db, agent, quiz, T0)
     assert given.cycle_from == read.cycle_from == assigned
+
+
+def test_a_recertification_gives_the_learner_fresh_attempts_to_start(db: Session) -> None:
+    from lms.models import Assignment
+
+    user = UserFactory()
+    quiz = make_quiz(db, max_attempts=2, cooldown_minutes=30)
+    for n in range(2):
+        attempt = engine.start_attempt(db, user, quiz, T0 + dt.timedelta(hours=n))
+        engine.submit_attempt(db, attempt, T0 + dt.timedelta(hours=n, minutes=5))
+    db.commit()
+    with pytest.raises(Conflict, match="used all 2 attempts"):
+        engine.start_attempt(db, user, quiz, T0 + dt.timedelta(days=1))
+    cycle = T0 + dt.timedelta(days=200)
+    db.add(
+        Assignment(
+            user_id=user.id,
+            quiz_id=quiz.id,
+            due_on=cycle.date(),
+            source="trainer",
+            assigned_at=cycle,
+            trigger="recert",
+        )
+    )
+    db.commit()
+    # the cycle's limit and cooldown count only its own attempts; numbers go on from the last one
+    third = engine.start_attempt(db, user, quiz, cycle + dt.timedelta(minutes=1))
+    engine.submit_attempt(db, third, cycle + dt.timedelta(minutes=2))
+    db.commit()
+    assert third.number == 3
+    with pytest.raises(Conflict, match="another attempt at"):
+        engine.start_attempt(db, user, quiz, cycle + dt.timedelta(minutes=10))
+    fourth = engine.start_attempt(db, user, quiz, cycle + dt.timedelta(minutes=40))
+    engine.submit_attempt(db, fourth, cycle + dt.timedelta(minutes=41))
+    db.commit()
+    assert fourth.number == 4
+    with pytest.raises(Conflict, match="used all 2 attempts"):
+        engine.start_attempt(db, user, quiz, cycle + dt.timedelta(hours=5))
+
+
+def test_starting_reads_none_of_the_earlier_attempts(db: Session, count_queries) -> None:  # type: ignore[no-untyped-def]
+    user = UserFactory()
+    quiz = make_quiz(db, max_attempts=0, time_limit_minutes=10)
+    for n in range(30):
+        attempt = engine.start_attempt(db, user, quiz, T0 + dt.timedelta(hours=n))
+        engine.submit_attempt(db, attempt, T0 + dt.timedelta(hours=n, minutes=1))
+    db.commit()
+    db.expunge_all()
+    quiz = db.get(Quiz, quiz.id)  # type: ignore[assignment]
+    user = db.get(User, user.id)  # type: ignore[assignment]
+    newcomer = UserFactory()
+    db.commit()
+    later = T0 + dt.timedelta(days=3)
+    with count_queries() as first:
+        engine.start_attempt(db, newcomer, quiz, later)
+    db.commit()
+    db.expunge_all()
+    quiz = db.get(Quiz, quiz.id)  # type: ignore[assignment]
+    user = db.get(User, user.id)  # type: ignore[assignment]
+    loaded: list[int] = []
+
+    def note_load(attempt: Attempt, _context: object) -> None:
+        loaded.append(attempt.id)
+
+    event.listen(Attempt, "load", note_load)
+    try:
+        with count_queries() as thirty_first:
+            open_one = engine.start_attempt(db, user, quiz, later)
+    finally:
+        event.remove(Attempt, "load", note_load)
+    db.commit()
+    assert open_one.number == 31
+    assert loaded == [], f"{len(loaded)} earlier attempts were read"
+    assert thirty_first.count == first.count, (first.statements, thirty_first.statements)
+    # an attempt left open past its time is closed on the next start, and a new one begins
+    db.expunge_all()
+    quiz = db.get(Quiz, quiz.id)  # type: ignore[assignment]
+    user = db.get(User, user.id)  # type: ignore[assignment]
+    again = engine.start_attempt(db, user, quiz, later + dt.timedelta(hours=1))
+    db.commit()
+    assert again.number == 32
+    closed = db.get(Attempt, open_one.id)
+    assert closed is not None and closed.status == "graded"  # nothing answered: nothing to review
+    assert closed.submitted_at == later + dt.timedelta(minutes=10) + engine.GRACE
