@@ -9,7 +9,7 @@ import time
 from typing import Annotated, Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, literal
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, literal, literal_column
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
@@ -55,6 +55,11 @@ class PartialIndexKey(String):
     execution: `attempts.status = ?` made the Today page's go-live statement cost 0.49 ms instead of
     0.13 ms. A written-in constant keeps the prepared statement. The values are the column's own few
     codes, so the statement cache still sees one SQL text per code.
+
+    A code (lower-case letters and `_`) is written in when the statement is compiled, so the compiled
+    statement is kept with it; any other value is written in when it runs (quoted by the dialect),
+    which SQLAlchemy does by rewriting the statement's SQL on every execution (about 25 µs for the
+    Today page's larger statements).
     """
 
     cache_ok = True
@@ -62,8 +67,16 @@ class PartialIndexKey(String):
     class comparator_factory(String.Comparator[str]):
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
             if op in (operators.eq, operators.ne) and len(other) == 1 and isinstance(other[0], str):
-                other = (literal(other[0], String(), literal_execute=True),)
+                value = other[0]
+                if _CODE.fullmatch(value):
+                    other = (literal_column(f"'{value}'", String()),)
+                else:
+                    other = (literal(value, String(), literal_execute=True),)
             return super().operate(op, *other, **kwargs)
+
+
+#: A status code that may be written into SQL as it is.
+_CODE = re.compile(r"[a-z_]{1,40}")
 
 
 def utcnow() -> dt.datetime:

@@ -69,3 +69,9 @@ def test_a_partial_index_key_compared_with_a_value_is_written_into_the_sql(app) 
     assert list(first_params if isinstance(first_params, tuple) else first_params.values()) == [1]
     assert "practice_runs.status != 'it''s'" in second  # quoted as SQL
     assert "'graded'" not in third  # an explicit parameter stays a parameter
+    # a status code is written in when the statement is compiled (the compiled statement is kept and
+    # runs as it is); any other text is written in, quoted, only when it runs
+    code = select(Attempt.id).where(Attempt.status == "graded").compile(dialect=engine.dialect)
+    other = select(PracticeRun.id).where(PracticeRun.status != "it's").compile(dialect=engine.dialect)
+    assert "attempts.status = 'graded'" in str(code) and not code.literal_execute_params
+    assert "POSTCOMPILE" in str(other) and other.literal_execute_params
