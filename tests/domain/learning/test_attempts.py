@@ -272,15 +272,26 @@ def test_the_quiz_pages_read_carries_this_learners_recertification_start(db: Ses
     assert given.cycle_from == read.cycle_from == assigned
 
 
+def finish_one(db: Session, user: User, quiz: Quiz, at: dt.datetime) -> int:
+    """One attempt started at `at` and submitted a minute later; its number."""
+    attempt = engine.start_attempt(db, user, quiz, at)
+    engine.submit_attempt(db, attempt, at + dt.timedelta(minutes=1))
+    db.commit()
+    return attempt.number
+
+
+def finish_attempts(db: Session, user: User, quiz: Quiz, count: int) -> None:
+    """`count` attempts, started an hour apart from T0, each submitted a minute after its start."""
+    for n in range(count):
+        finish_one(db, user, quiz, T0 + dt.timedelta(hours=n))
+
+
 def test_a_recertification_gives_the_learner_fresh_attempts_to_start(db: Session) -> None:
     from lms.models import Assignment
 
     user = UserFactory()
     quiz = make_quiz(db, max_attempts=2, cooldown_minutes=30)
-    for n in range(2):
-        attempt = engine.start_attempt(db, user, quiz, T0 + dt.timedelta(hours=n))
-        engine.submit_attempt(db, attempt, T0 + dt.timedelta(hours=n, minutes=5))
-    db.commit()
+    finish_attempts(db, user, quiz, 2)
     with pytest.raises(Conflict, match="used all 2 attempts"):
         engine.start_attempt(db, user, quiz, T0 + dt.timedelta(days=1))
     cycle = T0 + dt.timedelta(days=200)
@@ -296,16 +307,10 @@ def test_a_recertification_gives_the_learner_fresh_attempts_to_start(db: Session
     )
     db.commit()
     # the cycle's limit and cooldown count only its own attempts; numbers go on from the last one
-    third = engine.start_attempt(db, user, quiz, cycle + dt.timedelta(minutes=1))
-    engine.submit_attempt(db, third, cycle + dt.timedelta(minutes=2))
-    db.commit()
-    assert third.number == 3
+    assert finish_one(db, user, quiz, cycle + dt.timedelta(minutes=1)) == 3
     with pytest.raises(Conflict, match="another attempt at"):
         engine.start_attempt(db, user, quiz, cycle + dt.timedelta(minutes=10))
-    fourth = engine.start_attempt(db, user, quiz, cycle + dt.timedelta(minutes=40))
-    engine.submit_attempt(db, fourth, cycle + dt.timedelta(minutes=41))
-    db.commit()
-    assert fourth.number == 4
+    assert finish_one(db, user, quiz, cycle + dt.timedelta(minutes=40)) == 4
     with pytest.raises(Conflict, match="used all 2 attempts"):
         engine.start_attempt(db, user, quiz, cycle + dt.timedelta(hours=5))
 
@@ -313,10 +318,7 @@ def test_a_recertification_gives_the_learner_fresh_attempts_to_start(db: Session
 def test_starting_reads_none_of_the_earlier_attempts(db: Session, count_queries) -> None:  # type: ignore[no-untyped-def]
     user = UserFactory()
     quiz = make_quiz(db, max_attempts=0, time_limit_minutes=10)
-    for n in range(30):
-        attempt = engine.start_attempt(db, user, quiz, T0 + dt.timedelta(hours=n))
-        engine.submit_attempt(db, attempt, T0 + dt.timedelta(hours=n, minutes=1))
-    db.commit()
+    finish_attempts(db, user, quiz, 30)
     db.expunge_all()
     quiz = db.get(Quiz, quiz.id)  # type: ignore[assignment]
     user = db.get(User, user.id)  # type: ignore[assignment]
