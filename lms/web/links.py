@@ -19,20 +19,19 @@ MAX = 4096
 
 def link(endpoint: str, **values: Any) -> str:
     """The address of `endpoint` with these values, as `url_for` builds it (path only)."""
+    for name, value in values.items():
+        # Only text and whole numbers are kept, by their exact type: 1, 1.0 and True are equal keys
+        # of a dict but three different addresses.
+        if (type(value) is not str and type(value) is not int) or name.startswith("_"):
+            return url_for(endpoint, **values)  # anchors, external URLs, odd values: not kept
     kept: dict[tuple[object, ...], str] = current_app.extensions["lms.links"]
     key = (request.script_root, endpoint, *sorted(values.items()))
-    try:
-        found = kept.get(key)
-    except TypeError:  # a value that cannot be a key (a list …): never kept
-        found = None
-    if found is not None:
-        return found  # only plain addresses are ever kept (below), so a hit needs no check
-    if any(not isinstance(v, str | int) for v in values.values()) or any(k.startswith("_") for k in values):
-        return url_for(endpoint, **values)  # anchors, external URLs, odd values: not kept
-    found = url_for(endpoint, **values)
-    if len(kept) >= MAX:
-        kept.clear()
-    kept[key] = found
+    found = kept.get(key)
+    if found is None:
+        found = url_for(endpoint, **values)
+        if len(kept) >= MAX:
+            kept.clear()
+        kept[key] = found
     return found
 
 

@@ -49,3 +49,11 @@ def test_anchors_and_odd_values_are_built_each_time_and_the_kept_ones_are_bounde
         for n in range(5):
             link("learn.course", slug=f"course-{n}")
         assert len(kept) <= 3 and link("learn.course", slug="course-4") == "/learn/courses/course-4"
+
+
+def test_equal_keys_of_other_types_are_not_mistaken_for_a_kept_address(app: Flask) -> None:
+    with app.test_request_context("/learn/"):
+        assert link("learn.course", slug=1) == "/learn/courses/1"
+        assert link("learn.course", slug=1.0) == url_for("learn.course", slug=1.0) == "/learn/courses/1.0"
+        assert link("learn.course", slug=True) == url_for("learn.course", slug=True)
+        assert link("learn.course", slug=1) == "/learn/courses/1"
