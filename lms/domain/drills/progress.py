@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from lms.db import read_rows
 from lms.domain.curriculum.calendar_days import is_working_day
 from lms.domain.curriculum.programme import Schedule
 from lms.models import DrillReview, User
@@ -44,7 +45,7 @@ def drill_progress(
     """Today's count and the streak in one query: consecutive days with a drill review, ending today
     (or yesterday, while today is still open); a day off never breaks a streak."""
     since = dt.datetime.combine(today - dt.timedelta(days=STREAK_WINDOW), dt.time(), tzinfo=dt.UTC)
-    times = session.scalars(_DRILL_TIMES, {"user_id": user.id, "since": since}).all()
+    times = read_rows(session, _DRILL_TIMES, {"user_id": user.id, "since": since}).scalars().all()
     days: dict[dt.date, int] = {}
     for at in times:
         days[at.date()] = days.get(at.date(), 0) + 1

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from lms.content.questions import ResponseError, get_type
 from lms.content.questions.reply import MAX_MESSAGES, messages_of
 from lms.content.rulebook import RuleBook
+from lms.db import read_rows
 from lms.domain import audit, events
 from lms.domain.accounts.locks import lock_person, takes_row_locks
 from lms.domain.assignments.assigning import close_for_attempt
@@ -252,8 +253,8 @@ _START_SUMMARY = select(
 def _start_summary(
     session: Session, user: User, quiz: Quiz
 ) -> tuple[int, dt.datetime | None, int, int | None]:
-    in_cycle, last_submitted, last_number, open_id = session.execute(
-        _START_SUMMARY, {"user_id": user.id, "quiz_id": quiz.id}
+    in_cycle, last_submitted, last_number, open_id = read_rows(
+        session, _START_SUMMARY, {"user_id": user.id, "quiz_id": quiz.id}
     ).one()
     return int(in_cycle or 0), last_submitted, int(last_number or 0), open_id
 
@@ -445,7 +446,12 @@ def get_attempt(
 
 def is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     """Whether the attempt's time is up (grace included)."""
-    return attempt.deadline is not None and now > attempt.deadline + GRACE
+    return deadline_passed(attempt.deadline, now)
+
+
+def deadline_passed(deadline: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether an attempt with this deadline is out of time (grace included)."""
+    return deadline is not None and now > deadline + GRACE
 
 
 def status_closing_overdue(
@@ -543,16 +549,10 @@ def save_response(
         item = item_by_key(attempt, question_key)  # read after the lock unless the items were loaded
         if preloaded:
             session.refresh(item, ["response_version"])  # as committed, now that we hold the lock
-    if expected_version is not None and expected_version != item.response_version:
-        raise StaleAnswer(item.response_version)
     version = item.version
-    try:
-        get_type(version.type).check_response(version.body, response)
-    except ResponseError as err:
-        raise ResponseInvalid(err.message, err.field) from None
+    check_answer(version.type, version.body, response, item.response_version, expected_version)
     if version.type != "reply":
-        written = {"response": response, "response_version": item.response_version + 1, "saved_at": now}
-        _write_item(session, item, written | ({"served_at": now} if item.served_at is None else {}))
+        _write_item(session, item, answer_written(response, item.response_version, item.served_at, now))
         return item
     if item.served_at is None:
         item.served_at = now
@@ -562,9 +562,34 @@ def save_response(
     return item
 
 
+def check_answer(
+    question_type: str,
+    body: dict[str, Any],
+    response: Any,
+    current_version: int,
+    expected_version: int | None,
+) -> None:
+    """What every save checks before it writes: the answer was not changed elsewhere since the version
+    the caller showed (StaleAnswer), and it has its question's shape (ResponseInvalid)."""
+    if expected_version is not None and expected_version != current_version:
+        raise StaleAnswer(current_version)
+    try:
+        get_type(question_type).check_response(body, response)
+    except ResponseError as err:
+        raise ResponseInvalid(err.message, err.field) from None
+
+
+def answer_written(
+    response: Any, current_version: int, served_at: dt.datetime | None, now: dt.datetime
+) -> dict[str, Any]:
+    """The columns a save of a (not chat) answer writes: the answer, its next version, when."""
+    written = {"response": response, "response_version": current_version + 1, "saved_at": now}
+    return written | ({"served_at": now} if served_at is None else {})
+
+
 #: A Core UPDATE of the table (an ORM-enabled one would go through the ORM's bulk-update machinery).
 _ITEMS_TABLE: Table = AttemptItem.__table__  # type: ignore[assignment]  # a mapped class's table
-_WRITE_ITEM = update(_ITEMS_TABLE).where(_ITEMS_TABLE.c.id == bindparam("item_id"))
+WRITE_ITEM = update(_ITEMS_TABLE).where(_ITEMS_TABLE.c.id == bindparam("item_id"))
 
 
 def _write_item(session: Session, item: AttemptItem, values: dict[str, Any]) -> None:
@@ -574,7 +599,7 @@ def _write_item(session: Session, item: AttemptItem, values: dict[str, Any]) -> 
     fewer instructions without it). The caller holds the learner's lock, as for any save."""
     # The SET clause comes from the parameters' names (compiled once per set of names), not from a
     # `.values()` built on every save.
-    session.execute(_WRITE_ITEM, {"item_id": item.id, **values})
+    session.execute(WRITE_ITEM, {"item_id": item.id, **values})
     for key, value in values.items():
         set_committed_value(item, key, value)
 
@@ -659,7 +684,7 @@ def _grade_items(session: Session, items: list[AttemptItem], book: RuleBook | No
     rows = [{"item_id": item.id, **_graded(item, book)} for item in items]
     if not rows:
         return
-    session.execute(_WRITE_ITEM, rows)
+    session.execute(WRITE_ITEM, rows)
     for item, row in zip(items, rows, strict=True):
         for key in ("score", "max_score", "feedback", "needs_review"):
             set_committed_value(item, key, row[key])

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms.domain import audit
 from lms.domain.curriculum.overview import get_programme
-from lms.domain.people_statements import PerPeople
+from lms.domain.people_statements import PerPeople, fixed_ids
 from lms.domain.practice.scoring import at_least, medal_for
 from lms.models import Assignment, PracticeRun, Scenario, User
 
@@ -31,14 +31,18 @@ def go_live_scenarios(programme_spec: dict[str, Any] | None) -> tuple[list[str],
     return list(rules.get("scenarios", []) or []), str(rules.get("scenario_medal") or DEFAULT_MEDAL)
 
 
-def best_scores_statement(who: Any) -> Select[tuple[int, int, int | None]]:
-    """Per person in `who` and scenario in `scenario_ids` (bound at run time): the best score of a
+def best_scores_statement(
+    who: Any, scenario_ids: Sequence[int] | None = None
+) -> Select[tuple[int, int, int | None]]:
+    """Per person in `who` and scenario in `scenario_ids` (or bound at run time): the best score of a
     run that earned a medal."""
     return (
         select(PracticeRun.user_id, PracticeRun.scenario_id, func.max(PracticeRun.score))
         .where(
             PracticeRun.user_id.in_(who),
-            PracticeRun.scenario_id.in_(bindparam("scenario_ids", expanding=True)),
+            PracticeRun.scenario_id.in_(bindparam("scenario_ids", expanding=True))
+            if scenario_ids is None
+            else fixed_ids(PracticeRun.scenario_id, scenario_ids),
             PracticeRun.medal.is_not(None),
             PracticeRun.preview.is_(False),
         )

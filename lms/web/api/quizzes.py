@@ -12,6 +12,7 @@ from lms.content.questions import get_type
 from lms.db import db_session, utcnow
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.learning import attempts as engine
+from lms.domain.learning.answer_saves import NoSuchAttempt, save_answer, save_target
 from lms.models import Attempt, AttemptItem
 from lms.web.api.errors import ApiError, fail, not_found
 from lms.web.api.views import bp
@@ -144,8 +145,8 @@ def save_response(attempt_id: int, question_id: str) -> Response:
     session = db_session()
     try:
         # The attempt and this question's item in one read, after the learner's lock.
-        attempt, found = engine.attempt_and_item(session, me(), attempt_id, question_id)
-    except NotFound:
+        target = save_target(session, me(), attempt_id, question_id)
+    except NoSuchAttempt:
         note_if_someone_elses(Attempt, attempt_id)
         not_found("No such attempt.")
     body = request.get_json(silent=True)
@@ -153,17 +154,7 @@ def save_response(attempt_id: int, question_id: str) -> Response:
         fail(400, "bad_request", "The body must be a JSON object.")
     expected = _if_match()
     try:
-        item = engine.save_response(
-            session,
-            attempt,
-            question_id,
-            body,
-            utcnow(),
-            expected_version=expected,
-            read_after_lock=True,
-            item=found,
-            item_read=True,
-        )
+        saved = save_answer(session, me(), target, body, utcnow(), expected_version=expected)
     except engine.StaleAnswer as err:
         session.rollback()
         resp = ApiError(409, "stale_answer", str(err), "response").response()
@@ -181,11 +172,11 @@ def save_response(attempt_id: int, question_id: str) -> Response:
     session.commit()
     resp = jsonify(
         question=question_id,
-        saved_at=_iso(item.saved_at),
-        response=item.response,
-        version=item.response_version,
+        saved_at=_iso(saved.saved_at),
+        response=saved.response,
+        version=saved.version,
     )
-    resp.headers["ETag"] = f'"{item.response_version}"'
+    resp.headers["ETag"] = f'"{saved.version}"'
     return resp
 
 

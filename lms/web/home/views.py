@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
-from lms.db import db_session, utcnow
+from lms.db import db_session, read_rows, utcnow
 from lms.domain.assignments.assigning import open_assignments
 from lms.domain.certification.golive import go_live_requirements
 from lms.domain.curriculum.programme import calendar_for, load_schedule, programme_start, today_view
@@ -81,7 +81,7 @@ def learner() -> str:
         "home/learner.html",
         drill=drill,
         open_work=open_assignments(session, user),
-        stores=session.execute(_STORES, {"user_id": user.id}).all(),
+        stores=read_rows(session, _STORES, {"user_id": user.id}).all(),
         today_date=today,
         user=user,
         cohort=cohort,

@@ -217,3 +217,43 @@ def test_the_signoff_names_the_trainer_for_one_learner_and_for_a_team(
     team = golive.requirements_of(db, rules, [waiting.id, signed.id, orphaned.id])
     assert [signoff(team[u.id])[0] for u in (waiting, signed, orphaned)] == [False, True, True]
     assert signoff(team[orphaned.id])[2] == {"name": ""}
+
+
+def test_one_learner_reads_the_same_figures_as_a_team_without_lists_bound_at_run_time(
+    db: Session, programme: Schedule, app
+) -> None:
+    """A learner's own checklist uses a statement with the learner and the programme's ids as fixed
+    SQL (no list SQLAlchemy would rewrite the SQL for on every execution), and says what a team's
+    statement says about them."""
+    from sqlalchemy import event
+
+    rules = golive.go_live_rules(db)
+    assert rules is not None and rules.quizzes and rules.courses and rules.drills
+    ready, partway, newcomer = UserFactory(), UserFactory(), UserFactory()
+    db.flush()
+    _complete_everything(db, ready, signoff=True)
+    complete_lessons_and_gating_quizzes(db, partway, list(rules.quiz_slugs)[:1], NOW)
+    db.commit()
+    runs: list[tuple[str, frozenset]] = []
+
+    def seen(_conn, _cursor, statement, _params, context, _many) -> None:  # type: ignore[no-untyped-def]
+        compiled = context.compiled
+        runs.append(
+            (statement, frozenset(p.key for p in compiled.post_compile_params) if compiled else frozenset())
+        )
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        alone = {u.id: golive.requirements_of(db, rules, [u.id])[u.id] for u in (ready, partway, newcomer)}
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    team = golive.requirements_of(db, rules, [ready.id, partway.id, newcomer.id])
+
+    assert alone == team
+    assert all(r.met for r in alone[ready.id])
+    assert [r.met for r in alone[partway.id] if r.kind == "quiz"][:1] == [True]
+    assert not any(r.met for r in alone[newcomer.id])
+    gate_runs = [(sql, post) for sql, post in runs if "UNION ALL" in sql]
+    assert len(gate_runs) == 3 and len({sql for sql, _ in gate_runs}) == 1  # one SQL text for everyone
+    assert all(post == frozenset() for _, post in gate_runs)

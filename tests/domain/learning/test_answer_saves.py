@@ -1,0 +1,115 @@
+"""Saving one answer by ids (the API's save): one read of columns and one UPDATE for the usual save,
+and the same answers as `save_response` for every other case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from lms.domain.errors import Conflict, NotFound
+from lms.domain.learning import attempts as engine
+from lms.domain.learning.answer_saves import NoSuchAttempt, SavedAnswer, save_answer, save_target
+from lms.models import Attempt, AttemptItem
+from lms.models.learning import IN_PROGRESS
+from tests.domain.learning.test_attempts import T0, make_quiz
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def loads(db: Session) -> Iterator[list[str]]:
+    """The classes of the objects the ORM loads while the test runs."""
+    loaded: list[str] = []
+
+    def on_load(target: object, _context: object) -> None:
+        loaded.append(type(target).__name__)
+
+    for cls in (Attempt, AttemptItem):
+        event.listen(cls, "load", on_load)
+    yield loaded
+    for cls in (Attempt, AttemptItem):
+        event.remove(cls, "load", on_load)
+
+
+def _save(db: Session, user, attempt_id: int, key: str, response, now: dt.datetime, **kw) -> SavedAnswer:  # type: ignore[no-untyped-def]
+    """What the API's save does: read the target after the lock, then save."""
+    return save_answer(db, user, save_target(db, user, attempt_id, key), response, now, **kw)
+
+
+def _stored(app: Flask, attempt_id: int, key: str) -> AttemptItem:
+    other = Session(bind=app.extensions["lms.db"].engine)
+    item = other.scalars(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.question_key == key)
+    ).one()
+    other.expunge_all()
+    other.close()
+    return item
+
+
+def test_a_save_writes_the_answer_with_one_read_and_one_update_and_loads_no_object(
+    app: Flask, db: Session, loads: list[str], count_queries
+) -> None:
+    user = UserFactory()
+    attempt = engine.start_attempt(db, user, make_quiz(db), T0)
+    db.commit()
+    attempt_id = attempt.id
+    db.expunge_all()
+    loads.clear()
+    first, second = T0 + dt.timedelta(seconds=5), T0 + dt.timedelta(seconds=9)
+
+    with count_queries() as counter:
+        saved = _save(db, user, attempt_id, "hours", {"value": 24}, first, expected_version=0)
+    assert saved == SavedAnswer("hours", {"value": 24}, 1, first)
+    statements = [s for s in counter.statements if "pg_advisory" not in s and "FOR UPDATE" not in s]
+    assert len(statements) == 2 and statements[1].startswith("UPDATE attempt_items"), statements
+    assert loads == []  # neither the attempt nor its item was built as an object
+    again = _save(db, user, attempt_id, "hours", {"value": 72}, second)  # no If-Match: last wins
+    db.commit()
+    assert again == SavedAnswer("hours", {"value": 72}, 2, second)
+
+    stored = _stored(app, attempt_id, "hours")
+    assert (stored.response, stored.response_version, stored.saved_at) == ({"value": 72}, 2, second)
+    assert stored.served_at == first  # first seen at the first save; a later save never moves it
+
+
+def test_every_other_case_answers_as_save_response_does(app: Flask, db: Session) -> None:
+    user, someone_else = UserFactory(), UserFactory()
+    quiz = make_quiz(db, time_limit_minutes=10)
+    attempt = engine.start_attempt(db, user, quiz, T0)
+    db.commit()
+    attempt_id = attempt.id
+
+    with pytest.raises(NoSuchAttempt):
+        save_target(db, someone_else, attempt_id, "hours")
+    with pytest.raises(NoSuchAttempt):
+        save_target(db, user, attempt_id + 1000, "hours")
+    with pytest.raises(NotFound, match="not part of the attempt") as missing:
+        _save(db, user, attempt_id, "no-such-question", {"value": 72}, T0)
+    assert not isinstance(missing.value, NoSuchAttempt)
+    with pytest.raises(engine.ResponseInvalid) as invalid:
+        _save(db, user, attempt_id, "hours", {"value": "seventy-two"}, T0)
+    assert invalid.value.field == "value"
+    db.rollback()
+
+    _save(db, user, attempt_id, "hours", {"value": 72}, T0, expected_version=0)  # the other tab
+    db.commit()
+    with pytest.raises(engine.StaleAnswer) as stale:
+        _save(db, user, attempt_id, "hours", {"value": 24}, T0, expected_version=0)
+    assert stale.value.current_version == 1
+    db.rollback()
+    assert _stored(app, attempt_id, "hours").response == {"value": 72}  # the newer answer stays
+
+    late = T0 + dt.timedelta(minutes=11)
+    with pytest.raises(Conflict, match="Time is up"):
+        _save(db, user, attempt_id, "state", {"choice": 0}, late)
+    db.commit()  # as the API does: the closing is kept
+    db.expire_all()
+    closed = db.get(Attempt, attempt_id)
+    assert closed is not None and closed.status != IN_PROGRESS
+    with pytest.raises(Conflict, match="submitted"):
+        _save(db, user, attempt_id, "hours", {"value": 72}, late)
+    db.rollback()
