@@ -290,43 +290,56 @@ def today_view(
     view = TodayView(
         day=min(day, schedule.days), days=schedule.days, started=day > 0, finished=day > schedule.days
     )
-    items: list[DueItem] = []
+    # Only what the page lists (today's items, and earlier ones not done) becomes a DueItem; the rest
+    # is counted (a programme has 50-odd lessons, and the page lists a handful).
+    shown: list[DueItem] = []
     for course in courses:
         lessons = course.lessons
-        view.courses.append(CourseProgressRow(course, sum(1 for x in lessons if x.id in done), len(lessons)))
+        course_day = schedule.course_days.get(course.slug, (1, 1))[0]
+        done_here = 0
         for lesson in lessons:
-            items.append(
-                DueItem(
-                    "lesson",
-                    lesson.day or schedule.course_days.get(course.slug, (1, 1))[0],
-                    lesson.title,
-                    {"slug": course.slug, "lesson": lesson.slug},
-                    lesson.id in done,
-                    title_en=lesson.title_en,
+            is_done = lesson.id in done
+            done_here += is_done
+            lesson_day = lesson.day or course_day
+            if lesson_day == day or (lesson_day < day and not is_done):
+                shown.append(
+                    DueItem(
+                        "lesson",
+                        lesson_day,
+                        lesson.title,
+                        {"slug": course.slug, "lesson": lesson.slug},
+                        is_done,
+                        title_en=lesson.title_en,
+                    )
                 )
-            )
+        view.courses.append(CourseProgressRow(course, done_here, len(lessons)))
+        view.total_items += len(lessons)
+        view.done_items += done_here
     for slug, quiz_day in schedule.quiz_days.items():
         quiz = quizzes.get(slug)
-        if quiz is not None:
-            items.append(
+        if quiz is None:
+            continue
+        is_passed = quiz.id in passed
+        view.total_items += 1
+        view.done_items += is_passed
+        if quiz_day == day or (quiz_day < day and not is_passed):
+            shown.append(
                 DueItem(
                     "quiz",
                     quiz_day,
                     quiz.title,
                     {"slug": slug},
-                    quiz.id in passed,
+                    is_passed,
                     failed=quiz.id in failed,
                     title_en=quiz.title_en,
                 )
             )
-    for item in sorted(items, key=lambda i: (i.day, i.kind != "lesson")):
+    for item in sorted(shown, key=lambda i: (i.day, i.kind != "lesson")):
         if item.day == day:
             view.today.append(item)
-        elif item.day < day and not item.done:
+        else:
             item.overdue = True
             view.overdue.append(item)
-    view.total_items = len(items)
-    view.done_items = sum(1 for i in items if i.done)
     return view
 
 
