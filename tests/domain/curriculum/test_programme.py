@@ -35,3 +35,75 @@ def test_the_one_value_agrees_with_the_parsed_schedule(db: Session, stored: dict
     # the lesson reader reads the same answer with the lesson, in the lesson's statement
     _a_lesson(db)
     assert lesson_to_read(db, "rules", "first")[1] is allowed
+
+
+def test_today_lists_todays_items_and_earlier_ones_not_done_and_counts_every_item(db: Session) -> None:
+    """Day 6 of a cohort: today's lessons and quizzes (done or not), the earlier ones not done yet
+    (a quiz failed so far says so), and the progress over the whole programme."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from lms.config import PROJECT_ROOT
+    from lms.content.loader import check
+    from lms.domain.curriculum.programme import today_view
+    from lms.domain.curriculum.sync import sync_content
+    from lms.models import Attempt, Course, Lesson, LessonCompletion, Quiz
+    from tests.factories import CohortFactory, UserFactory
+
+    tree, problems = check(PROJECT_ROOT)
+    assert problems == []
+    sync_content(db, tree)
+    today = dt.date(2026, 11, 24)  # a Tuesday
+    user = UserFactory(cohort_id=CohortFactory(start_date=dt.date(2026, 11, 17)).id)  # day 6
+    db.commit()
+    before = today_view(db, user, today)
+    assert before is not None and before.day == 6 and before.done_items == 0
+    earlier = [i for i in before.overdue if i.kind == "lesson"][:2]
+    passed_quiz, failed_quiz = (i for i in before.overdue if i.kind == "quiz")
+    todays_lesson = next(i for i in before.today if i.kind == "lesson")
+    for item in [*earlier, todays_lesson]:
+        lesson = db.scalars(
+            select(Lesson)
+            .join(Course)
+            .where(Course.slug == item.url_args["slug"], Lesson.slug == item.url_args["lesson"])
+        ).one()
+        db.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version="1.0"))
+    at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    for item, passed in ((passed_quiz, True), (failed_quiz, False)):
+        quiz = db.scalars(select(Quiz).where(Quiz.slug == item.url_args["slug"])).one()
+        db.add(
+            Attempt(
+                user_id=user.id,
+                quiz_id=quiz.id,
+                number=1,
+                status="graded",
+                started_at=at,
+                passed=passed,
+                percent=100.0 if passed else 10.0,
+                score=1,
+                max_score=1,
+                submitted_at=at,
+                graded_at=at,
+            )
+        )
+    db.commit()
+
+    view = today_view(db, user, today)
+    assert view is not None
+    listed = {(i.kind, *i.url_args.values()): i for i in view.today + view.overdue}
+    assert [i.url_args for i in view.today] == [i.url_args for i in before.today]  # done or not
+    assert listed[("lesson", *todays_lesson.url_args.values())].done
+    assert not any(("lesson", *i.url_args.values()) in listed for i in earlier)  # done: not overdue
+    assert ("quiz", *passed_quiz.url_args.values()) not in listed
+    failed = listed[("quiz", *failed_quiz.url_args.values())]
+    assert failed.overdue and failed.failed and not failed.done
+    assert len(view.overdue) == len(before.overdue) - 3
+    assert all(i.overdue and i.day < 6 for i in view.overdue)
+    assert [i.day for i in view.overdue] == sorted(i.day for i in view.overdue)
+    schedule = load_schedule(db)
+    assert schedule is not None
+    every_lesson = sum(r.total for r in view.courses)
+    assert view.total_items == before.total_items == every_lesson + len(schedule.quiz_days)
+    assert view.done_items == 4  # three lessons and the passed quiz
+    assert sum(r.done for r in view.courses) == 3
