@@ -168,25 +168,35 @@ def complete_lessons_and_gating_quizzes(session, user, quiz_slugs, now):  # type
     """Every active lesson read and each named quiz passed at 100 % (the go-live gate's coursework)."""
     from sqlalchemy import select
 
-    from lms.models import Attempt, Lesson, LessonCompletion, Quiz
+    from lms.models import Lesson, LessonCompletion
 
     for lesson in session.scalars(select(Lesson).where(Lesson.active.is_(True))):
         session.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version="1.0"))
     for slug in quiz_slugs:
-        quiz = session.scalars(select(Quiz).where(Quiz.slug == slug)).one()
-        session.add(
-            Attempt(
-                user_id=user.id,
-                quiz_id=quiz.id,
-                number=1,
-                status="graded",
-                started_at=now,
-                passed=True,
-                percent=100.0,
-                score=1,
-                max_score=1,
-                submitted_at=now,
-                graded_at=now,
-            )
-        )
+        add_graded_attempt(session, user, slug, now, percent=100.0)
     session.flush()
+
+
+def add_graded_attempt(session, user, slug, at, *, percent, passed=None):  # type: ignore[no-untyped-def]
+    """A graded first attempt of the quiz `slug` at `percent` (passed when it reaches the quiz's pass
+    mark, unless `passed` says otherwise), submitted and graded at `at`."""
+    from sqlalchemy import select
+
+    from lms.models import Attempt, Quiz
+
+    quiz = session.scalars(select(Quiz).where(Quiz.slug == slug)).one()
+    session.add(
+        Attempt(
+            user_id=user.id,
+            quiz_id=quiz.id,
+            number=1,
+            status="graded",
+            started_at=at,
+            submitted_at=at,
+            graded_at=at,
+            percent=percent,
+            passed=percent >= quiz.pass_percent if passed is None else passed,
+            score=1,
+            max_score=1,
+        )
+    )

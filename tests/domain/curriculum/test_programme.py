@@ -48,8 +48,8 @@ def test_today_lists_todays_items_and_earlier_ones_not_done_and_counts_every_ite
     from lms.content.loader import check
     from lms.domain.curriculum.programme import today_view
     from lms.domain.curriculum.sync import sync_content
-    from lms.models import Attempt, Course, Lesson, LessonCompletion, Quiz
-    from tests.factories import CohortFactory, UserFactory
+    from lms.models import Course, Lesson, LessonCompletion
+    from tests.factories import CohortFactory, UserFactory, add_graded_attempt
 
     tree, problems = check(PROJECT_ROOT)
     assert problems == []
@@ -70,23 +70,8 @@ def test_today_lists_todays_items_and_earlier_ones_not_done_and_counts_every_ite
         ).one()
         db.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id, course_version="1.0"))
     at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
-    for item, passed in ((passed_quiz, True), (failed_quiz, False)):
-        quiz = db.scalars(select(Quiz).where(Quiz.slug == item.url_args["slug"])).one()
-        db.add(
-            Attempt(
-                user_id=user.id,
-                quiz_id=quiz.id,
-                number=1,
-                status="graded",
-                started_at=at,
-                passed=passed,
-                percent=100.0 if passed else 10.0,
-                score=1,
-                max_score=1,
-                submitted_at=at,
-                graded_at=at,
-            )
-        )
+    add_graded_attempt(db, user, passed_quiz.url_args["slug"], at, percent=100.0)
+    add_graded_attempt(db, user, failed_quiz.url_args["slug"], at, percent=10.0)
     db.commit()
 
     view = today_view(db, user, today)

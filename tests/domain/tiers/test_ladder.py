@@ -17,10 +17,10 @@ from lms.domain.curriculum.sync import sync_content
 from lms.domain.errors import DomainError
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
 from lms.domain.tiers import ladder
-from lms.models import Attempt, Certificate, Quiz, SpotCheck, TierAward, User
+from lms.models import Certificate, SpotCheck, TierAward, User
 from tests.concurrency import run_in_parallel
 from tests.domain.kpi.test_csv_import import SAMPLE
-from tests.factories import UserFactory
+from tests.factories import UserFactory, add_graded_attempt
 
 NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 
@@ -46,22 +46,7 @@ def agents(app: Flask, db: Session) -> dict[str, User]:
 
 
 def _pass_exam(db: Session, user: User, slug: str, percent: float) -> None:
-    quiz = db.scalars(select(Quiz).where(Quiz.slug == slug)).one()
-    db.add(
-        Attempt(
-            user_id=user.id,
-            quiz_id=quiz.id,
-            number=1,
-            status="graded",
-            started_at=NOW,
-            submitted_at=NOW,
-            graded_at=NOW,
-            percent=percent,
-            passed=percent >= quiz.pass_percent,
-            score=1,
-            max_score=1,
-        )
-    )
+    add_graded_attempt(db, user, slug, NOW, percent=percent)
     db.commit()
 
 
@@ -240,7 +225,9 @@ def test_certificate_and_tier_in_one_read_agree_with_reading_them_apart(
     new_hire = UserFactory()
     db.flush()
     db.add(
-        TierAward(user_id=agents["chenjing"].id, sequence=1, tier="advanced", kind="promotion", awarded_at=NOW)
+        TierAward(
+            user_id=agents["chenjing"].id, sequence=1, tier="advanced", kind="promotion", awarded_at=NOW
+        )
     )
     db.commit()
     expected = {
