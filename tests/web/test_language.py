@@ -77,3 +77,40 @@ def test_templates_translate_escape_values_and_format_like_jinjas_newstyle_gette
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         text = app.jinja_env.overlay(autoescape=False).from_string('{{ _("day %(n)s", n=n) }}')
         assert text.render(n="<b>3</b>") == "day <b>3</b>"  # plain text stays plain
+
+
+def test_a_pages_render_translates_and_picks_titles_as_the_globals_do(app) -> None:  # type: ignore[no-untyped-def]
+    """render_template gives each render its own `_`, `gettext`, `title_for`, `tr` and `reads_english`
+    (the language and catalogue looked up once); they answer as the globals, and a macro imported
+    without the page's context still finds the globals."""
+    from flask import render_template_string
+
+    from lms.web.i18n import PageTranslations, ReaderLanguage
+
+    course = {
+        "title": "仓库周",
+        "title_en": "Warehouse week",
+        "summary": "认识仓库",
+        "en": {"summary": "Meet it"},
+    }
+    source = (
+        "{{ _(message, n=n) }}|{{ gettext(plain) }}|{{ title_for(course) }}|{{ tr(course, 'summary') }}|"
+        "{{ reads_english() }}|{% trans %}Switch{% endtrans %}"
+    )
+    macro = "{% macro t(c, m) %}{{ title_for(c) }}/{{ _(m) }}{% endmacro %}"
+    for language, expected in (
+        ("zh-CN", "第&lt;b&gt;3&lt;/b&gt;天|批次|仓库周|认识仓库|False|切换"),
+        ("en", "day &lt;b&gt;3&lt;/b&gt;|Cohorts|Warehouse week|Meet it|True|Switch"),
+    ):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            context = {"message": "day %(n)s", "n": "<b>3</b>", "plain": "Cohorts", "course": course}
+            page = render_template_string(source, **context)
+            assert page == expected
+            assert page == app.jinja_env.from_string(source).render(**context)  # the globals
+            seen = render_template_string(
+                "{{ _.__class__.__name__ }} {{ title_for.__self__.__class__.__name__ }}"
+            )
+            assert seen == f"{PageTranslations.__name__} {ReaderLanguage.__name__}"
+            imported = app.jinja_env.from_string(macro).module
+            title, plain = expected.split("|")[2], expected.split("|")[1]
+            assert str(imported.t(course, "Cohorts")) == f"{title}/{plain}"

@@ -57,3 +57,26 @@ def test_equal_keys_of_other_types_are_not_mistaken_for_a_kept_address(app: Flas
         assert link("learn.course", slug=1.0) == url_for("learn.course", slug=1.0) == "/learn/courses/1.0"
         assert link("learn.course", slug=True) == url_for("learn.course", slug=True)
         assert link("learn.course", slug=1) == "/learn/courses/1"
+
+
+def test_a_pages_render_has_its_own_link_that_builds_the_same_addresses(app: Flask) -> None:
+    """render_template gives each render a `link` with the URL root and kept addresses looked up once;
+    it answers as the global one, under a URL root too, and shares the kept addresses."""
+    from flask import render_template_string
+
+    source = (
+        "{{ link('learn.course', slug='warehouse-week') }} {{ link('learn.course', slug=2, _anchor='d') }}"
+    )
+    for base in ("http://localhost/", "http://localhost/academy/"):
+        with app.test_request_context("/learn/", base_url=base):
+            page = render_template_string(source)
+            assert page == app.jinja_env.from_string(source).render()  # the global link
+            assert (
+                page
+                == f"{url_for('learn.course', slug='warehouse-week')} {url_for('learn.course', slug=2, _anchor='d')}"
+            )
+            assert render_template_string("{{ link.__class__.__name__ }}") == links.PageLinks.__name__
+    assert set(app.extensions["lms.links"]) == {
+        ("", "learn.course", ("slug", "warehouse-week")),
+        ("/academy", "learn.course", ("slug", "warehouse-week")),
+    }
