@@ -65,10 +65,11 @@ def _link_weight(weight: float | None, is_main: bool, scheme: Scheme) -> float:
     return float(scheme.store_weights["main" if is_main else "secondary"])
 
 
-def score_map(session: Session, month: str) -> dict[int, float]:
-    """Every agent's combined score for a month, read as plain columns (three queries, no objects):
-    the same numbers as `month_scores`, for pages that rank thousands of agents."""
-    scheme = scheme_for(session, month)
+def score_map(session: Session, month: str, scheme: Scheme | None = None) -> dict[int, float]:
+    """Every agent's combined score for a month, read as plain columns (three queries, no objects;
+    two when the caller has read the month's `scheme`): the same numbers as `month_scores`, for pages
+    that rank thousands of agents."""
+    scheme = scheme or scheme_for(session, month)
     links = {
         (user_id, store_id): _link_weight(weight, is_main, scheme)
         for user_id, store_id, weight, is_main in session.execute(
@@ -90,9 +91,12 @@ def score_map(session: Session, month: str) -> dict[int, float]:
     return {user_id: combine_stores(scores) for user_id, scores in by_user.items()}
 
 
-def month_scores(session: Session, month: str, user_ids: list[int] | None = None) -> list[AgentMonth]:
-    """Every agent's score and bonus for a month (four queries whatever the team's size)."""
-    scheme = scheme_for(session, month)
+def month_scores(
+    session: Session, month: str, user_ids: list[int] | None = None, scheme: Scheme | None = None
+) -> list[AgentMonth]:
+    """Every agent's score and bonus for a month (four queries whatever the team's size; three when
+    the caller has read the month's `scheme`)."""
+    scheme = scheme or scheme_for(session, month)
     stmt = (
         select(KpiRecord)
         .where(KpiRecord.month == month)

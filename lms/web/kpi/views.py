@@ -21,9 +21,11 @@ from lms.domain.errors import DomainError
 from lms.domain.kpi.csv_import import MAX_BYTES, apply_kpi_import, check_upload, parse_kpi_csv
 from lms.domain.kpi.metrics import METRICS
 from lms.domain.kpi.scores import agent_history, month_scores, scheme_for
+from lms.domain.kpi.team import SORTS, team_month
 from lms.models import KpiRecord, Role
-from lms.web.forms import translate_error
+from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
+from lms.web.pagination import Page
 
 bp = Blueprint("kpi", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
@@ -44,32 +46,37 @@ def mine() -> str:
     )
 
 
-def _latest_month() -> str | None:
-    return db_session().scalars(select(KpiRecord.month).order_by(KpiRecord.month.desc()).limit(1)).first()
-
-
 @bp.get("/staff/kpi")
 @staff
 def team() -> str:
-    """The team's month: score per agent and store, band and bonus; sortable."""
-    month = request.args.get("month") or _latest_month()
-    months = sorted(set(db_session().scalars(select(KpiRecord.month))), reverse=True)
-    rows = month_scores(db_session(), month) if month else []
+    """The team's month: score per agent and store, band and bonus; sortable, searchable, one page
+    at a time, with the month's agent count, average score and bonus total."""
+    session = db_session()
+    months = list(session.scalars(select(KpiRecord.month).distinct().order_by(KpiRecord.month.desc())))
+    asked = request.args.get("month", "")
+    month = asked if asked in months else (months[0] if months else None)
     order = request.args.get("sort", "score")
-    if order == "name":
-        rows.sort(key=lambda r: r.user.display_name)
-    elif order == "bonus":
-        rows.sort(key=lambda r: -r.bonus)
+    order = order if order in SORTS else "score"
+    query = request.args.get("q", "")[:100]
+    month_page = (
+        team_month(session, month, query=query, sort=order, page=form_int(request.args, "page", low=1) or 1)
+        if month
+        else None
+    )
+    rows = month_page.rows if month_page else []
     from lms.domain.tiers.ladder import tier_names, tiers_of
 
     return render_template(
         "kpi/team.html",
         month=month,
         months=months,
+        team=month_page,
+        page=Page(rows, month_page.page, month_page.per_page, month_page.matched) if month_page else None,
         rows=rows,
         order=order,
-        tiers=tiers_of(db_session(), [r.user.id for r in rows]),
-        tier_names=tier_names(db_session()),
+        q=query,
+        tiers=tiers_of(session, [r.user.id for r in rows]) if rows else {},
+        tier_names=tier_names(session),
     )
 
 

@@ -99,3 +99,28 @@ def test_an_upload_that_is_not_a_kpi_csv_says_what_is_wrong(
     assert says in flashed
     if says != "at most 2 MB is accepted":
         assert "2 MB" not in flashed  # a small file is not told about sizes
+
+
+def test_the_team_month_is_searchable_and_paged_with_the_months_totals(
+    client: FlaskClient, login_as, kpi, monkeypatch
+) -> None:
+    from lms.domain.kpi import team
+
+    login_as("trainer")
+    page = client.get("/staff/kpi?month=2026-10", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "5 agents" in page and "average KPI" in page and "bonuses in total" in page
+    assert 'name="q"' in page and "Page 1 of" not in page  # one page: no pager
+    found = client.get("/staff/kpi?month=2026-10&q=WANG").get_data(as_text=True)
+    assert "王芳 Wang Fang" in found and "陈静 Chen Jing" not in found and "5 agents" in found
+    assert "1 match “WANG”" in found
+    nobody = client.get("/staff/kpi?month=2026-10&q=%3Cb%3Ex").get_data(as_text=True)
+    assert "No agent of this month matches “&lt;b&gt;x”." in nobody and "<b>x" not in nobody
+    monkeypatch.setattr(team, "PER_PAGE", 4)
+    first = client.get("/staff/kpi?month=2026-10&sort=name").get_data(as_text=True)
+    second = client.get("/staff/kpi?month=2026-10&sort=name&page=2").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count("<tr><td>") == 4 and second.count("<tr><td>") == 1
+    assert "<tr><td>5</td>" in second  # ranks go on from the first page
+    assert "page=2" in first and "sort=name" in first.split('class="pager"')[1]  # the pager keeps the order
+    odd = client.get("/staff/kpi?month=1999-01&sort=nonsense&page=x")
+    assert odd.status_code == 200 and "Team KPI · 2026-10" in odd.get_data(as_text=True)  # the latest month
