@@ -44,10 +44,13 @@ def paginate(session: Session, stmt: Select[tuple[T]], per_page: int = 50) -> Pa
     return Page(items=items, number=number, per_page=per_page, total=total)
 
 
-def page_url(number: int) -> str:
-    """The current page's URL with ?page= set to `number`, other query arguments kept."""
+def page_url(number: int, param: str = "page", anchor: str | None = None) -> str:
+    """The current page's URL with ?page= (or `param`, for a page that pages two lists) set to
+    `number`, other query arguments kept; `anchor` names the list's place on the page."""
     values: dict[str, object] = {**(request.view_args or {}), **request.args.to_dict()}
-    values["page"] = str(number)
+    values[param] = str(number)
+    if anchor:
+        values["_anchor"] = anchor
     return url_for(request.endpoint or "home.index", **values)  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from lms.models import Assignment, Certificate, Role, SpotCheck, SpotCheckResult, User, UserRole
@@ -29,29 +29,53 @@ class AgentSeries:
     values: list[float | None]
 
 
-def scores_by_agent(session: Session, today: dt.date) -> tuple[list[str], list[AgentSeries]]:
-    """Monthly averages of the last six months, per agent checked in that time (two queries)."""
+@dataclass
+class ScoresByAgent:
+    """One page of the agents checked in the last six months (by name), their monthly averages,
+    and how many agents were checked in that time."""
+
+    months: list[str]
+    series: list[AgentSeries]
+    total: int
+
+
+def scores_by_agent(
+    session: Session, today: dt.date, *, offset: int = 0, limit: int | None = None
+) -> ScoresByAgent:
+    """Monthly averages of the last six months, per agent checked in that time, by name: the agents
+    from `offset`, at most `limit` of them (all when None). Averaged by the database, one row per
+    agent (two queries: the count and the page), so a team of thousands reads one page's rows."""
     first = month_start(today, MONTHS_SHOWN - 1)
-    months = [month_start(today, back).strftime("%Y-%m") for back in range(MONTHS_SHOWN - 1, -1, -1)]
-    rows = session.execute(
-        select(SpotCheck.agent_id, SpotCheck.checked_on, SpotCheck.percent).where(
-            SpotCheck.checked_on >= first
-        )
-    ).all()
-    sums: dict[int, dict[str, list[float]]] = {}
-    for agent_id, day, percent in rows:
-        sums.setdefault(agent_id, {}).setdefault(day.strftime("%Y-%m"), []).append(float(percent))
-    agents = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(sums))))} if sums else {}
-    series = [
-        AgentSeries(
-            agents[agent_id],
-            [round(sum(v) / len(v), 1) if (v := by_month.get(m)) else None for m in months],
-        )
-        for agent_id, by_month in sums.items()
-        if agent_id in agents
+    starts = [month_start(today, back) for back in range(MONTHS_SHOWN - 1, -2, -1)]  # and next month's
+    months = [start.strftime("%Y-%m") for start in starts[:-1]]
+    averages = [
+        func.avg(
+            case((and_(SpotCheck.checked_on >= low, SpotCheck.checked_on < high), SpotCheck.percent))
+        ).label(f"m{n}")
+        for n, (low, high) in enumerate(zip(starts, starts[1:], strict=False))
     ]
-    series.sort(key=lambda s: s.agent.display_name)
-    return months, series
+    grouped = (
+        select(SpotCheck.agent_id, *averages)
+        .where(SpotCheck.checked_on >= first)
+        .group_by(SpotCheck.agent_id)
+        .subquery()
+    )
+    total = int(session.scalar(select(func.count()).select_from(grouped)) or 0)
+    if not total:
+        return ScoresByAgent(months, [], 0)
+    stmt = (
+        select(User, *[grouped.c[f"m{n}"] for n in range(MONTHS_SHOWN)])
+        .join(grouped, grouped.c.agent_id == User.id)
+        .options(lazyload(User.role_rows))
+        .order_by(User.display_name, User.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    series = [
+        AgentSeries(agent, [None if v is None else round(float(v), 1) for v in values])
+        for agent, *values in session.execute(stmt).tuples()
+    ]
+    return ScoresByAgent(months, series, total)
 
 
 def failing_topics(session: Session, today: dt.date) -> list[tuple[str, int]]:
@@ -98,11 +122,6 @@ def unchecked_agents(today: dt.date, days: int) -> Select[tuple[User, dt.date | 
         .options(lazyload(User.role_rows))
         .order_by(last.c.last.is_not(None), last.c.last, User.display_name, User.id)
     )
-
-
-def not_checked_for(session: Session, today: dt.date, days: int) -> list[Unchecked]:
-    """Live agents with no spot check in the last `days` days, longest-unchecked first (one query)."""
-    return [Unchecked(user, day) for user, day in session.execute(unchecked_agents(today, days)).tuples()]
 
 
 def overdue_count(session: Session, today: dt.date) -> int:

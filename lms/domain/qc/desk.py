@@ -16,12 +16,17 @@ from lms.models import SpotCheck, User
 NOT_CHECKED_DAYS = 30
 
 
-def not_checked(session: Session, today: dt.date, days: int, limit: int = SHORTLIST) -> Shortlist[Unchecked]:
-    """Live agents with no spot check in the last `days` days, never-checked first (two queries)."""
+def not_checked(
+    session: Session, today: dt.date, days: int, limit: int = SHORTLIST, offset: int = 0
+) -> Shortlist[Unchecked]:
+    """Live agents with no spot check in the last `days` days, never-checked first (two queries):
+    how many, and `limit` of them from `offset`."""
     stmt = unchecked_agents(today, days)
     count = int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
     first = (
-        [Unchecked(user, day) for user, day in session.execute(stmt.limit(limit)).tuples()] if count else []
+        [Unchecked(user, day) for user, day in session.execute(stmt.offset(offset).limit(limit)).tuples()]
+        if count > offset
+        else []
     )
     return Shortlist(count, first)
 

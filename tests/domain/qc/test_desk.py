@@ -6,7 +6,6 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from lms.domain.qc.dashboard import not_checked_for
 from lms.domain.qc.desk import checks_this_week, not_checked, top_failing_topics, week_start
 from lms.models import Certificate, SpotCheck, SpotCheckResult, User
 from lms.models.certification import GO_LIVE
@@ -56,7 +55,14 @@ def test_agents_not_checked_never_first_then_longest(db: Session) -> None:
     found = not_checked(db, TODAY, 30, limit=2)
     assert found.count == 3 and found.more == 1
     assert [u.agent.display_name for u in found.first] == ["A never", "B never"]
-    assert [u.agent.id for u in not_checked_for(db, TODAY, 30)] == [never_a.id, never_b.id, long_ago.id]
+    assert [u.agent.id for u in not_checked(db, TODAY, 30, limit=9).first] == [
+        never_a.id,
+        never_b.id,
+        long_ago.id,
+    ]
+    further = not_checked(db, TODAY, 30, limit=2, offset=2)  # the dashboard's second page of two
+    assert further.count == 3 and [u.agent.id for u in further.first] == [long_ago.id]
+    assert not_checked(db, TODAY, 30, limit=2, offset=4).first == []
     assert not_checked(db, TODAY, 60).count == 2 and not_checked(db, TODAY, 2).count == 4
     assert recent not in [u.agent for u in not_checked(db, TODAY, 30, limit=9).first]
 

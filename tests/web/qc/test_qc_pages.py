@@ -262,3 +262,48 @@ def test_the_learner_assignment_page_is_bounded(
     with count_queries() as many:
         assert client.get("/learn/assignments").status_code == 200
     assert many.count == few.count, many.statements
+
+
+def test_the_dashboards_lists_of_agents_are_paged_each_by_its_own_parameter(
+    client: FlaskClient, login_as, loaded, db: Session, monkeypatch
+) -> None:
+    from lms.web.qc import dashboard
+
+    monkeypatch.setattr(dashboard, "PER_PAGE", 3)
+    login_as("qc")
+    _many_checks(db, 7)  # seven live agents, checked 0 to 6 days ago
+    for n in range(5):  # and five live agents never checked
+        never = UserFactory(display_name=f"从未抽检 {n}")
+        db.flush()
+        db.add(Certificate(user_id=never.id, kind="go-live", code=f"never-{never.id}"))
+    db.commit()
+    first = client.get("/qc/?days=1", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    unchecked = first.split('id="not-checked"')[1].split("</section>")[0]
+    scores = first.split('id="scores"')[1].split("</section>")[0]
+    # the five never checked, then the five checked 2 to 6 days ago; three a page
+    assert "10 agents" in unchecked and "Page 1 of 4" in unchecked
+    assert unchecked.count("Check now") == 3
+    assert "从未抽检 0" in unchecked and 'href="/qc/?days=1&amp;page=2#not-checked"' in unchecked
+    assert "7 agents" in scores and "Page 1 of 3" in scores and "scores=2#scores" in scores
+    last = client.get("/qc/?days=1&page=4&scores=3").get_data(as_text=True)
+    assert last.split('id="not-checked"')[1].split("</section>")[0].count("Check now") == 1
+    assert last.split('id="scores"')[1].split("</table>")[0].count("<tr><td>") == 1
+    beyond = client.get("/qc/?days=1&page=99&scores=x").get_data(as_text=True)
+    assert "Page 4 of 4" in beyond and "Page 1 of 3" in beyond  # past the end: the last; nonsense: the first
+
+
+def test_the_dashboard_costs_the_same_statements_for_few_or_many_live_agents(
+    client: FlaskClient, login_as, loaded, db: Session, count_queries
+) -> None:
+    login_as("qc")
+    _many_checks(db, 3)
+    with count_queries() as few:
+        assert client.get("/qc/?days=1").status_code == 200
+    for _ in range(60):
+        agent = UserFactory()
+        db.flush()
+        db.add(Certificate(user_id=agent.id, kind="go-live", code=f"many-{agent.id}"))
+    db.commit()
+    with count_queries() as many:
+        page = client.get("/qc/?days=1").get_data(as_text=True)
+    assert many.count == few.count and page.count("Check now") == 50
