@@ -93,7 +93,17 @@ class AttemptItem(Base):
     """One question of an attempt: the exact version given, the display order, the answer."""
 
     __tablename__ = "attempt_items"
-    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "position"),
+        # The grading queue: the few answers waiting for a trainer among every answer ever given
+        # (50,000 attempts: 700,000 items, scanned on every view of the staff desk without it).
+        Index(
+            "ix_attempt_items_waiting",
+            "attempt_id",
+            sqlite_where=text("needs_review IS 1"),
+            postgresql_where=text("needs_review IS true"),
+        ),
+    )
 
     id: Mapped[intpk]
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)

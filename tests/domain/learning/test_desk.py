@@ -68,3 +68,23 @@ def test_failed_exams_are_recent_gating_failures_not_passed_since(db: Session) -
     found = failed_exams(db, who, T0)
     assert found.count == 2 and [a.id for a in found.first] == [newest.id, older.id]
     assert db.scalar(select(Quiz.gates).where(Quiz.id == check.id)) == []
+
+
+def test_the_grading_queue_is_read_through_its_partial_index(db: Session) -> None:
+    """The queue's condition is written as the index's (migration 0021), so the database reads only
+    the waiting answers instead of every answer ever given (on SQLite `needs_review IS 1`, on
+    PostgreSQL `needs_review IS true`: `== True` would render differently and scan them all)."""
+    from sqlalchemy import func, text
+
+    from lms.domain.learning.desk import waiting_answers
+
+    stmt = select(func.count()).select_from(waiting_answers().order_by(None).subquery())
+    bind = db.get_bind()
+    sql = str(stmt.compile(bind, compile_kwargs={"literal_binds": True}))
+    if bind.dialect.name == "sqlite":
+        plan = " ".join(str(row[-1]) for row in db.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+    else:
+        db.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny test table: ask whether it can
+        plan = " ".join(row[0] for row in db.execute(text(f"EXPLAIN {sql}")))
+    db.rollback()
+    assert "ix_attempt_items_waiting" in plan, plan
