@@ -38,6 +38,7 @@ def init_web(app: Flask) -> None:
     from lms.web.admin import security_views as _security_views  # noqa: F401 - adds its routes to admin_bp
     from lms.web.admin import xapi_views as _xapi_views  # noqa: F401 - adds its routes to admin_bp
     from lms.web.admin.views import bp as admin_bp
+    from lms.web.agent_picker import bp as agent_picker_bp
     from lms.web.api import drills as _api_drills  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import openapi as _api_openapi  # noqa: F401 - adds its routes to api_bp
     from lms.web.api import practice as _api_practice  # noqa: F401 - adds its routes to api_bp
@@ -88,6 +89,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(agent_picker_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

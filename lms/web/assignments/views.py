@@ -13,14 +13,16 @@ from werkzeug.wrappers import Response
 from lms.access import roles_required
 from lms.content.programme import MEDALS
 from lms.db import db_session, utcnow
+from lms.domain.accounts.agent_search import agent_by_entry
 from lms.domain.assignments import assigning
 from lms.domain.curriculum.scenarios import playable
 from lms.domain.errors import N_, DomainError
 from lms.domain.tiers.ladder import on_tier, tier_names
 from lms.models import Cohort, Course, Quiz, Role, Scenario, Store
+from lms.web.agent_picker import agent_field
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
-from lms.web.qc.views import DEFAULT_DUE_DAYS, _agents, parse_date
+from lms.web.qc.views import DEFAULT_DUE_DAYS, parse_date
 
 bp = Blueprint("assignments", __name__)
 assigners = roles_required(Role.QC, Role.TRAINER, Role.ADMIN)
@@ -56,8 +58,13 @@ def new() -> Response | tuple[str, int]:
             course, quiz, scenario = _work(request.form.get("work", ""))
             kind = request.form.get("audience", "")
             value = request.form.get(kind) if kind in ("agent", "cohort", "store", "tier") else None
-            if kind in ("agent", "cohort", "store", "tier") and not value:
+            if kind in ("agent", "cohort", "store", "tier") and not (value or "").strip():
                 raise DomainError(N_("Choose who gets the work."), "audience")
+            if kind == "agent":
+                agent = agent_by_entry(session, value or "")
+                if agent is None:
+                    raise DomainError(N_("Choose an active agent."), "audience")
+                value = str(agent.id)
             if kind == "older_version" and course is None:
                 raise DomainError(N_("Choose the course whose older version they learned."), "work")
             if kind == "tier":  # the live agents, narrowed to those on the tier
@@ -97,7 +104,9 @@ def new() -> Response | tuple[str, int]:
         ).all(),
         quizzes=session.scalars(select(Quiz).where(Quiz.published.is_(True)).order_by(Quiz.title)).all(),
         scenarios=playable(session),
-        agents=_agents(),
+        **agent_field(
+            session, values.get("agent"), "audience" in errors and values.get("audience") == "agent"
+        ),
         cohorts=session.scalars(select(Cohort).order_by(Cohort.start_date.desc())).all(),
         stores=session.scalars(select(Store).where(Store.active.is_(True)).order_by(Store.name)).all(),
         tiers=tier_names(session),

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import roles_required, signed_in
 from lms.db import db_session, utcnow
+from lms.domain.accounts.agent_search import agent_by_entry
 from lms.domain.assignments import assigning
 from lms.domain.assignments.assigning import team_assignments
 from lms.domain.errors import N_, DomainError
@@ -26,7 +27,8 @@ from lms.domain.qc.spot_checks import (
     suggestions_for,
 )
 from lms.domain.qc.transcripts import TRANSCRIPT_MAX, Prefill, TranscriptReview, bounded
-from lms.models import ChecklistItem, Course, Quiz, Role, Store, User, UserRole
+from lms.models import ChecklistItem, Course, Quiz, Role, Store, User
+from lms.web.agent_picker import agent_field
 from lms.web.forms import form_int, translate_error
 from lms.web.identity import me
 from lms.web.qc.dashboard import dashboard_context
@@ -44,17 +46,6 @@ def parse_date(raw: str | None, field: str) -> dt.date:
         return dt.date.fromisoformat((raw or "").strip())
     except ValueError:
         raise DomainError(N_("Enter a date as YYYY-MM-DD."), field) from None
-
-
-def _agents() -> list[User]:
-    return list(
-        db_session().scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.LEARNER.value, User.active.is_(True))
-            .order_by(User.display_name)
-        )
-    )
 
 
 def prefill_note(prefill: Prefill) -> str:
@@ -130,7 +121,7 @@ def new_spot_check() -> Response | tuple[str, int]:
                 apply_prefill(values, items, review)
         else:
             try:
-                agent = session.get(User, form_int(request.form, "agent") or 0)
+                agent = agent_by_entry(session, request.form.get("agent", ""))
                 if agent is None:
                     raise DomainError(N_("Choose an active agent."), "agent")
                 store_id = form_int(request.form, "store") or None
@@ -170,13 +161,12 @@ def new_spot_check() -> Response | tuple[str, int]:
         "qc/spot_check_form.html",
         form=form,
         items=items,
-        agents=_agents(),
         stores=stores,
         values=values,
         errors=errors,
         review=review,
         today=utcnow().date(),
-        preselected=form_int(request.args, "agent"),
+        **agent_field(session, values.get("agent") or request.args.get("agent"), "agent" in errors),
     ), (422 if errors else 200)
 
 

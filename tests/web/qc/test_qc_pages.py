@@ -14,7 +14,7 @@ from lms.config import PROJECT_ROOT
 from lms.content.loader import check
 from lms.domain.curriculum.sync import sync_content
 from lms.domain.qc.checklist import active_items, ensure_default_checklist
-from lms.models import Assignment, Certificate, ChecklistItem, SpotCheck, User
+from lms.models import Assignment, Certificate, ChecklistItem, Course, SpotCheck, User
 from tests.factories import UserFactory
 
 
@@ -307,3 +307,50 @@ def test_the_dashboard_costs_the_same_statements_for_few_or_many_live_agents(
     with count_queries() as many:
         page = client.get("/qc/?days=1").get_data(as_text=True)
     assert many.count == few.count and page.count("Check now") == 50
+
+
+def test_the_spot_check_form_names_its_agent_by_username_and_suggests_on_a_wrong_one(
+    client: FlaskClient,
+    login_as,
+    loaded: User,
+    db: Session,
+) -> None:
+    for n in range(30):
+        UserFactory(username=f"agent{n:02d}", display_name=f"客服{n:02d}")
+    db.commit()
+    login_as("qc")
+    blank = client.get("/qc/spot-checks/new").get_data(as_text=True)
+    assert 'id="agent" name="agent" type="text"' in blank and "客服07" not in blank  # no list of everyone
+    page = client.get(f"/qc/spot-checks/new?agent={loaded.id}").get_data(as_text=True)
+    assert 'value="wangfang"' in page  # the "Check now" link's agent, shown by username
+    wrong = client.post(
+        "/qc/spot-checks/new", data=_form(db, loaded) | {"agent": "agent0", "csrf_token": _csrf(page)}
+    )
+    assert wrong.status_code == 422
+    html = wrong.get_data(as_text=True)
+    assert 'value="agent0"' in html and html.count('<option value="agent0') == 10  # the matches, to pick from
+    right = client.post(
+        "/qc/spot-checks/new", data=_form(db, loaded) | {"agent": "WangFang", "csrf_token": _csrf(page)}
+    )
+    assert right.status_code == 302
+
+
+def test_work_is_assigned_to_the_agent_typed(
+    client: FlaskClient, login_as, loaded: User, db: Session
+) -> None:
+    login_as("trainer")
+    page = client.get("/assignments/new").get_data(as_text=True)
+    course = db.scalars(select(Course).where(Course.published.is_(True))).first()
+    assert course is not None
+    data = {
+        "csrf_token": _csrf(page),
+        "work": f"course:{course.id}",
+        "audience": "agent",
+        "due_on": str(dt.date.today() + dt.timedelta(days=3)),
+        "reason": "Refresh the house rules",
+    }
+    nobody = client.post("/assignments/new", data=data | {"agent": "nobody-here"})
+    assert nobody.status_code == 422 and "Choose an active agent." in nobody.get_data(as_text=True)
+    assert client.post("/assignments/new", data=data | {"agent": "wangfang"}).status_code == 302
+    db.rollback()
+    assert [a.user_id for a in db.scalars(select(Assignment))] == [loaded.id]
