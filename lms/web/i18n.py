@@ -138,25 +138,29 @@ def _page_in_reader_language(thing: Any, field: str = "title") -> str:
 
 
 class ReaderLanguage:
-    """`title_for`, `tr` and `reads_english` for one page's render, with the language decided once.
+    """`title_for`, `tr` and `reads_english` for one page's render, with the language decided once,
+    when first asked (a page that shows no curriculum text never asks).
 
     A page lists up to 60 titles; finding the language again for each (through `g`, a request-local
     proxy, about 0.8 µs a look-up) cost more than choosing the title. Made once per render by the
     context processor below."""
 
-    __slots__ = ("english",)
+    __slots__ = ("_english",)
 
-    def __init__(self, english: bool) -> None:
-        self.english = english
-
-    def title_for(self, thing: object) -> str:
-        return in_reader_language(thing, "title", english=self.english)
-
-    def tr(self, thing: Any, field: str = "title") -> str:
-        return in_reader_language(thing, field, english=self.english)
+    def __init__(self) -> None:
+        self._english: bool | None = None
 
     def reads_english(self) -> bool:
-        return self.english
+        english = self._english
+        if english is None:
+            english = self._english = _page_reads_english()
+        return english
+
+    def title_for(self, thing: object) -> str:
+        return in_reader_language(thing, "title", english=self.reads_english())
+
+    def tr(self, thing: Any, field: str = "title") -> str:
+        return in_reader_language(thing, field, english=self.reads_english())
 
 
 def _reader_language() -> dict[str, Any]:
@@ -164,8 +168,8 @@ def _reader_language() -> dict[str, Any]:
     templates rendered without a request, and macros imported without the page's context)."""
     if not has_request_context():
         return {}
-    reader = ReaderLanguage(_page_reads_english())
-    translate = PageTranslations(_catalogue())
+    reader = ReaderLanguage()
+    translate = PageTranslations()
     return {
         "title_for": reader.title_for,
         "tr": reader.tr,
@@ -199,18 +203,22 @@ def _formatted(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> s
 
 class PageTranslations:
     """`_()` and `gettext()` for one page's render (as `_translate`), with the request's catalogue
-    looked up once instead of once per string (the texts a template translates at run time: labels
-    and details chosen by the page's data, 20–30 on the Today page)."""
+    looked up once, when first needed, instead of once per string (the texts a template translates
+    at run time: labels and details chosen by the page's data, 20–30 on the Today page; a page with
+    none never looks it up)."""
 
     __slots__ = ("catalogue",)
     #: Jinja passes the evaluation context, as to `_translate` (`pass_eval_context`).
     jinja_pass_arg = _translate.jinja_pass_arg  # type: ignore[attr-defined]
 
-    def __init__(self, catalogue: Any) -> None:
-        self.catalogue = catalogue
+    def __init__(self) -> None:
+        self.catalogue: Any = None
 
     def __call__(self, eval_ctx: EvalContext, message: str, **variables: Any) -> str:
-        return _formatted(eval_ctx, self.catalogue.ugettext(message), variables)
+        catalogue = self.catalogue
+        if catalogue is None:
+            catalogue = self.catalogue = _catalogue()
+        return _formatted(eval_ctx, catalogue.ugettext(message), variables)
 
 
 def init_app(app: Flask) -> None:
