@@ -29,7 +29,9 @@
         return { label: s.label, data: s.data, spanGaps: true, tension: 0.2,
           borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length] };
       }) },
-      options: { animation: false, scales: { y: { min: 0, max: 100 } } }
+      // A legend of more than a few agents hides the lines: the table beside the chart names them.
+      options: { animation: false, scales: { y: { min: 0, max: 100 } },
+        plugins: { legend: { display: data.series.length <= 8 } } }
     });
   });
 })();
