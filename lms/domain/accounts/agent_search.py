@@ -17,6 +17,9 @@ from lms.models import Role, User, UserRole
 SUGGESTIONS = 20
 #: How much of what was typed is searched for.
 LONGEST = 100
+#: The largest id a row can have (a 32-bit integer column): a longer number names nobody, and is
+#: never sent to the database (PostgreSQL refuses it as out of range).
+LARGEST_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,6 @@ def agent_by_entry(session: Session, entry: str) -> User | None:
     found = session.execute(_active_learners().where(func.lower(User.username) == text.lower())).all()
     if len(found) > 1:  # "Wang" and "wang": only the one written exactly so
         found = [row for row in found if row[1] == text]
-    if not found and text.isdigit() and len(text) <= 12:
+    if not found and text.isdigit() and int(text) <= LARGEST_ID:
         found = session.execute(_active_learners().where(User.id == int(text))).all()
     return session.get(User, found[0][0]) if len(found) == 1 else None

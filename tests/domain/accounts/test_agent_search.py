@@ -46,5 +46,15 @@ def test_an_entry_names_an_agent_by_username_then_by_id(db: Session) -> None:
     assert agent_by_entry(db, " WangFang ").id == ids["wangfang"]  # type: ignore[union-attr]
     assert agent_by_entry(db, str(ids["wangli"])).id == ids["wangli"]  # type: ignore[union-attr]
     assert agent_by_entry(db, "10086").id == ids["10086"]  # a staff number as username wins over an id  # type: ignore[union-attr]
-    for nobody in ("", "wang", "wanggone", "wangtrainer", str(ids["gone"]), "99999999999999999", "王芳"):
+    for nobody in (
+        "",
+        "wang",
+        "wanggone",
+        "wangtrainer",
+        str(ids["gone"]),
+        "99999999999",
+        "2147483648",
+        "99999999999999999",
+        "王芳",
+    ):
         assert agent_by_entry(db, nobody) is None, nobody
