@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms.domain import audit
 from lms.domain.certification.golive import certificate_of
@@ -20,7 +20,7 @@ from lms.domain.practice.requirements import best_medal, best_scores
 from lms.domain.practice.scoring import MEDAL_AT, at_least
 from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
 from lms.domain.transaction_memo import UNREAD, Unread
-from lms.models import Attempt, Certificate, Quiz, Role, Scenario, TierAward, User
+from lms.models import Attempt, Certificate, Cohort, Quiz, Role, Scenario, TierAward, User
 from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED
 
@@ -119,24 +119,26 @@ def _tier_from(
     return ladder[0]["slug"] if isinstance(cert, Certificate) and cert.valid and ladder else None
 
 
-#: The agent's go-live certificate (if any) and latest tier award, in one statement (the Today
-#: page shows both): the person's row anchors it, so it answers when there is neither.
-_CERTIFICATE_AND_AWARD = (
-    select(Certificate, _LATEST_AWARD.with_only_columns(TierAward.tier).scalar_subquery())
+#: The agent's cohort with its trainer, go-live certificate and latest tier award, in one statement
+#: (the Today page shows all three): the person's row anchors it, so it answers when there is none.
+_COHORT_CERTIFICATE_AND_AWARD = (
+    select(Cohort, Certificate, _LATEST_AWARD.with_only_columns(TierAward.tier).scalar_subquery())
     .select_from(User)
+    .outerjoin(Cohort, Cohort.id == User.cohort_id)
     .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.kind == GO_LIVE))
     .where(User.id == bindparam("user_id"))
+    .options(joinedload(Cohort.trainer).lazyload(User.role_rows))
 )
 
 
-def certificate_and_tier(
+def cohort_certificate_and_tier(
     session: Session, user: User, *, known_tiers: Tiers | None = None
-) -> tuple[Certificate | None, str | None]:
-    """The agent's go-live certificate and tier (as `certificate_of` and `current_tier` say), in one
-    read."""
-    row = session.execute(_CERTIFICATE_AND_AWARD, {"user_id": user.id}).one()
-    cert, awarded = row
-    return cert, _tier_from(session, awarded, cert, known_tiers)
+) -> tuple[Cohort | None, Certificate | None, str | None]:
+    """The agent's cohort (its trainer loaded), go-live certificate and tier (as `certificate_of` and
+    `current_tier` say), in one read. The cohort stays in the session, so `user.cohort` and the
+    programme's start date need no read of their own."""
+    cohort, cert, awarded = session.execute(_COHORT_CERTIFICATE_AND_AWARD, {"user_id": user.id}).one()
+    return cohort, cert, _tier_from(session, awarded, cert, known_tiers)
 
 
 def next_tier_requirements(

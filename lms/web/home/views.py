@@ -6,7 +6,6 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
@@ -16,8 +15,8 @@ from lms.domain.certification.golive import go_live_requirements
 from lms.domain.curriculum.programme import calendar_for, load_schedule, programme_start, today_view
 from lms.domain.drills.progress import drill_progress
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
-from lms.domain.tiers.ladder import certificate_and_tier, next_tier_requirements, tier_names
-from lms.models import Cohort, Role, Store, User, UserStore
+from lms.domain.tiers.ladder import cohort_certificate_and_tier, next_tier_requirements, tier_names
+from lms.models import Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
@@ -34,13 +33,6 @@ def index() -> Response:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(landing_url())
-
-
-_COHORT_WITH_TRAINER = (
-    select(Cohort)
-    .where(Cohort.id == bindparam("cohort_id"))
-    .options(joinedload(Cohort.trainer).lazyload(User.role_rows))
-)
 
 
 #: The learner's stores as the page lists them: name and whether it is the main one, in their order.
@@ -60,19 +52,15 @@ def learner() -> str:
     session = db_session()
     user = session.get(User, current_user.id)
     assert user is not None
-    # The cohort with its trainer in one query (not three); user.cohort then finds it in the session.
-    cohort = (
-        session.scalars(_COHORT_WITH_TRAINER, {"cohort_id": user.cohort_id}).one_or_none()
-        if user.cohort_id is not None
-        else None
-    )
     today = utcnow().date()
     schedule = cached_schedule(session)
+    tiers = schedule.tiers if schedule else None  # the kept ladder: the programme row is not read
+    # The cohort with its trainer, the certificate and the tier in one statement; the programme's
+    # start date (today_view) then finds the cohort in the session.
+    cohort, cert, tier = cohort_certificate_and_tier(session, user, known_tiers=tiers)
     view = today_view(session, user, today, cached_plan(session, schedule), schedule) if schedule else None
     rules = cached_gate_rules(session, schedule) if schedule else None
     requirements = go_live_requirements(session, user, rules) if rules else []
-    tiers = schedule.tiers if schedule else None  # the kept ladder: the programme row is not read
-    cert, tier = certificate_and_tier(session, user, known_tiers=tiers)
     next_tier, tier_requirements = next_tier_requirements(
         session, user, today, cert=cert, tier=tier, known_tiers=tiers
     )

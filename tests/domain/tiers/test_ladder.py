@@ -17,7 +17,7 @@ from lms.domain.curriculum.sync import sync_content
 from lms.domain.errors import DomainError
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
 from lms.domain.tiers import ladder
-from lms.models import Certificate, SpotCheck, TierAward, User
+from lms.models import Certificate, Cohort, SpotCheck, TierAward, User
 from tests.concurrency import run_in_parallel
 from tests.domain.kpi.test_csv_import import SAMPLE
 from tests.factories import UserFactory, add_graded_attempt
@@ -205,7 +205,7 @@ def test_a_spot_check_that_completes_the_requirements_promotes(db: Session, agen
     assert ladder.current_tier(db, agents["wangfang"]) == "advanced"  # (60 + 100) / 2 = 80
 
 
-def test_certificate_and_tier_in_one_read_agree_with_reading_them_apart(
+def test_cohort_certificate_and_tier_in_one_read_agree_with_reading_them_apart(
     db: Session, agents: dict[str, User], count_queries
 ) -> None:
     from lms.domain.certification.golive import certificate_of
@@ -236,9 +236,24 @@ def test_certificate_and_tier_in_one_read_agree_with_reading_them_apart(
         "promoted: the latest award": (agents["chenjing"], "code-chenjing", "advanced"),
         "revoked, never promoted: no tier": (revoked, "code-revoked", None),
     }
-    for case, (user, code, tier) in expected.items():
+    trainer = UserFactory(display_name="陈老师")
+    db.flush()
+    december = Cohort(name="十二月班", start_date=NOW.date(), trainer_id=trainer.id)
+    db.add(december)
+    db.flush()
+    new_hire.cohort_id = december.id
+    db.commit()
+    cases = [(case, u.id, u.cohort_id, code, tier) for case, (u, code, tier) in expected.items()]
+    for case, user_id, cohort_id, code, tier in cases:
+        db.expunge_all()  # nothing is found in the session: each read goes to the database
+        user = db.get(User, user_id)
         with count_queries() as reads:
-            cert, found = ladder.certificate_and_tier(db, user)
-        assert (cert.code if cert else None, found) == (code, tier), case
-        assert (certificate_of(db, user), ladder.current_tier(db, user)) == (cert, found), case
+            group, cert, found = ladder.cohort_certificate_and_tier(db, user)
+            trainer_name = group.trainer.display_name if group and group.trainer else None
+            assert group is user.cohort, case  # the read cohort: no statement of its own
         assert reads.count <= 2, reads.statements  # one, and the ladder when the caller has not kept it
+        assert (cert.code if cert else None, found) == (code, tier), case
+        assert (group.id if group else None) == cohort_id, case
+        if user_id == new_hire.id:
+            assert (group.name, trainer_name) == ("十二月班", "陈老师")
+        assert (certificate_of(db, user), ladder.current_tier(db, user)) == (cert, found), case

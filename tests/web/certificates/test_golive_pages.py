@@ -198,7 +198,7 @@ def test_today_and_matrix_query_counts_are_bounded(
     assert today.count < first.count <= 22, first.statements
     # constant: the same with 1 or 200 learners; the whole gate (quizzes, courses, practice chats,
     # FAQ drill, typing, the trainer's sign-off) is one statement, the drill's goal and streak one more
-    assert today.count <= 7, today.statements
+    assert today.count <= 6, today.statements
     # the curriculum's change counter (the kept plan's fingerprint) comes with the user's row
     assert not any(s.startswith("SELECT change_counts") for s in today.statements), today.statements
     assert sum("change_counts" in s for s in today.statements) == 1, today.statements
@@ -217,10 +217,14 @@ def test_today_and_matrix_query_counts_are_bounded(
     assert sum("JOIN certificates" in s or "FROM certificates" in s for s in today.statements) == 1, (
         today.statements
     )
-    # ...and in the same statement: the certificate with the latest tier award
+    # ...and in the same statement: the certificate with the latest tier award, and the cohort with
+    # its trainer (the programme's start date then needs no read of its own)
     assert sum("FROM tier_awards" in s and "JOIN certificates" in s for s in today.statements) == 1, (
         today.statements
     )
+    assert [s for s in today.statements if "cohorts" in s] == [
+        s for s in today.statements if "JOIN certificates" in s
+    ], today.statements
     # no attempt status is bound: SQLite would prepare the statement again on every execution
     assert not any(re.search(r"status (!?=) (\?|%\()", s) for s in today.statements), today.statements
 
