@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from lms.db import read_rows
 from lms.domain import audit
-from lms.domain.curriculum.programme import Schedule, load_schedule
+from lms.domain.curriculum.programme import Progress, Schedule, load_schedule, progress_from_rows
 from lms.domain.drills.mastery import (
     REQUIRED_ENTRIES,
     Mastery,
@@ -233,10 +233,11 @@ class _Ids:
 
 
 def _gate_statement(
-    who: Any, *, scenarios: bool, drills: bool, signoff: bool, ids: _Ids | None = None
+    who: Any, *, scenarios: bool, drills: bool, signoff: bool, ids: _Ids | None = None, progress: bool = False
 ) -> CompoundSelect:
     """The gate's figures for `who` as one UNION ALL; the programme's ids bound at run time, or
-    written in (`ids`)."""
+    written in (`ids`). `progress`: also each lesson done and each graded attempt, whatever the
+    programme gates on (the Today page lists them: one statement for both)."""
     parts = [
         _part("quiz", _quiz_state(who, ids.quizzes if ids else None)),
         _part("course", lessons_done_statement(who, ids.courses if ids else None)),
@@ -257,7 +258,21 @@ def _gate_statement(
         parts.append(_part("cards", card_counts_statement(who), key=False))
         parts.append(_part("typing", best_typing_statement(who), key=False))
         parts.append(_part("entries", REQUIRED_ENTRIES, user=False, key=False))
+    if progress:
+        parts.append(_part("lesson", _LESSONS_DONE.where(LessonCompletion.user_id.in_(who))))
+        parts.append(
+            _part("graded", _GRADED_ATTEMPTS.where(Attempt.user_id.in_(who), Attempt.status == GRADED))
+        )
     return union_all(*parts)
+
+
+#: Each lesson done and each graded attempt (1 when it passed), for the gate's `progress` parts.
+_LESSONS_DONE: Select[Any] = select(
+    LessonCompletion.user_id, LessonCompletion.lesson_id, literal_column("1").label("done")
+)
+_GRADED_ATTEMPTS: Select[Any] = select(
+    Attempt.user_id, Attempt.quiz_id, case((Attempt.passed.is_(True), 1), else_=0)
+)
 
 
 #: Everything the gate counts per person, in one statement: built once per shape of programme
@@ -272,20 +287,20 @@ _GATE: dict[tuple[bool, bool, bool], PerPeople[CompoundSelect]] = {
 }
 #: The same for one person with a programme's ids written in, by shape and ids (a handful: one per
 #: version of the programme a worker has served).
-_ONE_PERSON_GATE: dict[tuple[bool, bool, bool, _Ids], CompoundSelect] = {}
+_ONE_PERSON_GATE: dict[tuple[bool, bool, bool, _Ids, bool], CompoundSelect] = {}
 _ONE_PERSON_GATE_MAX = 16
 
 
-def _one_person_gate(shape: tuple[bool, bool, bool], ids: _Ids) -> CompoundSelect:
+def _one_person_gate(shape: tuple[bool, bool, bool], ids: _Ids, progress: bool = False) -> CompoundSelect:
     """The gate's statement for one person (bound as `person`), built once per programme."""
-    key = (*shape, ids)
+    key = (*shape, ids, progress)
     found = _ONE_PERSON_GATE.get(key)
     if found is None:
         if len(_ONE_PERSON_GATE) >= _ONE_PERSON_GATE_MAX:
             _ONE_PERSON_GATE.clear()
         scenarios, drills, signoff = shape
         found = _ONE_PERSON_GATE[key] = _gate_statement(
-            ONE, scenarios=scenarios, drills=drills, signoff=signoff, ids=ids
+            ONE, scenarios=scenarios, drills=drills, signoff=signoff, ids=ids, progress=progress
         )
     return found
 
@@ -305,6 +320,8 @@ class _Figures:
     entries: int = 0
     #: Who is signed off, by whom (the trainer's id; None when that account is gone).
     signed_off_by: dict[int, int | None] = field(default_factory=dict)
+    #: ("lesson", lesson id, True) and ("quiz", quiz id, passed), when the progress was asked for.
+    progress: list[tuple[str, int, bool]] = field(default_factory=list)
 
     def add(self, kind: str, user_id: int, key: int, first: float | None, second: float | None) -> None:
         if kind == "quiz":
@@ -321,6 +338,10 @@ class _Figures:
             self.entries = int(first or 0)
         elif kind == "signoff":
             self.signed_off_by[user_id] = key
+        elif kind == "lesson":
+            self.progress.append(("lesson", key, True))
+        elif kind == "graded":
+            self.progress.append(("quiz", key, bool(first)))
 
 
 def requirements_of(
@@ -329,6 +350,14 @@ def requirements_of(
     """Every go-live requirement for each person in `who` (ids, or a select of ids), in one statement
     whatever their number (two with the trainer's sign-off, one more to list a select's people): one
     learner and a whole team go through the same rule."""
+    return _requirements_from(session, rules, who, _figures(session, rules, who))
+
+
+def _figures(
+    session: Session, rules: GoLiveRules, who: Select[tuple[int]] | Sequence[int], *, progress: bool = False
+) -> _Figures:
+    """The gate's figures for `who`, in one statement (`progress`, for one person: with their
+    progress)."""
     programme_ids = _Ids(
         tuple(q.id for q in rules.quizzes.values()),
         tuple(c.id for c in rules.courses.values()),
@@ -341,8 +370,10 @@ def requirements_of(
         else {}
     )
     if isinstance(who, Sequence) and len(who) == 1:
-        statement, bound = _one_person_gate(shape, programme_ids), {"person": who[0], **params}
+        statement = _one_person_gate(shape, programme_ids, progress)
+        bound = {"person": who[0], **params}
     else:
+        assert not progress, "progress is read for one person"
         params |= {"quiz_ids": list(programme_ids.quizzes), "course_ids": list(programme_ids.courses)}
         if programme_ids.scenarios:
             params["scenario_ids"] = list(programme_ids.scenarios)
@@ -350,6 +381,13 @@ def requirements_of(
     figures = _Figures()
     for row in read_rows(session, statement, bound).tuples():
         figures.add(*row)
+    return figures
+
+
+def _requirements_from(
+    session: Session, rules: GoLiveRules, who: Select[tuple[int]] | Sequence[int], figures: _Figures
+) -> dict[int, list[Requirement]]:
+    """Each person's requirements from the gate's figures (and their trainers' names, when signed off)."""
     trainers = {t for t in figures.signed_off_by.values() if t is not None}
     names: dict[int, str] = (
         dict(session.execute(_NAMES, {"ids": sorted(trainers)}).tuples().all()) if trainers else {}
@@ -478,6 +516,17 @@ def go_live_requirements(session: Session, user: User, rules: GoLiveRules | None
     if rules is None:
         return []
     return requirements_of(session, rules, [user.id])[user.id]
+
+
+def go_live_requirements_and_progress(
+    session: Session, user: User, rules: GoLiveRules
+) -> tuple[list[Requirement], Progress]:
+    """`go_live_requirements` and the learner's progress (`progress_of`: every lesson done and quiz
+    graded, gating or not) in one statement: the Today page shows both."""
+    figures = _figures(session, rules, [user.id], progress=True)
+    return _requirements_from(session, rules, [user.id], figures)[user.id], progress_from_rows(
+        figures.progress
+    )
 
 
 def only_signoff_missing(requirements: list[Requirement]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,17 +258,26 @@ _DONE_AND_GRADED: CompoundSelect[tuple[str, int, bool]] = union_all(
 )
 
 
-def _progress_of(session: Session, user: User) -> tuple[set[int], set[int], set[int]]:
-    """(lessons done, quizzes passed, quizzes graded without a pass)."""
+#: A learner's (lessons done, quizzes passed, quizzes graded without a pass), by id.
+Progress = tuple[set[int], set[int], set[int]]
+
+
+def progress_from_rows(rows: Iterable[Sequence[Any]]) -> Progress:
+    """Progress from rows ("lesson", lesson id, _) and ("quiz", quiz id, passed)."""
     done: set[int] = set()
     passed: set[int] = set()
     tried: set[int] = set()
-    for kind, key, ok in read_rows(session, _DONE_AND_GRADED, {"user_id": user.id}):
+    for kind, key, ok in rows:
         if kind == "lesson":
             done.add(key)
         else:
             (passed if ok else tried).add(key)
     return done, passed, tried - passed
+
+
+def progress_of(session: Session, user: User) -> Progress:
+    """The learner's lessons done, quizzes passed and quizzes graded without a pass."""
+    return progress_from_rows(read_rows(session, _DONE_AND_GRADED, {"user_id": user.id}))
 
 
 def today_view(
@@ -276,9 +286,11 @@ def today_view(
     today: dt.date,
     plan: Plan | None = None,
     schedule: Schedule | None = None,
+    progress: Progress | None = None,
 ) -> TodayView | None:
     """The learner's programme for `today`: day N, what is due today, what is overdue, progress.
-    `plan` and `schedule` are the programme's when the caller keeps them (else they are read)."""
+    `plan` and `schedule` are the programme's when the caller keeps them (else they are read);
+    `progress` the learner's when the caller has read it (`progress_of`)."""
     schedule = schedule or load_schedule(session)
     if schedule is None:
         return None
@@ -286,7 +298,7 @@ def today_view(
     day = schedule.day_number(start, today)
     plan = plan or load_plan(session, schedule)
     courses, quizzes = plan.courses, plan.quizzes
-    done, passed, failed = _progress_of(session, user)
+    done, passed, failed = progress if progress is not None else progress_of(session, user)
     view = TodayView(
         day=min(day, schedule.days), days=schedule.days, started=day > 0, finished=day > schedule.days
     )

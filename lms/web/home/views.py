@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from lms.access import public, roles_required, signed_in
 from lms.db import db_session, read_rows, utcnow
 from lms.domain.assignments.assigning import open_assignments
-from lms.domain.certification.golive import go_live_requirements
+from lms.domain.certification.golive import go_live_requirements_and_progress
 from lms.domain.curriculum.programme import calendar_for, load_schedule, programme_start, today_view
 from lms.domain.drills.progress import drill_progress
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
@@ -58,9 +58,14 @@ def learner() -> str:
     # The cohort with its trainer, the certificate and the tier in one statement; the programme's
     # start date (today_view) then finds the cohort in the session.
     cohort, cert, tier = cohort_certificate_and_tier(session, user, known_tiers=tiers)
-    view = today_view(session, user, today, cached_plan(session, schedule), schedule) if schedule else None
     rules = cached_gate_rules(session, schedule) if schedule else None
-    requirements = go_live_requirements(session, user, rules) if rules else []
+    # The go-live gate's figures and the learner's progress (every lesson and quiz) in one statement.
+    requirements, progress = go_live_requirements_and_progress(session, user, rules) if rules else ([], None)
+    view = (
+        today_view(session, user, today, cached_plan(session, schedule), schedule, progress)
+        if schedule
+        else None
+    )
     next_tier, tier_requirements = next_tier_requirements(
         session, user, today, cert=cert, tier=tier, known_tiers=tiers
     )

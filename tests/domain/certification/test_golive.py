@@ -257,3 +257,40 @@ def test_one_learner_reads_the_same_figures_as_a_team_without_lists_bound_at_run
     gate_runs = [(sql, post) for sql, post in runs if "UNION ALL" in sql]
     assert len(gate_runs) == 3 and len({sql for sql, _ in gate_runs}) == 1  # one SQL text for everyone
     assert all(post == frozenset() for _, post in gate_runs)
+
+
+def test_the_checklist_read_with_the_progress_agrees_with_each_read_apart(
+    db: Session, programme: Schedule, count_queries
+) -> None:
+    """The Today page reads the gate and the learner's progress (every lesson done, every quiz graded,
+    gating or not) in one statement; both say what their own reads say."""
+    from lms.domain.curriculum.programme import progress_of
+    from lms.models import Quiz
+    from tests.factories import add_graded_attempt
+
+    rules = golive.go_live_rules(db)
+    assert rules is not None
+    gating = list(rules.quiz_slugs)
+    other = db.scalars(select(Quiz.slug).where(Quiz.slug.not_in(gating)).order_by(Quiz.id)).first()
+    assert other is not None
+    partway, newcomer = UserFactory(), UserFactory()
+    db.flush()
+    lessons = db.scalars(select(Lesson).where(Lesson.active.is_(True)).order_by(Lesson.id)).all()[:5]
+    for lesson in lessons:
+        db.add(LessonCompletion(user_id=partway.id, lesson_id=lesson.id, course_version="1.0"))
+    add_graded_attempt(db, partway, gating[0], NOW, percent=100.0)
+    add_graded_attempt(db, partway, gating[1], NOW, percent=10.0)
+    add_graded_attempt(db, partway, other, NOW, percent=100.0)
+    db.commit()
+    quiz_ids = dict(db.execute(select(Quiz.slug, Quiz.id)).tuples().all())
+    for user in (partway, newcomer):
+        with count_queries() as reads:
+            requirements, progress = golive.go_live_requirements_and_progress(db, user, rules)
+        assert reads.count == 1, reads.statements
+        assert "lesson_completions" in reads.statements[0] and "UNION ALL" in reads.statements[0]
+        assert requirements == golive.go_live_requirements(db, user, rules)
+        assert progress == progress_of(db, user)
+    done, passed, failed = golive.go_live_requirements_and_progress(db, partway, rules)[1]
+    assert done == {lesson.id for lesson in lessons}
+    assert passed == {quiz_ids[gating[0]], quiz_ids[other]} and failed == {quiz_ids[gating[1]]}
+    assert [r.met for r in requirements if r.kind == "quiz"] == [False] * len(gating)  # the newcomer
