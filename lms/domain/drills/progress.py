@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
@@ -32,20 +33,33 @@ class DrillProgress:
         return self.done_today >= self.goal
 
 
-_DRILL_TIMES = select(DrillReview.at).where(
+#: The agent's drill reviews since a day (`since`), as the streak counts them.
+DRILL_TIMES = select(DrillReview.at).where(
     DrillReview.user_id == bindparam("user_id"),
     DrillReview.source == "drill",
     DrillReview.at >= bindparam("since", type_=DrillReview.at.type),
 )
 
 
+def streak_since(today: dt.date) -> dt.datetime:
+    """The start of the window a streak is counted in (`DRILL_TIMES`' `since`)."""
+    return dt.datetime.combine(today - dt.timedelta(days=STREAK_WINDOW), dt.time(), tzinfo=dt.UTC)
+
+
 def drill_progress(
     session: Session, user: User, today: dt.date, schedule: Schedule | None = None
 ) -> DrillProgress:
-    """Today's count and the streak in one query: consecutive days with a drill review, ending today
-    (or yesterday, while today is still open); a day off never breaks a streak."""
-    since = dt.datetime.combine(today - dt.timedelta(days=STREAK_WINDOW), dt.time(), tzinfo=dt.UTC)
-    times = read_rows(session, _DRILL_TIMES, {"user_id": user.id, "since": since}).scalars().all()
+    """Today's count and the streak in one query (`progress_from_times`)."""
+    times = read_rows(session, DRILL_TIMES, {"user_id": user.id, "since": streak_since(today)}).scalars()
+    return progress_from_times(times.all(), today, schedule)
+
+
+def progress_from_times(
+    times: Iterable[dt.datetime], today: dt.date, schedule: Schedule | None = None
+) -> DrillProgress:
+    """Today's count and the streak from the drill reviews since `streak_since(today)`: consecutive
+    days with a review, ending today (or yesterday, while today is still open); a day off never
+    breaks a streak."""
     days: dict[dt.date, int] = {}
     for at in times:
         days[at.date()] = days.get(at.date(), 0) + 1

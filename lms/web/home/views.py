@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, bindparam, cast, literal_column, null, select, union_all
 from werkzeug.wrappers import Response
 
 from lms.access import public, roles_required, signed_in
@@ -13,10 +13,10 @@ from lms.db import db_session, read_rows, utcnow
 from lms.domain.assignments.assigning import open_assignments
 from lms.domain.certification.golive import go_live_requirements_and_progress
 from lms.domain.curriculum.programme import calendar_for, load_schedule, programme_start, today_view
-from lms.domain.drills.progress import drill_progress
+from lms.domain.drills.progress import DRILL_TIMES, progress_from_times, streak_since
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
 from lms.domain.tiers.ladder import cohort_certificate_and_tier, next_tier_requirements, tier_names
-from lms.models import Role, Store, User, UserStore
+from lms.models import DrillReview, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
@@ -35,13 +35,29 @@ def index() -> Response:
     return redirect(landing_url())
 
 
-#: The learner's stores as the page lists them: name and whether it is the main one, in their order.
-_STORES = (
-    select(Store.name, UserStore.is_main)
+#: The learner's stores as the page lists them (name, whether it is the main one, in their order)
+#: and their drill reviews of the streak window (`drill_progress`), in one statement:
+#: ("store", name, is_main, NULL) and ("drill", NULL, NULL, at). The first part types the columns.
+_STORES_AND_DRILL_TIMES = union_all(
+    select(
+        literal_column("'store'").label("kind"),
+        Store.name.label("name"),
+        UserStore.is_main.label("is_main"),
+        cast(null(), DrillReview.at.type).label("at"),
+        UserStore.position.label("position"),
+        Store.id.label("store_id"),
+    )
     .join(Store, Store.id == UserStore.store_id)
-    .where(UserStore.user_id == bindparam("user_id"))
-    .order_by(UserStore.position, Store.id)
-)
+    .where(UserStore.user_id == bindparam("user_id")),
+    DRILL_TIMES.with_only_columns(
+        literal_column("'drill'"),
+        cast(null(), Store.name.type),
+        cast(null(), UserStore.is_main.type),
+        DrillReview.at,
+        cast(null(), Integer),
+        cast(null(), Integer),
+    ),
+).order_by(literal_column("position"), literal_column("store_id"))
 
 
 @bp.get("/learn/")
@@ -69,12 +85,19 @@ def learner() -> str:
     next_tier, tier_requirements = next_tier_requirements(
         session, user, today, cert=cert, tier=tier, known_tiers=tiers
     )
-    drill = drill_progress(session, user, today, schedule) if view and view.day >= 1 else None
+    rows = read_rows(session, _STORES_AND_DRILL_TIMES, {"user_id": user.id, "since": streak_since(today)})
+    stores, drill_times = [], []
+    for kind, name, is_main, at, _position, _store in rows:
+        if kind == "store":
+            stores.append((name, is_main))
+        else:
+            drill_times.append(at)
+    drill = progress_from_times(drill_times, today, schedule) if view and view.day >= 1 else None
     return render_template(
         "home/learner.html",
         drill=drill,
         open_work=open_assignments(session, user),
-        stores=read_rows(session, _STORES, {"user_id": user.id}).all(),
+        stores=stores,
         today_date=today,
         user=user,
         cohort=cohort,

@@ -17,7 +17,7 @@ from lms.domain.curriculum.calendar_days import working_days_before
 from lms.domain.curriculum.programme import load_schedule
 from lms.domain.curriculum.sync import sync_content
 from lms.models import DrillCard, DrillReview, FaqEntry, FirstResponseRun, TypingRun, User
-from tests.factories import CohortFactory, UserFactory
+from tests.factories import CohortFactory, StoreFactory, UserFactory, add_store
 
 
 @pytest.fixture
@@ -91,12 +91,26 @@ def test_another_agent_cannot_answer_or_read_a_card(
     )
 
 
-def test_today_shows_the_goal_and_the_streak(client: FlaskClient, db: Session, new_hire: User) -> None:
+def test_today_shows_the_goal_and_the_streak(
+    client: FlaskClient, db: Session, new_hire: User, count_queries
+) -> None:
     assert "Streak: 0 days" in client.get("/learn/").get_data(as_text=True)
     card_id, serve, entry, _ = _first_reply_card(client, db)
     client.post("/learn/drill/answer", data={"card": card_id, "serve": serve, "text": entry.answer})
-    page = client.get("/learn/").get_data(as_text=True)
-    assert "Streak: 1 day" in page and re.search(r"Today: \d+/20 cards", page)
+    add_store(db, new_hire, StoreFactory(name="行者箱包旗舰店"), main=True)
+    add_store(db, new_hire, StoreFactory(name="行者皮具专营店"))
+    # a review from before the streak window, which neither the count nor the streak sees
+    old = dt.datetime(2020, 1, 6, tzinfo=dt.UTC)
+    db.add(DrillReview(card_id=int(card_id), user_id=new_hire.id, source="drill", rating=3, at=old))
+    db.commit()
+    with count_queries() as reads:
+        page = client.get("/learn/").get_data(as_text=True)
+    assert "Streak: 1 day" in page and "Today: 1/20 cards" in page
+    # the stores (in their order) and the drill's reviews come in one statement
+    assert page.index("行者箱包旗舰店") < page.index("行者皮具专营店") and page.count("main store") == 1
+    assert [s for s in reads.statements if "user_stores" in s] == [
+        s for s in reads.statements if "drill_reviews" in s
+    ]
 
 
 def test_the_typing_drill_measures_characters_a_minute(
