@@ -34,7 +34,7 @@ def form_int(source: Mapping[str, str], name: str, *, low: int = 0, high: int = 
     """A whole number from a form or query string, or None when missing, malformed or out of range
     (a huge id is then a plain "not found", never a database overflow)."""
     raw = (source.get(name) or "").strip()
-    if not raw.lstrip("-").isdigit() or len(raw) > 12:
+    if not raw.removeprefix("-").isdecimal() or len(raw) > 12:
         return None
     value = int(raw)
     return value if low <= value <= high else None

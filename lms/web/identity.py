@@ -40,7 +40,7 @@ V = TypeVar("V", bound=Callable[..., Any])
 def load_user(identity: str) -> User | None:
     """The user behind a session identity "<id>:<version>"; a stale version signs out."""
     user_id, _, version = identity.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdecimal() or not version.isdecimal() or len(user_id) > 10 or len(version) > 10:
         return None
     session = db_session()
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None

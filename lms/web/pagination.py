@@ -9,6 +9,8 @@ from flask import Flask, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from lms.web.forms import form_int
+
 T = TypeVar("T")
 
 
@@ -35,10 +37,14 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
+def asked_page(param: str = "page") -> int:
+    """The page number asked for by `?<param>=` (1 when missing or not a page number)."""
+    return form_int(request.args, param, low=1, high=999_999) or 1
+
+
 def paginate(session: Session, stmt: Select[tuple[T]], per_page: int = 50) -> Page[T]:
     """The page named by ?page= of the statement's results."""
-    raw = request.args.get("page", "1")
-    number = int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    number = asked_page()
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique())
     return Page(items=items, number=number, per_page=per_page, total=total)

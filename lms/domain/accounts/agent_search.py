@@ -71,6 +71,6 @@ def agent_by_entry(session: Session, entry: str) -> User | None:
     found = session.execute(_active_learners().where(func.lower(User.username) == text.lower())).all()
     if len(found) > 1:  # "Wang" and "wang": only the one written exactly so
         found = [row for row in found if row[1] == text]
-    if not found and text.isdigit() and int(text) <= LARGEST_ID:
+    if not found and text.isdecimal() and int(text) <= LARGEST_ID:
         found = session.execute(_active_learners().where(User.id == int(text))).all()
     return session.get(User, found[0][0]) if len(found) == 1 else None

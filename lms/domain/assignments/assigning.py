@@ -76,7 +76,7 @@ def _learners(session: Session) -> Select[tuple[int]]:
 def _id(value: str | int | None) -> int:
     """An id from a form (0, which matches nothing, when it is not a usable one)."""
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() and len(text) <= 10 and int(text) < 2**31 else 0
+    return int(text) if text.isdecimal() and len(text) <= 10 and int(text) < 2**31 else 0
 
 
 def audience_ids(

@@ -278,7 +278,8 @@ def update_quiz_settings(
     course_id = form.get("course") or None
     if course_id is not None:
         if (
-            not str(course_id).isdigit()
+            not str(course_id).isdecimal()
+            or len(str(course_id)) > 10
             or int(course_id) >= 2**31
             or session.get(Course, int(course_id)) is None
         ):

@@ -270,7 +270,7 @@ def _trainer_choices() -> list[tuple[str, str]]:
 def _trainer(form: CohortForm) -> User | None:
     if not form.trainer.data:
         return None
-    if not str(form.trainer.data).isdigit():
+    if not str(form.trainer.data).isdecimal() or len(str(form.trainer.data)) > 10:
         raise DomainError("Unknown trainer.", "trainer")
     return db_session().get(User, int(form.trainer.data))
 

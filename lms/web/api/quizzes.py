@@ -132,7 +132,7 @@ def _if_match() -> int | None:
     if raw is None or raw.strip() == "*":
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdecimal() or len(value) > 9:
         fail(400, "bad_request", 'If-Match must be an answer version, e.g. "3".', "If-Match")
     return int(value)
 

@@ -22,7 +22,7 @@ from lms.web.id_links import link_around_id
 from lms.web.identity import me
 from lms.web.kpi.ladder_cache import cached_floor
 from lms.web.kpi.views import bp, staff
-from lms.web.pagination import Page
+from lms.web.pagination import Page, asked_page
 
 
 @bp.get("/staff/tiers")
@@ -33,8 +33,7 @@ def ladder() -> str:
     session = db_session()
     sort = request.args.get("sort", "tier")
     sort = sort if sort in leaderboard.SORTS else "tier"
-    raw = request.args.get("page", "1")
-    number = int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    number = asked_page()
     query = request.args.get("q", "")[:100]
     snapshot, read_at = cached_floor(session)
     names = snapshot.names  # read with the floor: the programme's tiers are in its fingerprint

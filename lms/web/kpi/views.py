@@ -23,9 +23,9 @@ from lms.domain.kpi.metrics import METRICS
 from lms.domain.kpi.scores import agent_history, month_scores, scheme_for
 from lms.domain.kpi.team import SORTS, team_month
 from lms.models import KpiRecord, Role
-from lms.web.forms import form_int, translate_error
+from lms.web.forms import translate_error
 from lms.web.identity import me
-from lms.web.pagination import Page
+from lms.web.pagination import Page, asked_page
 
 bp = Blueprint("kpi", __name__)
 staff = roles_required(Role.TRAINER, Role.QC, Role.ADMIN)
@@ -58,11 +58,7 @@ def team() -> str:
     order = request.args.get("sort", "score")
     order = order if order in SORTS else "score"
     query = request.args.get("q", "")[:100]
-    month_page = (
-        team_month(session, month, query=query, sort=order, page=form_int(request.args, "page", low=1) or 1)
-        if month
-        else None
-    )
+    month_page = team_month(session, month, query=query, sort=order, page=asked_page()) if month else None
     rows = month_page.rows if month_page else []
     from lms.domain.tiers.ladder import tier_names, tiers_of
 

@@ -8,7 +8,10 @@ from werkzeug.datastructures import MultiDict
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.strip().lstrip("-").isdigit() else None
+    """A whole number from a form field (None when absent or not one: "²", "--1", 5,000 digits…)."""
+    raw = (value or "").strip()
+    digits = raw.removeprefix("-")
+    return int(raw) if digits.isdecimal() and len(digits) <= 12 else None
 
 
 def response_from_form(qtype: str, form: MultiDict[str, str], display: dict[str, Any]) -> Any | None:

@@ -179,7 +179,11 @@ def question(attempt_id: int, position: int) -> Response | str | tuple[str, int]
         target = request.form.get("go", "next")
         if target == "submit":
             return redirect(url_for("quiz.confirm_submit", attempt_id=attempt.id))
-        nxt = int(target) if target.isdigit() else position + (-1 if target == "prev" else 1)
+        nxt = (
+            int(target)
+            if target.isdecimal() and len(target) < 10
+            else position + (-1 if target == "prev" else 1)
+        )
         nxt = max(0, min(nxt, len(attempt.items) - 1))
         return redirect(url_for("quiz.question", attempt_id=attempt.id, position=nxt))
     if item.served_at is None:
@@ -213,7 +217,7 @@ def question(attempt_id: int, position: int) -> Response | str | tuple[str, int]
 def _shown_version() -> int | None:
     """The answer's version the page was showing (None from a form without one: last save wins)."""
     raw = request.form.get("answer_version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
 
 @bp.post("/attempts/<int:attempt_id>/<int:position>/autosave")

@@ -9,21 +9,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import request
 from sqlalchemy.orm import Session
 
 from lms.domain.qc.dashboard import failing_topics, overdue_count, scores_by_agent
 from lms.domain.qc.desk import not_checked
 from lms.domain.qc.spot_checks import recent_spot_checks
-from lms.web.forms import form_int
-from lms.web.pagination import Page
+from lms.web.pagination import Page, asked_page
 
 PER_PAGE = 50
-
-
-def _asked(name: str) -> int:
-    """The page number asked for by `?<name>=` (1 when missing or nonsense)."""
-    return form_int(request.args, name, low=1, high=1_000_000) or 1
 
 
 def _page(items: list[Any], total: int, number: int) -> Page[Any]:
@@ -31,12 +24,12 @@ def _page(items: list[Any], total: int, number: int) -> Page[Any]:
 
 
 def dashboard_context(session: Session, today: dt.date, days: int) -> dict[str, Any]:
-    scores_number = _asked("scores")
+    scores_number = asked_page("scores")
     scores = scores_by_agent(session, today, offset=(scores_number - 1) * PER_PAGE, limit=PER_PAGE)
     if scores.total and not scores.series:  # past the last page: show the last one
         scores_number = -(-scores.total // PER_PAGE)
         scores = scores_by_agent(session, today, offset=(scores_number - 1) * PER_PAGE, limit=PER_PAGE)
-    unchecked_number = _asked("page")
+    unchecked_number = asked_page("page")
     unchecked = not_checked(session, today, days, limit=PER_PAGE, offset=(unchecked_number - 1) * PER_PAGE)
     if unchecked.count and not unchecked.first:
         unchecked_number = -(-unchecked.count // PER_PAGE)

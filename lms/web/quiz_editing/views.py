@@ -95,7 +95,9 @@ def _settings_form() -> dict[str, Any]:
         ]
         count = request.form.get(f"draw-{i}-count", "").strip()
         if tags or count:
-            pools.append({"tags": tags, "count": int(count) if count.isdigit() else count})
+            pools.append(
+                {"tags": tags, "count": int(count) if count.isdecimal() and len(count) < 10 else count}
+            )
     data["draw"] = pools
     return data
 
