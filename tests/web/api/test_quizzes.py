@@ -193,3 +193,12 @@ def test_parallel_saves_against_one_version_through_the_api(app, client: FlaskCl
     review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=api).json
     saved = next(q for q in review["questions"] if q["id"] == "first-reply-seconds")
     assert saved["version"] == 1
+
+
+def test_an_odd_if_match_is_a_400(client: FlaskClient, api) -> None:
+    """ "²" passes `str.isdigit` and breaks `int`: it is refused as any malformed If-Match is."""
+    attempt = client.post("/api/v1/quizzes/house-rules-check/attempts", headers=api).json
+    url = f"/api/v1/attempts/{attempt['id']}/responses/first-reply-seconds"
+    for raw in ('"²"', "²", '"--1"', "9" * 5000):
+        response = client.put(url, json={"value": 20}, headers={**api, "If-Match": raw})
+        assert response.status_code == 400 and response.json["error"]["field"] == "If-Match", raw
