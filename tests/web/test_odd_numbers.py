@@ -35,3 +35,10 @@ def test_an_odd_page_number_shows_the_first_page(client: FlaskClient, login_as, 
     for path in ("/admin/users", "/staff/tiers", "/admin/security", "/staff/kpi", "/qc/"):
         response = client.get(path, query_string={"page": raw, "scores": raw})
         assert response.status_code == 200, path
+
+
+def test_a_question_form_row_with_an_odd_number_is_not_a_row() -> None:
+    from lms.web.quiz_editing.question_form import BLANK_ROWS, row_count
+
+    posted = {"choices-1-text": "有现货", "choices-²-text": "x", f"choices-{'9' * 5000}-text": "y"}
+    assert row_count("single", posted)["choices"] == 2 + BLANK_ROWS

@@ -192,8 +192,14 @@ def row_count(qtype: str, values: Mapping[str, str]) -> dict[str, int]:
         filled = [
             int(k.split("-")[-2])
             for k in values
-            if k.startswith(f"{list_key}-") and k.split("-")[-2].isdigit() and values[k]
+            if k.startswith(f"{list_key}-") and _row_number(k) and values[k]
         ]
         counts[list_key] = min(MAX_ROWS, (max(filled) + 1 if filled else 0) + BLANK_ROWS)
         counts[f"en-{list_key}"] = counts[list_key]
     return counts
+
+
+def _row_number(key: str) -> bool:
+    """Whether a posted field's name ("options-3-text") has a row number (not "²", not 5,000 digits)."""
+    parts = key.split("-")
+    return len(parts) >= 2 and parts[-2].isdecimal() and len(parts[-2]) <= 4
