@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, case, func, insert, or_, select, update
@@ -283,11 +284,22 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
 
 
 #: A quiz with its questions and their current versions, for drawing a new attempt (built once): in
-#: one statement (joined), not three (about half the cost of reading an 18-question quiz).
+#: one statement (joined), not three (about half the cost of reading an 18-question quiz); of each
+#: version what a start reads (the explanation and the English load if something asks later).
 _QUIZ_WITH_QUESTIONS = (
     select(Quiz)
     .where(Quiz.id == bindparam("quiz_id"))
-    .options(joinedload(Quiz.questions).joinedload(Question.current_version))
+    .options(
+        joinedload(Quiz.questions)
+        .joinedload(Question.current_version)
+        .load_only(
+            QuestionVersion.type,
+            QuestionVersion.text,
+            QuestionVersion.points,
+            QuestionVersion.tags,
+            QuestionVersion.body,
+        )
+    )
 )
 
 
@@ -339,10 +351,14 @@ def start_attempt(
         with session.begin_nested():
             session.add(attempt)
             session.flush()
-            # The items in one executemany, not one INSERT … RETURNING per question (the ORM cannot
-            # batch those on SQLite), then read back with their versions in one statement.
-            session.execute(insert(AttemptItem), [{"attempt_id": attempt.id, **item} for item in items])
-            set_committed_value(attempt, "items", list(session.scalars(_ITEMS, {"attempt_id": attempt.id})))
+            # The items in one batched INSERT … RETURNING (not one per question, as the unit of work
+            # would send them), back as objects whose versions are already in the session; the
+            # order rows come back in is not promised, so they are put in position order here.
+            created = session.scalars(
+                insert(AttemptItem).returning(AttemptItem),
+                [{"attempt_id": attempt.id, **item} for item in items],
+            )
+            set_committed_value(attempt, "items", sorted(created, key=attrgetter("position")))
     except IntegrityError:
         # A parallel start won the race; resume that one.
         existing = session.scalars(
@@ -368,13 +384,8 @@ def start_attempt(
 _ATTEMPT = select(Attempt).where(
     Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")
 )
-_ITEMS = (
-    select(AttemptItem)
-    .where(AttemptItem.attempt_id == bindparam("attempt_id"))
-    .order_by(AttemptItem.position)
-)
 #: With its items (each with its question version) and its quiz in one statement (joined), not three:
-#: a third less for an 18-question attempt, read on every submit and attempt page.
+#: a third less for an 18-question attempt, read on every attempt page.
 _ATTEMPT_WITH_ITEMS = _ATTEMPT.options(joinedload(Attempt.items), joinedload(Attempt.quiz))
 _ITEM = (
     select(AttemptItem)
@@ -656,10 +667,14 @@ def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None
     events.publish(events.attempt_graded, session, attempt=attempt, now=now)
 
 
+#: What a change to an attempt reads again as committed first: another submit may have come first.
+_STATUS_COLUMNS = ("status", "submitted_at", "score", "max_score", "percent", "passed")
+
+
 def _reread_status(session: Session, attempt: Attempt) -> None:
     """Read the attempt's status as committed (after our lock), keeping unsaved answers."""
     session.flush()
-    session.refresh(attempt, ["status", "submitted_at", "score", "max_score", "percent", "passed"])
+    session.refresh(attempt, list(_STATUS_COLUMNS))
 
 
 def grading_book(session: Session, attempt: Attempt) -> LoadedBook | None:
@@ -711,8 +726,13 @@ def _total(attempt: Attempt, now: dt.datetime) -> None:
         attempt.passed = attempt.percent >= attempt.quiz.pass_percent
 
 
-#: The attempt's own row lock (PostgreSQL): whoever submits it (the learner, the overdue sweep) waits.
-_LOCK_ATTEMPT = select(Attempt.id).where(Attempt.id == bindparam("attempt_id")).with_for_update()
+#: Those columns, under the attempt's own row lock (PostgreSQL): whoever submits it (the learner,
+#: the overdue sweep) waits, and reads them after the other's commit, in the statement that locks.
+_LOCK_ATTEMPT = (
+    select(*(getattr(Attempt, name) for name in _STATUS_COLUMNS))
+    .where(Attempt.id == bindparam("attempt_id"))
+    .with_for_update()
+)
 
 
 def submit_attempt(
@@ -720,12 +740,18 @@ def submit_attempt(
 ) -> Attempt:
     """Submit and grade the attempt; submitting again returns the same result (idempotent)."""
     if takes_row_locks(session):
-        session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt.id})
-    _reread_status(session, attempt)
+        # Unsaved answers are flushed by this read (autoflush), then kept.
+        row = session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt.id}).one()
+        for name, value in zip(_STATUS_COLUMNS, row, strict=True):
+            set_committed_value(attempt, name, value)
+    else:
+        _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
         return attempt
-    attempt.submitted_at = min(now, attempt.deadline + GRACE) if attempt.deadline else now
+    # The book is read before anything changes: a change first would be flushed by that read, an
+    # UPDATE of its own before the one that writes the grade.
     loaded = grading_book(session, attempt)
+    attempt.submitted_at = min(now, attempt.deadline + GRACE) if attempt.deadline else now
     attempt.rule_book_id = loaded.id if loaded is not None else None
     _grade_items(session, attempt.items, loaded.book if loaded is not None else None)
     _total(attempt, now)

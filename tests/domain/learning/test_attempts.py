@@ -93,6 +93,14 @@ def test_a_submit_writes_every_grading_in_one_update_as_loaded(db: Session, coun
         db.flush()
     item_updates = [s for s in counter.statements if s.startswith("UPDATE attempt_items")]
     assert len(item_updates) == 1, item_updates  # one executemany for the three items
+    # The attempt's row is written once (submitted at and the grade together, not the time first
+    # because the rule book's read flushed it), and its status read again once: on PostgreSQL by the
+    # statement that takes the attempt's lock.
+    attempt_updates = [s for s in counter.statements if s.startswith("UPDATE attempts")]
+    assert len(attempt_updates) == 1 and "submitted_at" in attempt_updates[0], attempt_updates
+    status_reads = [s for s in counter.statements if s.startswith("SELECT attempts.status")]
+    assert len(status_reads) == 1, status_reads
+    assert ("FOR UPDATE" in status_reads[0]) == (db.get_bind().dialect.name == "postgresql")
     db.commit()
     loaded = {i.question_key: (i.score, i.max_score, i.feedback, i.needs_review) for i in attempt.items}
     db.expire_all()
@@ -105,6 +113,28 @@ def test_a_submit_writes_every_grading_in_one_update_as_loaded(db: Session, coun
     assert stored["hours"] == (0.0, 1.0, [], False)  # not answered: nothing to review
     assert stored["essay"][3] is True  # waits for a trainer
     assert db.get(Attempt, attempt.id).status == "submitted"  # type: ignore[union-attr]
+
+
+def test_a_start_writes_its_items_in_one_statement_and_reads_nothing_back(db: Session, count_queries) -> None:  # type: ignore[no-untyped-def]
+    user = UserFactory()
+    quiz = make_quiz(db)
+    db.commit()
+    with count_queries() as counter:
+        attempt = engine.start_attempt(db, user, quiz, T0, seed=1)
+    touching_items = [s for s in counter.statements if "attempt_items" in s]
+    assert len(touching_items) == 1 and touching_items[0].startswith("INSERT"), touching_items
+    assert "RETURNING" in touching_items[0]
+    with count_queries() as after:
+        shown = [(i.position, i.question_key, i.version.type, i.max_score) for i in attempt.items]
+    assert after.count == 0, after.statements  # the versions were read with the quiz
+    assert shown == [(0, "state", "single", 1.0), (1, "hours", "numeric", 1.0), (2, "essay", "essay", 2.0)]
+    db.commit()
+    db.expire_all()
+    stored = db.get(Attempt, attempt.id)
+    assert stored is not None
+    assert [(i.id, i.position, i.display) for i in stored.items] == [
+        (i.id, i.position, i.display) for i in attempt.items
+    ]
 
 
 def test_answers_after_the_deadline_are_refused_and_the_attempt_closes(db: Session) -> None:
