@@ -173,11 +173,15 @@ _LESSON_TOTALS = (
 )
 
 
+#: 1 for an attempt that passed, else 0 (written in: two bound parameters fewer in every use).
+_PASSED_1_ELSE_0 = case((Attempt.passed.is_(True), literal_column("1")), else_=literal_column("0"))
+
+
 def _quiz_state(who: Any, quiz_ids: Sequence[int] | None = None) -> Select[Any]:
     """Per person and gating quiz (`quiz_ids`, or bound at run time): 1 when a graded attempt passed,
     0 when graded attempts all failed."""
     return (
-        select(Attempt.user_id, Attempt.quiz_id, func.max(case((Attempt.passed.is_(True), 1), else_=0)))
+        select(Attempt.user_id, Attempt.quiz_id, func.max(_PASSED_1_ELSE_0))
         .where(
             Attempt.user_id.in_(who),
             Attempt.status == GRADED,
@@ -206,20 +210,32 @@ def lessons_done_statement(who: Any, course_ids: Sequence[int] | None = None) ->
     )
 
 
-def _part(kind: str, statement: Select[Any], *, user: bool = True, key: bool = True) -> Select[Any]:
+def _part(
+    kind: str, statement: Select[Any], *, user: bool = True, key: bool = True, first: bool = False
+) -> Select[Any]:
     """One figure's rows as (kind, user, key, first, second): the shape every part of the gate's
-    statement shares, typed alike for PostgreSQL's UNION."""
-    sub = statement.subquery()
-    columns = list(sub.c)
+    statement shares, typed alike for PostgreSQL's UNION (the `first` part types its empty columns;
+    PostgreSQL gives a later part's NULL the type of the column it fills).
+
+    The statement's own columns are relabelled in place, not selected again from it as a subquery,
+    and the ids (integers already) are not cast: the whole UNION then stays under the length up to
+    which psycopg keeps a statement's conversion (4,096 characters; over it, the Today page's
+    statement was parsed again on every view)."""
+    columns: list[Any] = list(statement.selected_columns)
     picked_user = columns.pop(0) if user else None
     picked_key = columns.pop(0) if key else None
-    return select(
+
+    def empty(type_: type[Integer] | type[Float]) -> Any:
+        return cast(null(), type_) if first else null()
+
+    return statement.with_only_columns(
         literal_column(f"'{kind}'").label("kind"),
-        cast(picked_user if picked_user is not None else null(), Integer).label("user_id"),
-        cast(picked_key if picked_key is not None else null(), Integer).label("key"),
+        (picked_user if picked_user is not None else empty(Integer)).label("user_id"),
+        (picked_key if picked_key is not None else empty(Integer)).label("key"),
         cast(columns[0], Float).label("first"),
-        cast(columns[1] if len(columns) > 1 else null(), Float).label("second"),
-    ).select_from(sub)
+        (cast(columns[1], Float) if len(columns) > 1 else empty(Float)).label("second"),
+        maintain_column_froms=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -239,7 +255,7 @@ def _gate_statement(
     written in (`ids`). `progress`: also each lesson done and each graded attempt, whatever the
     programme gates on (the Today page lists them: one statement for both)."""
     parts = [
-        _part("quiz", _quiz_state(who, ids.quizzes if ids else None)),
+        _part("quiz", _quiz_state(who, ids.quizzes if ids else None), first=True),
         _part("course", lessons_done_statement(who, ids.courses if ids else None)),
     ]
     if signoff:
@@ -270,9 +286,7 @@ def _gate_statement(
 _LESSONS_DONE: Select[Any] = select(
     LessonCompletion.user_id, LessonCompletion.lesson_id, literal_column("1").label("done")
 )
-_GRADED_ATTEMPTS: Select[Any] = select(
-    Attempt.user_id, Attempt.quiz_id, case((Attempt.passed.is_(True), 1), else_=0)
-)
+_GRADED_ATTEMPTS: Select[Any] = select(Attempt.user_id, Attempt.quiz_id, _PASSED_1_ELSE_0)
 
 
 #: Everything the gate counts per person, in one statement: built once per shape of programme

@@ -294,3 +294,28 @@ def test_the_checklist_read_with_the_progress_agrees_with_each_read_apart(
     assert done == {lesson.id for lesson in lessons}
     assert passed == {quiz_ids[gating[0]], quiz_ids[other]} and failed == {quiz_ids[gating[1]]}
     assert [r.met for r in requirements if r.kind == "quiz"] == [False] * len(gating)  # the newcomer
+
+
+def test_one_learners_gate_statement_stays_short_enough_for_psycopg_to_keep_its_conversion() -> None:
+    """psycopg converts a statement's `%(name)s` placeholders once and keeps the result, but only for
+    statements up to 4,096 characters: a longer one is parsed again on every execution (on the
+    Today page, every view). A large programme (every part; 15 gating quizzes, 15 courses and 10
+    practice chats, with six-digit ids) stays under it, compiled for PostgreSQL."""
+    from sqlalchemy.dialects import postgresql
+
+    limit = 4096
+    try:
+        from psycopg import _queries
+    except ImportError:
+        pass
+    else:
+        assert getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", limit) == limit
+    ids = golive._Ids(
+        quizzes=tuple(range(100_000, 100_015)),
+        courses=tuple(range(200_000, 200_015)),
+        scenarios=tuple(range(300_000, 300_010)),
+    )
+    statement = golive._one_person_gate((True, True, True), ids, progress=True)
+    sql = str(statement.compile(dialect=postgresql.psycopg.dialect()))
+    assert sql.count("UNION ALL") == 8 and all(str(n) in sql for n in (100_014, 200_014, 300_009))
+    assert len(sql) < limit, len(sql)
