@@ -114,7 +114,7 @@ def test_a_view_that_cannot_write_shows_its_report_and_saves_nothing(
 ) -> None:
     database = app.extensions["lms.db"]
     if not database.is_sqlite:
-        pytest.skip("SQLite refuses to upgrade a read transaction that a later commit overtook")
+        pytest.skip("only SQLite refuses to upgrade a read transaction that a later commit overtook")
     quiz = make_quiz(db)
     for answers in ANSWERS:
         take(db, quiz, *answers)
