@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms.domain.certification.golive import GoLiveRules, go_live_rules, plain_copy
 from lms.domain.curriculum.programme import Plan, Schedule, load_plan, load_schedule, plan_fingerprint
+from lms.domain.learning.lesson_pages import LessonPage, read_lesson_page
 from lms.web.kept_value import KeptValue
 
 MAX_AGE = 60.0
@@ -50,3 +51,28 @@ def cached_gate_rules(session: Session, schedule: Schedule) -> GoLiveRules | Non
         return plain_copy(rules) if rules is not None else None
 
     return kept.get(lambda: plan_fingerprint(session), load, MAX_AGE)[0]
+
+
+#: The most lesson pages a process keeps (a curriculum has a few dozen; only found lessons are kept).
+LESSON_PAGES = 512
+
+
+def cached_lesson_page(session: Session, course_slug: str, lesson_slug: str) -> LessonPage:
+    """The lesson reader's page through this app's cache (NotFound when there is no such lesson, which
+    is never kept): read again when the plan's fingerprint changes (a lesson or course edited,
+    published or retired) and at least once a minute. Shared between requests: never change it."""
+    pages: dict[tuple[str, str], KeptValue[LessonPage]] = current_app.extensions.setdefault(
+        "lms.lesson_pages", {}
+    )
+    key = (course_slug, lesson_slug)
+    kept = pages.get(key) or KeptValue()
+    page = kept.get(
+        lambda: plan_fingerprint(session),
+        lambda: read_lesson_page(session, course_slug, lesson_slug),
+        MAX_AGE,
+    )[0]
+    if key not in pages:  # found: kept from now on (a slug that names nothing raised above)
+        if len(pages) >= LESSON_PAGES:
+            pages.clear()
+        pages[key] = kept
+    return page

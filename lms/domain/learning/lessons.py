@@ -17,7 +17,6 @@ from lms.domain.assignments.assigning import (
     open_listing,
     read_since_assigned,
 )
-from lms.domain.curriculum.programme import WORK_AHEAD_COLUMN
 from lms.domain.errors import N_, NotFound
 from lms.models import Course, Lesson, LessonCompletion, User
 
@@ -82,21 +81,6 @@ def visible_lesson(session: Session, course_slug: str, lesson_slug: str) -> Less
     if lesson is None:
         raise NotFound(N_("No such lesson."))
     return lesson
-
-
-#: The lesson reader's first read: the lesson with its course, and whether the programme lets
-#: learners work ahead (what decides if the lesson's day must be checked), in one statement.
-_LESSON_TO_READ = _VISIBLE_LESSON.add_columns(WORK_AHEAD_COLUMN)
-
-
-def lesson_to_read(session: Session, course_slug: str, lesson_slug: str) -> tuple[Lesson, bool | None]:
-    """An active lesson of a published course (or NotFound), with whether learners may open later
-    days' lessons early (`WORK_AHEAD_COLUMN`; None before `lms content sync`)."""
-    row = session.execute(_LESSON_TO_READ, {"course": course_slug, "lesson": lesson_slug}).one_or_none()
-    if row is None:
-        raise NotFound(N_("No such lesson."))
-    lesson, work_ahead = row
-    return lesson, None if work_ahead is None else bool(work_ahead)
 
 
 def done_lesson_ids(session: Session, user: User, lesson_ids: list[int]) -> set[int]:

@@ -18,11 +18,13 @@ from lms.domain.curriculum.programme import (
 )
 from lms.domain.errors import NotFound
 from lms.domain.learning import lessons as lesson_rules
+from lms.domain.learning.lesson_pages import done_in_course
 from lms.markdown import render_markdown
 from lms.models import User
 from lms.web.course_files import send_course_image
 from lms.web.i18n import in_reader_language
-from lms.web.identity import me
+from lms.web.identity import me, reads_plan
+from lms.web.plan_cache import cached_lesson_page
 
 bp = Blueprint("learn", __name__)
 
@@ -41,22 +43,24 @@ def course(slug: str) -> str:
 
 
 @bp.get("/courses/<slug>/lessons/<lesson>")
+@reads_plan
 @signed_in
 def lesson(slug: str, lesson: str) -> str | Response:
-    """The lesson reader: the lesson, previous/next, and the mark-as-done button."""
+    """The lesson reader: the lesson, previous/next, and the mark-as-done button. The lesson and its
+    course's list are kept per process while the curriculum is unchanged (the plan's change counter
+    comes with the signed-in user); which lessons this learner has done is read on every view."""
     session = db_session()
     try:
-        found, work_ahead = lesson_rules.lesson_to_read(session, slug, lesson)
+        page = cached_lesson_page(session, slug, lesson)
     except NotFound:
         abort(404)
+    found = page.lesson
     user = me()
-    if not user.is_staff and _day_closed(session, user, found.day, work_ahead):
+    if not user.is_staff and _day_closed(session, user, found.day, page.work_ahead):
         flash(_("This lesson opens on day %(n)s of your programme.", n=found.day), "info")
         return redirect(url_for("learn.course", slug=slug))
-    progress = lesson_rules.course_progress(session, user, found.course)
-    index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == found.id)
-    previous = progress.lessons[index - 1].lesson if index > 0 else None
-    following = progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None
+    done = done_in_course(session, user.id, found.course.id)
+    index = page.index
     html = render_markdown(
         in_reader_language(found, "body"),
         image_base=url_for("learn.course_file", slug=slug, path=""),
@@ -66,10 +70,11 @@ def lesson(slug: str, lesson: str) -> str | Response:
         "learn/lesson.html",
         lesson=found,
         html=html,
-        done=progress.lessons[index].done,
-        progress=progress,
-        previous=previous,
-        following=following,
+        done=found.id in done,
+        done_count=sum(1 for head in page.lessons if head.id in done),
+        total=len(page.lessons),
+        previous=page.lessons[index - 1] if index > 0 else None,
+        following=page.lessons[index + 1] if index + 1 < len(page.lessons) else None,
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from lms.domain.curriculum.programme import load_schedule
-from lms.domain.learning.lessons import lesson_to_read
+from lms.domain.learning.lesson_pages import read_lesson_page
 from lms.models import Programme
 from tests.factories import CourseFactory, LessonFactory
 
@@ -19,8 +19,8 @@ def _a_lesson(db: Session) -> None:
 def test_before_the_curriculum_is_loaded_there_is_no_answer(db: Session) -> None:
     assert load_schedule(db) is None
     _a_lesson(db)
-    lesson, work_ahead = lesson_to_read(db, "rules", "first")
-    assert lesson.slug == "first" and work_ahead is None
+    page = read_lesson_page(db, "rules", "first")
+    assert page.lesson.slug == "first" and page.work_ahead is None
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_the_one_value_agrees_with_the_parsed_schedule(db: Session, stored: dict
     assert schedule is not None and schedule.allow_work_ahead is allowed
     # the lesson reader reads the same answer with the lesson, in the lesson's statement
     _a_lesson(db)
-    assert lesson_to_read(db, "rules", "first")[1] is allowed
+    assert read_lesson_page(db, "rules", "first").work_ahead is allowed
 
 
 def test_today_lists_todays_items_and_earlier_ones_not_done_and_counts_every_item(db: Session) -> None:
