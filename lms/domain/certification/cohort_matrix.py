@@ -11,6 +11,7 @@ from sqlalchemy import Integer, Select, any_, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from lms.db import read_rows
 from lms.domain.certification.golive import GoLiveRules, go_live_rules, lessons_done_statement
 from lms.domain.certification.validity import EXPIRING, VALID, Validity
 from lms.domain.curriculum.programme import Schedule
@@ -161,10 +162,10 @@ def _progress(
     course_ids = [c.id for c, _day in required.courses]
     quiz_ids = [q.id for q, _day in required.quizzes]
     lessons_done: dict[int, dict[int, int]] = {}
-    for user_id, course_id, n in session.execute(*_LESSONS_DONE(who, course_ids=course_ids)).tuples():
+    for user_id, course_id, n in read_rows(session, *_LESSONS_DONE(who, course_ids=course_ids)):
         lessons_done.setdefault(user_id, {})[course_id] = n
     attempt_state: dict[int, dict[int, str]] = {}
-    for user_id, quiz_id, status, passed in session.execute(*_ATTEMPTS(who, quiz_ids=quiz_ids)).tuples():
+    for user_id, quiz_id, status, passed in read_rows(session, *_ATTEMPTS(who, quiz_ids=quiz_ids)):
         states = attempt_state.setdefault(user_id, {})
         if status == GRADED and passed:
             states[quiz_id] = DONE
@@ -176,7 +177,7 @@ def _progress(
         certificates = session.scalars(*_CERTIFICATES(who))
     cert_state = {cert.user_id: validity.status(cert, now) for cert in certificates}
     live = {uid for uid, state in cert_state.items() if state in (VALID, EXPIRING)}
-    signed = set(session.scalars(*_SIGNED(who)))
+    signed = set(read_rows(session, *_SIGNED(who)).scalars())
     return _Progress(lessons_done, attempt_state, live, signed, cert_state)
 
 
@@ -259,7 +260,7 @@ def cohort_matrix(
     rules = rules or go_live_rules(session, schedule)
     assert rules is not None
     required = _requirements(rules, schedule)
-    users = [Member(*row) for row in session.execute(*_members([cohort.id]))]
+    users = [Member(*row) for row in read_rows(session, *_members([cohort.id]))]
     progress = _progress(
         session,
         _MEMBER_IDS.bound(cohort_ids=[cohort.id]),
@@ -297,7 +298,7 @@ def behind_by_cohort(
     rules = rules or go_live_rules(session, schedule)
     assert rules is not None
     required = _requirements(rules, schedule)
-    users = [Member(*row) for row in session.execute(*_members(ids, live_too=False))]
+    users = [Member(*row) for row in read_rows(session, *_members(ids, live_too=False))]
     progress = _progress(
         session, _MEMBER_IDS_NOT_LIVE.bound(cohort_ids=ids), required, ids=[user.id for user in users]
     )
