@@ -90,6 +90,8 @@ def read_lesson_page(session: Session, course_slug: str, lesson_slug: str) -> Le
     course, work_ahead = CourseHead(*row[8:12]), row[12]
     lesson = LessonText(lesson_id, slug, title, title_en, day, minutes, body or "", body_en, course)
     lessons = tuple(LessonHead(*r) for r in read_rows(session, _LESSONS, {"course_id": course.id}))
+    if all(head.id != lesson_id for head in lessons):  # retired between the two reads (no transaction)
+        raise NotFound(N_("No such lesson."))
     return LessonPage(lesson, lessons, None if work_ahead is None else bool(work_ahead))
 
 
