@@ -45,6 +45,15 @@ class CourseProgress:
         """Share of lessons done, 0–100."""
         return round(100 * self.done_count / len(self.lessons)) if self.lessons else 0
 
+    def next_to_read(self, after: Lesson) -> Lesson | None:
+        """The lesson to go on to once `after` is read: the first one not done that comes after it in
+        the course, else the first one not done before it (a learner who skipped ahead goes back to
+        what they missed), else None (every lesson done)."""
+        ids = [s.lesson.id for s in self.lessons]
+        here = ids.index(after.id) + 1 if after.id in ids else 0
+        ahead, behind = self.lessons[here:], self.lessons[:here]
+        return next((s.lesson for s in (*ahead, *behind) if not s.done), None)
+
     @property
     def complete(self) -> bool:
         return bool(self.lessons) and self.done_count == len(self.lessons)

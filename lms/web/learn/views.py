@@ -93,7 +93,7 @@ def _day_closed(session: Session, user: User, day: int | None, work_ahead: bool 
 @bp.post("/courses/<slug>/lessons/<lesson>/done")
 @signed_in
 def mark_done(slug: str, lesson: str) -> Response:
-    """Mark the lesson done and go on to the next one."""
+    """Mark the lesson done and go on to the next one not yet done (`CourseProgress.next_to_read`)."""
     session = db_session()
     try:
         found = lesson_rules.visible_lesson(session, slug, lesson)
@@ -104,12 +104,13 @@ def mark_done(slug: str, lesson: str) -> Response:
     lesson_rules.mark_done(session, me(), found)
     session.commit()
     progress = lesson_rules.course_progress(session, me(), found.course)
-    following = next((s.lesson for s in progress.lessons if not s.done), None)
+    following = progress.next_to_read(found)
     if following is not None:
         return redirect(url_for("learn.lesson", slug=slug, lesson=following.slug))
-    from flask import flash
-
-    flash(_("You have finished every lesson of “%(course)s”.", course=found.course.title), "success")
+    flash(
+        _("You have finished every lesson of “%(course)s”.", course=in_reader_language(found.course)),
+        "success",
+    )
     return redirect(url_for("learn.course", slug=slug))
 
 

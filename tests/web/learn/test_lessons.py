@@ -49,6 +49,25 @@ def test_reading_and_marking_done_moves_on_and_records_the_version(
     assert db.scalar(select(func.count()).select_from(LessonCompletion)) == 1
 
 
+def test_marking_done_goes_on_after_this_lesson_then_back_to_what_was_skipped(
+    client: FlaskClient, db: Session, login_as
+) -> None:
+    login_as("learner", locale="en")
+    course, _lessons = _course(db, lessons=4)
+    course.title, course.title_en = "平台规则", "Platform rules"
+    db.commit()
+    base = "/learn/courses/platform-rules/lessons"
+    # Read out of order: lesson 3 first goes on to lesson 4, not back to lesson 1.
+    assert client.post(f"{base}/03-step/done").headers["Location"].endswith(f"{base}/04-step")
+    # Nothing left after lesson 4: back to the first one skipped.
+    assert client.post(f"{base}/04-step/done").headers["Location"].endswith(f"{base}/01-step")
+    assert client.post(f"{base}/01-step/done").headers["Location"].endswith(f"{base}/02-step")
+    # The last one: the course page, with the course's title in the reader's language.
+    finished = client.post(f"{base}/02-step/done", follow_redirects=True).get_data(as_text=True)
+    assert "You have finished every lesson of “Platform rules”." in finished
+    assert "4 of 4 lessons done" in finished
+
+
 def test_draft_courses_are_invisible_to_learners(client: FlaskClient, db: Session, login_as) -> None:
     login_as("learner")
     _course(db, published=False)
