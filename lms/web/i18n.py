@@ -118,9 +118,9 @@ def label_for(thing: object) -> str:
     return str(chinese) if chinese and str(get_locale()) == "zh_Hans" else label
 
 
-def _page_reads_english() -> bool:
-    """reads_english() for templates rendered outside a page's context, looked up once per request
-    as the catalogue is."""
+def page_reads_english() -> bool:
+    """reads_english(), looked up once per request as the catalogue is (for templates rendered
+    outside a page's context, and for markup built in Python)."""
     found = g.get("lms_reads_english")
     if found is None:
         found = g.lms_reads_english = reads_english()
@@ -129,12 +129,12 @@ def _page_reads_english() -> bool:
 
 def _page_title_for(thing: object) -> str:
     """title_for() in templates rendered outside a page's context."""
-    return in_reader_language(thing, "title", english=_page_reads_english())
+    return in_reader_language(thing, "title", english=page_reads_english())
 
 
 def _page_in_reader_language(thing: Any, field: str = "title") -> str:
     """tr() in templates rendered outside a page's context."""
-    return in_reader_language(thing, field, english=_page_reads_english())
+    return in_reader_language(thing, field, english=page_reads_english())
 
 
 class ReaderLanguage:
@@ -153,7 +153,7 @@ class ReaderLanguage:
     def reads_english(self) -> bool:
         english = self._english
         if english is None:
-            english = self._english = _page_reads_english()
+            english = self._english = page_reads_english()
         return english
 
     def title_for(self, thing: object) -> str:
@@ -179,7 +179,7 @@ def _reader_language() -> dict[str, Any]:
     }
 
 
-def _catalogue() -> Any:
+def request_catalogue() -> Any:
     """The request's translations (Flask-Babel's), looked up on first use in the request."""
     found = g.get("lms_catalogue")
     if found is None:
@@ -192,7 +192,7 @@ def _translate(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
     """A template's `_("…", name=value)`: the request's translation, as markup under autoescape with
     the values escaped into it, and always %-formatted (`%%` is a percent sign) — what Jinja's
     newstyle gettext does."""
-    return _formatted(eval_ctx, _catalogue().ugettext(message), variables)
+    return _formatted(eval_ctx, request_catalogue().ugettext(message), variables)
 
 
 def _formatted(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
@@ -217,7 +217,7 @@ class PageTranslations:
     def __call__(self, eval_ctx: EvalContext, message: str, **variables: Any) -> str:
         catalogue = self.catalogue
         if catalogue is None:
-            catalogue = self.catalogue = _catalogue()
+            catalogue = self.catalogue = request_catalogue()
         return _formatted(eval_ctx, catalogue.ugettext(message), variables)
 
 
@@ -229,10 +229,10 @@ def init_app(app: Flask) -> None:
     # translates (a third of the shared layout's cost). A request has one language: the one place
     # that switches mid-request (e-mail, `force_locale`) translates in Python, not in templates.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _catalogue().ugettext(s),
-        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
-        pgettext=lambda c, s: _catalogue().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        gettext=lambda s: request_catalogue().ugettext(s),
+        ngettext=lambda s, p, n: request_catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: request_catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
     # `_()` and `gettext()` are what nearly every translated string of a page goes through (70 on the
@@ -252,7 +252,7 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         title_for=_page_title_for,
         tr=_page_in_reader_language,
-        reads_english=_page_reads_english,
+        reads_english=page_reads_english,
         label_for=label_for,
     )
     app.context_processor(_reader_language)

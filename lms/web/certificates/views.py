@@ -15,6 +15,7 @@ from lms.domain.certification import golive
 from lms.domain.certification.validity import CertStatus, validity_of
 from lms.domain.errors import DomainError
 from lms.models import Certificate, CertificateHistory, Role
+from lms.web.certificates.checklist_markup import checklist_items
 from lms.web.certificates.render import PdfUnavailable, certificate_html, certificate_pdf
 from lms.web.forms import translate_error
 from lms.web.identity import me
@@ -22,6 +23,7 @@ from lms.web.rate_limits import limited
 from lms.web.security_log import note
 
 bp = Blueprint("certificates", __name__)
+bp.add_app_template_global(checklist_items)
 
 
 @bp.app_template_global()

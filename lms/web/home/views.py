@@ -20,10 +20,13 @@ from lms.models import DrillReview, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
+from lms.web.home.today_lists import course_rows, due_today, left_over
 from lms.web.identity import me, reads_plan
 from lms.web.plan_cache import cached_gate_rules, cached_plan, cached_schedule
 
 bp = Blueprint("home", __name__)
+for _build in (due_today, left_over, course_rows):
+    bp.add_app_template_global(_build)
 
 
 @bp.get("/")
