@@ -5,30 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Flask, Request, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import lazyload
 
-from lms.db import db_session, get_db, request_only_reads, utcnow
+from lms.db import db_session, get_db, read_rows, request_only_reads, utcnow
 from lms.domain.accounts.role_names import role_names_of
+from lms.domain.accounts.user_rows import N_USER_COLUMNS, USER_COLUMNS, user_in_session
 from lms.domain.assignments.assigning import open_count_of, remember_open_count
 from lms.domain.curriculum.programme import PLAN_CHANGES_COLUMN, remember_plan_fingerprint
 from lms.extensions import login_manager
 from lms.models import ApiToken, User
+
+if TYPE_CHECKING:
+    from lms.domain.accounts.tokens import TokenSeen
 
 log = logging.getLogger(__name__)
 
 #: The signed-in user with their role names and their open assignments' count (the navigation's
 #: badge on every page), in one query built once: every request asks, and a round trip saved here is
 #: saved on every page (on PostgreSQL each costs the worker about half a millisecond).
-_USER_WITH_ROLES = (
-    select(User, role_names_of(User.id), open_count_of(User.id))
-    .where(User.id == bindparam("user_id"))
-    .options(lazyload(User.role_rows))
+#: Plain columns, made the session's User by `user_in_session` (lms/domain/accounts/user_rows.py).
+_USER_WITH_ROLES = select(*USER_COLUMNS, role_names_of(User.id), open_count_of(User.id)).where(
+    User.id == bindparam("user_id")
 )
 #: The same with the curriculum's change counter, for the reading pages that keep the plan.
 _USER_WITH_ROLES_AND_PLAN = _USER_WITH_ROLES.add_columns(PLAN_CHANGES_COLUMN)
@@ -46,16 +48,17 @@ def load_user(identity: str) -> User | None:
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     with_plan = getattr(view, _READS_PLAN, False) and request_only_reads()
     statement = _USER_WITH_ROLES_AND_PLAN if with_plan else _USER_WITH_ROLES
-    found = session.execute(statement, {"user_id": int(user_id)}).one_or_none()
+    found = read_rows(session, statement, {"user_id": int(user_id)}).one_or_none()
     if found is None:
         return None
-    user, n_open = found[0], found[2]
+    role_names, n_open, *plan = found[N_USER_COLUMNS:]
+    user = user_in_session(session, found)
     if not user.active or user.session_version != int(version):
         return None
-    user.keep_role_names(found[1])
+    user.keep_role_names(role_names)
     remember_open_count(session, user.id, n_open)
     if with_plan:
-        remember_plan_fingerprint(session, found[3])
+        remember_plan_fingerprint(session, plan[0])
     return user
 
 
@@ -102,7 +105,7 @@ def load_user_from_request(req: Request) -> User | None:
     return user
 
 
-def _stamp_last_use(token: ApiToken, now: dt.datetime) -> None:
+def _stamp_last_use(token: TokenSeen, now: dt.datetime) -> None:
     """Record when the token was last used.
 
     A request that writes stamps it in its own transaction (kept when the request's work is). A
@@ -114,7 +117,7 @@ def _stamp_last_use(token: ApiToken, now: dt.datetime) -> None:
     if request_only_reads():
         g.token_stamp = (token.id, token.prefix, now)
     else:
-        token.last_used_at = now
+        db_session().execute(_STAMP, {"token_id": token.id, "now": now})
 
 
 def _write_read_stamp(_exc: BaseException | None) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
-from lms.db import utcnow
+from lms.db import read_rows, utcnow
 from lms.domain import audit
 from lms.domain.accounts.locks import note_locked, takes_row_locks
 from lms.domain.accounts.role_names import role_names_of
+from lms.domain.accounts.user_rows import N_USER_COLUMNS, USER_COLUMNS, user_in_session
 from lms.domain.errors import N_, DomainError, NotFound
 from lms.models import ApiToken, Role, User
 
@@ -65,18 +68,37 @@ def revoke_token(session: Session, user: User, token_id: int, *, actor: User | N
         audit.record(session, "token.revoke", actor=actor or user, target=token, target_type="api_token")
 
 
-#: A token with its user and their role names: one query, built once (every API call asks).
+@dataclass(frozen=True)
+class TokenSeen:
+    """What a request knows of the token it was signed in with (read as plain values)."""
+
+    id: int
+    prefix: str
+    scope: str
+    last_used_at: dt.datetime | None
+
+
+#: A token with its user's row (`USER_COLUMNS`, made the session's User by `user_in_session`) and
+#: role names: one query, built once (every API call asks).
 _TOKEN_WITH_USER = (
-    select(ApiToken, User, role_names_of(User.id))
-    .join(ApiToken.user)
+    select(
+        *USER_COLUMNS,
+        role_names_of(User.id),
+        ApiToken.id,
+        ApiToken.prefix,
+        ApiToken.scope,
+        ApiToken.last_used_at,
+        ApiToken.revoked_at,
+    )
+    .select_from(ApiToken)
+    .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("digest"))
-    .options(lazyload(User.role_rows))
 )
 #: The same, locking the user's row (PostgreSQL): for a request whose first act would be to lock it.
-_TOKEN_WITH_LOCKED_USER = _TOKEN_WITH_USER.with_for_update(of=User).execution_options(populate_existing=True)
+_TOKEN_WITH_LOCKED_USER = _TOKEN_WITH_USER.with_for_update(of=User)
 
 
-def user_for_token(session: Session, secret: str, *, lock: bool = False) -> tuple[User, ApiToken] | None:
+def user_for_token(session: Session, secret: str, *, lock: bool = False) -> tuple[User, TokenSeen] | None:
     """The active user and token behind a secret, or None.
 
     `lock=True`: also take the user's lock (`locks.lock_person`) in the same statement, on a
@@ -85,21 +107,22 @@ def user_for_token(session: Session, secret: str, *, lock: bool = False) -> tupl
         return None
     locking = lock and takes_row_locks(session)
     statement = _TOKEN_WITH_LOCKED_USER if locking else _TOKEN_WITH_USER
-    found = session.execute(statement, {"digest": _digest(secret)}).one_or_none()
+    found = read_rows(session, statement, {"digest": _digest(secret)}).one_or_none()
     if found is None:
         return None
-    token, user = found[0], found[1]
+    role_names, token_id, prefix, scope, last_used_at, revoked_at = found[N_USER_COLUMNS:]
+    user = user_in_session(session, found, refresh=locking)
     if locking:
-        note_locked(session, token.user_id)
-    if token.revoked_at is not None or not user.active:
+        note_locked(session, user.id)
+    if revoked_at is not None or not user.active:
         return None
-    user.keep_role_names(found[2])
-    if token.scope == "staff" and not user.is_staff:
+    user.keep_role_names(role_names)
+    if scope == "staff" and not user.is_staff:
         return None
-    return user, token
+    return user, TokenSeen(token_id, prefix, scope, last_used_at)
 
 
-def token_allows(token: ApiToken | None, *roles: Role) -> bool:
+def token_allows(token: TokenSeen | None, *roles: Role) -> bool:
     """Whether a request made with this token may act in one of these roles (staff needs staff scope)."""
     if token is None:
         return True
