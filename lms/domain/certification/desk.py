@@ -102,10 +102,12 @@ def validity_days(go_live: dict[str, Any]) -> int | None:
 
 @dataclass
 class Expiring:
-    """Certificates ending within the window, under the programme's validity rules."""
+    """Certificates ending within the window, and those already ended but never revoked (their
+    holders are not live until they recertify), under the programme's validity rules."""
 
     rules: Validity
     soon: Shortlist[Certificate]
+    ended: Shortlist[Certificate]
 
     @property
     def valid_days(self) -> int | None:
@@ -126,23 +128,29 @@ def expiring_certificates(
     limit: int = SHORTLIST,
 ) -> Expiring | None:
     """Live go-live certificates of these cohorts' people ending within the window (the period's
-    last days, or a missed "what changed" refresher), soonest first; None when the programme defines
-    no validity period (nothing expires by age, there is nothing to show)."""
+    last days, or a missed "what changed" refresher), soonest first, and those that have ended and
+    were not revoked, the longest ended first; None when the programme defines no validity period
+    (nothing expires by age, there is nothing to show). Up to four queries."""
     rules = Validity.from_spec(schedule.go_live) if schedule else Validity()
     if rules.period is None:
         return None
     horizon = now + dt.timedelta(days=rules.expiring_days)
-    stmt = (
+    ours = (
         select(Certificate)
         .join(User, User.id == Certificate.user_id)
         .where(
             User.cohort_id.in_(cohort_ids),
             User.active.is_(True),
             Certificate.kind == GO_LIVE,
-            rules.live(now),
-            or_(Certificate.issued_at <= horizon - rules.period, Certificate.lapses_at <= horizon),
+            Certificate.revoked_at.is_(None),
         )
         .options(joinedload(Certificate.user).lazyload(User.role_rows))
-        .order_by(Certificate.issued_at, Certificate.id)
     )
-    return Expiring(rules, shortlist(session, stmt, limit))
+    soon = ours.where(
+        rules.live(now),
+        or_(Certificate.issued_at <= horizon - rules.period, Certificate.lapses_at <= horizon),
+    ).order_by(Certificate.issued_at, Certificate.id)
+    # Ended: past the period, or past the date a missed refresher set. The order is the period's
+    # end (issue date), which a lapse can only bring forward.
+    ended = ours.where(~rules.live(now)).order_by(Certificate.issued_at, Certificate.id)
+    return Expiring(rules, shortlist(session, soon, limit), shortlist(session, ended, limit))

@@ -145,9 +145,9 @@ def test_expiring_certificates_wait_for_validity_periods(
 ) -> None:
     cohort = CohortFactory()
     db.flush()
-    soon, fresh, expired, revoked = (UserFactory(cohort_id=cohort.id) for _ in range(4))
+    soon, fresh, expired, revoked, lapsed, long_gone = (UserFactory(cohort_id=cohort.id) for _ in range(6))
     db.flush()
-    issued = {soon: 350, fresh: 10, expired: 400, revoked: 350}
+    issued = {soon: 350, fresh: 10, expired: 400, revoked: 350, lapsed: 100, long_gone: 500}
     for user, days_ago in issued.items():
         db.add(
             Certificate(
@@ -156,6 +156,8 @@ def test_expiring_certificates_wait_for_validity_periods(
                 code=f"c{user.id}",
                 issued_at=NOW - dt.timedelta(days=days_ago),
                 revoked_at=NOW if user is revoked else None,
+                # a "what changed" refresher missed: the certificate ended two days ago
+                lapses_at=NOW - dt.timedelta(days=2) if user is lapsed else None,
             )
         )
     row = db.scalars(select(Programme)).one()
@@ -170,6 +172,16 @@ def test_expiring_certificates_wait_for_validity_periods(
     cert = found.soon.first[0]
     assert cert.user_id == soon.id and found.ends(cert) == NOW + dt.timedelta(days=15)
     assert EXPIRY_WINDOW_DAYS > 15
+    # Ended and never revoked, the longest ended first: by age or by a missed refresher. A revoked
+    # certificate is not "expired", and a valid one is in neither list.
+    assert found.ended.count == 3
+    assert [c.user_id for c in found.ended.first] == [long_gone.id, expired.id, lapsed.id]
+    assert [found.ends(c) for c in found.ended.first] == [
+        NOW - dt.timedelta(days=135),
+        NOW - dt.timedelta(days=35),
+        NOW - dt.timedelta(days=2),
+    ]
+    assert found.ended.count == len(found.ended.first)  # fits the shortlist
     assert [validity_days(v) for v in ({}, {"valid_days": 0}, {"valid_days": True}, {"valid_days": 30})] == [
         None,
         None,

@@ -259,3 +259,35 @@ def test_the_admin_sees_what_the_security_log_refused_lately(
     assert section.index("Throttled") < section.index("Form check failed")
     since = (now - dt.timedelta(hours=24)).date().isoformat()
     assert f"/admin/security?since={since}" in page
+
+
+def test_an_expired_certificate_is_on_the_desk_until_it_is_renewed_or_revoked(
+    client: FlaskClient, login_as, db: Session, loaded
+) -> None:
+    lead = _lead(db, login_as, "trainer")
+    cohort = CohortFactory(name="十一月班", trainer_id=lead.id)
+    db.flush()
+    gone = UserFactory(display_name="<b>周杰</b>", cohort_id=cohort.id)
+    db.flush()
+    # The loaded programme gives go-live certificates a year: issued 400 days ago, it ended 35 days ago.
+    issued = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    cert = Certificate(user_id=gone.id, kind="go-live", code="cert-gone", issued_at=issued)
+    db.add(cert)
+    db.commit()
+    page = client.get("/staff/").get_data(as_text=True)
+    expired = re.search(r'id="expired".*?</section>', page, re.S).group(0)
+    assert "Expired certificates: not live until they recertify" in expired and ">1<" in expired
+    assert f'href="/author/cohorts/learners/{gone.id}"' in expired
+    assert "&lt;b&gt;周杰&lt;/b&gt;" in expired and "<b>周杰" not in expired  # escaped
+    assert "ended " in _text(expired)
+    assert "周杰" not in re.search(r'id="expiring".*?</section>', page, re.S).group(0)
+    lead.locale = "zh_Hans"
+    db.commit()
+    chinese = client.get("/staff/").get_data(as_text=True)
+    expired = re.search(r'id="expired".*?</section>', chinese, re.S).group(0)
+    assert "已过期的证书：重新认证之前不能上线接待" in expired and "到期" in expired
+    cert.revoked_at = dt.datetime.now(dt.UTC)  # revoked: no longer "expired", the desk lets it go
+    cert.revoke_reason = "Left the team"
+    db.commit()
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "没有已过期的证书。" in page
