@@ -15,17 +15,26 @@ from lms.domain import events
 from lms.domain.certification.golive import maybe_issue_go_live
 from lms.domain.certification.recertification import maybe_recertify
 from lms.domain.drills.feeds import exam_reviews, qc_lapses
+from lms.domain.learning.grading import GradedItem, graded_items
 from lms.domain.tiers.ladder import maybe_promote
 from lms.domain.tiers.renewal import maybe_renew_tier
 from lms.domain.xapi import outbox as xapi
 from lms.models import Attempt, Lesson, PracticeRun, SpotCheck, User
 
 
-def _attempt_graded(session: Session, *, attempt: Attempt, now: dt.datetime, **_: Any) -> None:
+def _attempt_graded(
+    session: Session,
+    *,
+    attempt: Attempt,
+    now: dt.datetime,
+    graded: list[GradedItem] | None = None,
+    **_: Any,
+) -> None:
     """The attempt goes to the xAPI outbox; a fully right question on a script-library entry reviews
-    its drill card; a pass may complete go-live, and a passed tier exam may complete a tier."""
+    its drill card; a pass may complete go-live, and a passed tier exam may complete a tier.
+    `graded`: its items as graded (read from its loaded items when the publisher did not say)."""
     xapi.attempt_graded(session, attempt, now)
-    exam_reviews(session, attempt, now)
+    exam_reviews(session, attempt, graded if graded is not None else graded_items(attempt), now)
     if not attempt.passed:
         return
     maybe_recertify(session, attempt, now)

@@ -9,12 +9,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.content.references import FAQ_TAG
 from lms.domain.drills.cards import review_from
+from lms.domain.learning.grading import GradedItem
 from lms.models import Attempt, DrillReview, FaqEntry, SpotCheck, User
 from lms.models.drills import AGAIN, GOOD
 
@@ -23,13 +25,14 @@ def _marker(attempt: Attempt) -> str:
     return f"exam attempt {attempt.id}"
 
 
-def exam_reviews(session: Session, attempt: Attempt, now: dt.datetime) -> int:
-    """Review the cards of the entries the attempt's fully right questions test; returns how many."""
+def exam_reviews(session: Session, attempt: Attempt, graded: Sequence[GradedItem], now: dt.datetime) -> int:
+    """Review the cards of the entries the attempt's fully right questions (`graded`: its items as
+    graded) test; returns how many."""
     keys = {
         tag[len(FAQ_TAG) :]
-        for item in attempt.items
-        if item.max_score and (item.score or 0) >= item.max_score - 1e-9
-        for tag in item.version.tags or []
+        for item in graded
+        if item.max_score and item.score >= item.max_score - 1e-9
+        for tag in item.tags
         if tag.startswith(FAQ_TAG)
     }
     if not keys:

@@ -22,13 +22,13 @@ from lms.db import read_rows
 from lms.domain.accounts.locks import lock_person
 from lms.domain.errors import N_, NotFound
 from lms.domain.learning.attempts import (
-    WRITE_ITEM,
     answer_written,
     attempt_and_item,
     check_answer,
     deadline_passed,
     save_response,
 )
+from lms.domain.learning.grading import WRITE_ITEM
 from lms.models import Attempt, AttemptItem, QuestionVersion, User
 from lms.models.learning import IN_PROGRESS
 
@@ -137,5 +137,5 @@ def save_answer(
         return SavedAnswer(target.question_key, saved.response, saved.response_version, saved.saved_at)
     check_answer(target.question_type, target.body, response, target.current_version, expected_version)
     written = answer_written(response, target.current_version, target.served_at, now)
-    session.execute(WRITE_ITEM, {"item_id": target.item_id, **written})
+    read_rows(session, WRITE_ITEM, {"item_id": target.item_id, **written})
     return SavedAnswer(target.question_key, response, written["response_version"], now)

@@ -15,23 +15,31 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, case, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, load_only, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.content.questions import ResponseError, get_type
 from lms.content.questions.reply import MAX_MESSAGES, messages_of
-from lms.content.rulebook import RuleBook
 from lms.db import read_rows
 from lms.domain import audit, events
 from lms.domain.accounts.locks import lock_person, takes_row_locks
 from lms.domain.assignments.assigning import close_for_attempt
 from lms.domain.curriculum.rulebook import LoadedBook, book_by_id, current_book
 from lms.domain.errors import N_, Conflict, DomainError, NotFound
+from lms.domain.learning.grading import (
+    WRITE_ITEM,
+    GradedItem,
+    grade_items,
+    graded_items,
+    totals,
+    write_attempt,
+)
 from lms.domain.transaction_memo import UNREAD, Unread
+from lms.mapped_rows import MappedRows
 from lms.models import Assignment, Attempt, AttemptItem, Question, QuestionVersion, Quiz, User
-from lms.models.learning import GRADED, IN_PROGRESS, SUBMITTED
+from lms.models.learning import GRADED, IN_PROGRESS
 
 #: Answers may arrive this long after the deadline (network latency), then they are refused.
 GRACE = dt.timedelta(seconds=5)
@@ -260,20 +268,27 @@ def _start_summary(
     return int(in_cycle or 0), last_submitted, int(last_number or 0), open_id
 
 
-def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """The questions of a new attempt: all in file order, or random draws from tagged pools."""
-    active = [q for q in quiz.questions if q.active and q.current_version is not None]
-    if not quiz.draw:
+@dataclass(frozen=True)
+class Drawable:
+    """A question a new attempt can draw: its id, its id in the quiz file and its current version."""
+
+    id: int
+    key: str
+    version: QuestionVersion
+
+
+def draw_questions(
+    draw: list[dict[str, Any]] | None, active: list[Drawable], rng: random.Random
+) -> list[Drawable]:
+    """The questions of a new attempt: all active ones in file order, or random draws from tagged
+    pools (`draw`, the quiz's)."""
+    if not draw:
         return active
-    chosen: list[Question] = []
+    chosen: list[Drawable] = []
     taken: set[int] = set()
-    for pool in quiz.draw:
+    for pool in draw:
         tags = set(pool.get("tags", []))
-        candidates = [
-            q
-            for q in active
-            if q.id not in taken and q.current_version is not None and tags <= set(q.current_version.tags)
-        ]
+        candidates = [q for q in active if q.id not in taken and tags <= set(q.version.tags or ())]
         count = int(pool.get("count", 0))
         if len(candidates) < count:
             raise DomainError(N_("The quiz's question pools are too small; tell your trainer."))
@@ -283,16 +298,17 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     return chosen
 
 
-#: A quiz with its questions and their current versions, for drawing a new attempt (built once): in
-#: one statement (joined), not three (about half the cost of reading an 18-question quiz); of each
-#: version what a start reads (the explanation and the English load if something asks later).
-_QUIZ_WITH_QUESTIONS = (
-    select(Quiz)
-    .where(Quiz.id == bindparam("quiz_id"))
+#: A quiz's active questions with their current versions, in file order, for drawing a new attempt
+#: (built once): the versions as objects (the new items refer to them) with what a start reads (the
+#: explanation and the English load if something asks later), the questions as two plain columns,
+#: and not the quiz again (joined onto every question row, its columns were read eighteen times).
+_DRAWABLE = (
+    select(QuestionVersion, Question.id, Question.key)
+    .join(Question, Question.current_version_id == QuestionVersion.id)
+    .where(Question.quiz_id == bindparam("quiz_id"), Question.active.is_(True))
+    .order_by(Question.position)
     .options(
-        joinedload(Quiz.questions)
-        .joinedload(Question.current_version)
-        .load_only(
+        load_only(
             QuestionVersion.type,
             QuestionVersion.text,
             QuestionVersion.points,
@@ -301,6 +317,12 @@ _QUIZ_WITH_QUESTIONS = (
         )
     )
 )
+
+
+_ATTEMPT_ROWS = MappedRows(Attempt)
+_ITEM_ROWS = MappedRows(AttemptItem)
+_NEW_ATTEMPT = insert(_ATTEMPT_ROWS.table).returning(*_ATTEMPT_ROWS.columns)
+_NEW_ITEMS = insert(_ITEM_ROWS.table).returning(*_ITEM_ROWS.columns)
 
 
 def start_attempt(
@@ -318,25 +340,27 @@ def start_attempt(
     rule = _start_rule(quiz, in_cycle, last_submitted, False, now)
     if not rule.can_start:
         raise Conflict(rule.reason or N_("You cannot start this quiz now."), **rule.params)
-    quiz = session.scalars(_QUIZ_WITH_QUESTIONS, {"quiz_id": quiz.id}).unique().one()
+    active = [
+        Drawable(question_id, key, version)
+        for version, question_id, key in session.execute(_DRAWABLE, {"quiz_id": quiz.id})
+    ]
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)
-    questions = draw_questions(quiz, rng)
+    questions = draw_questions(quiz.draw, active, rng)
     if not questions:
         raise DomainError(N_("This quiz has no questions yet."))
-    attempt = Attempt(
-        user_id=user.id,
-        quiz_id=quiz.id,
-        number=last_number + 1,
-        status=IN_PROGRESS,
-        started_at=now,
-        deadline=now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
-        seed=seed,
-    )
+    values = {
+        "user_id": user.id,
+        "quiz_id": quiz.id,
+        "number": last_number + 1,
+        "status": IN_PROGRESS,
+        "started_at": now,
+        "deadline": now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+        "seed": seed,
+    }
     items: list[dict[str, Any]] = []
     for position, question in enumerate(questions):
-        version = question.current_version
-        assert version is not None
+        version = question.version
         qtype = get_type(version.type)
         items.append(
             {
@@ -349,16 +373,25 @@ def start_attempt(
         )
     try:
         with session.begin_nested():
-            session.add(attempt)
-            session.flush()
-            # The items in one batched INSERT … RETURNING (not one per question, as the unit of work
-            # would send them), back as objects whose versions are already in the session; the
-            # order rows come back in is not promised, so they are put in position order here.
-            created = session.scalars(
-                insert(AttemptItem).returning(AttemptItem),
-                [{"attempt_id": attempt.id, **item} for item in items],
+            # The attempt, then its items in one batched INSERT (not one per question, as the unit
+            # of work would send them), each returning its whole row, made the session's objects as
+            # loaded (`mapped_rows`): no flush to plan, no loading machinery. The order rows come
+            # back in is not promised, so the items are put in position order here, each given the
+            # question version it was drawn with.
+            connection = session.connection()
+            attempt = _ATTEMPT_ROWS.make(session, connection.execute(_NEW_ATTEMPT, values).one())
+            created = sorted(
+                (
+                    _ITEM_ROWS.make(session, row)
+                    for row in connection.execute(
+                        _NEW_ITEMS, [{"attempt_id": attempt.id, **item} for item in items]
+                    )
+                ),
+                key=attrgetter("position"),
             )
-            set_committed_value(attempt, "items", sorted(created, key=attrgetter("position")))
+            for item_row, question in zip(created, questions, strict=True):
+                set_committed_value(item_row, "version", question.version)
+            set_committed_value(attempt, "items", created)
     except IntegrityError:
         # A parallel start won the race; resume that one.
         existing = session.scalars(
@@ -387,6 +420,8 @@ _ATTEMPT = select(Attempt).where(
 #: With its items (each with its question version) and its quiz in one statement (joined), not three:
 #: a third less for an 18-question attempt, read on every attempt page.
 _ATTEMPT_WITH_ITEMS = _ATTEMPT.options(joinedload(Attempt.items), joinedload(Attempt.quiz))
+#: With its quiz only: submitting grades the items from rows (`grading.grade_items`).
+_ATTEMPT_WITH_QUIZ = _ATTEMPT.options(joinedload(Attempt.quiz))
 _ITEM = (
     select(AttemptItem)
     .where(AttemptItem.attempt_id == bindparam("attempt_id"), AttemptItem.question_key == bindparam("key"))
@@ -440,8 +475,8 @@ def attempt_and_item(
 def get_attempt(
     session: Session, user: User, attempt_id: int, *, items: bool = True, lock: bool = False
 ) -> Attempt:
-    """One of the user's own attempts (anyone else's is NotFound, not Forbidden); `items=False` leaves
-    its items to be read one at a time (saving one answer need not load every question).
+    """One of the user's own attempts with its quiz (anyone else's is NotFound, not Forbidden);
+    `items=False` leaves its items unloaded (submitting grades them from rows).
 
     `lock=True` takes the learner's lock first and reads the attempt as committed, so a change made
     next (`save_response(..., read_after_lock=True)`) need not read its status again.
@@ -450,7 +485,7 @@ def get_attempt(
         lock_person(session, user.id)
     attempt = (
         session.scalars(
-            _ATTEMPT_WITH_ITEMS if items else _ATTEMPT,
+            _ATTEMPT_WITH_ITEMS if items else _ATTEMPT_WITH_QUIZ,
             {"attempt_id": attempt_id, "user_id": user.id},
             execution_options={"populate_existing": True} if lock else {},
         )
@@ -555,7 +590,7 @@ def save_response(
     if attempt.status != IN_PROGRESS:
         raise Conflict(N_("This attempt has been submitted; answers can no longer change."))
     if is_overdue(attempt, now):
-        submit_attempt(session, attempt, now, closed_by="deadline")
+        submit_attempt(session, attempt, now, closed_by="deadline", read_after_lock=True)
         raise Conflict(
             N_("Time is up: the attempt was submitted with the answers saved before the deadline.")
         )
@@ -603,11 +638,6 @@ def answer_written(
     """The columns a save of a (not chat) answer writes: the answer, its next version, when."""
     written = {"response": response, "response_version": current_version + 1, "saved_at": now}
     return written | ({"served_at": now} if served_at is None else {})
-
-
-#: A Core UPDATE of the table (an ORM-enabled one would go through the ORM's bulk-update machinery).
-_ITEMS_TABLE: Table = AttemptItem.__table__  # type: ignore[assignment]  # a mapped class's table
-WRITE_ITEM = update(_ITEMS_TABLE).where(_ITEMS_TABLE.c.id == bindparam("item_id"))
 
 
 def _write_item(session: Session, item: AttemptItem, values: dict[str, Any]) -> None:
@@ -659,12 +689,12 @@ def send_message(
     return save_response(session, attempt, question_key, {"messages": [*sent, text]}, now)
 
 
-def _after_grading(session: Session, attempt: Attempt, now: dt.datetime) -> None:
+def _after_grading(session: Session, attempt: Attempt, graded: list[GradedItem], now: dt.datetime) -> None:
     """A pass closes assignments of this quiz; the graded attempt is published (go-live, tiers react)."""
     session.flush()
     if attempt.passed:
         close_for_attempt(session, attempt, now)
-    events.publish(events.attempt_graded, session, attempt=attempt, now=now)
+    events.publish(events.attempt_graded, session, attempt=attempt, graded=graded, now=now)
 
 
 #: What a change to an attempt reads again as committed first: another submit may have come first.
@@ -682,50 +712,6 @@ def grading_book(session: Session, attempt: Attempt) -> LoadedBook | None:
     return book_by_id(session, attempt.rule_book_id) or current_book(session)
 
 
-def _graded(item: AttemptItem, book: RuleBook | None) -> dict[str, Any]:
-    """An item's grading: its score, maximum, feedback and whether a person must review it."""
-    if item.response is None:  # nothing to review
-        return {"score": 0.0, "max_score": item.max_score, "feedback": [], "needs_review": False}
-    version: QuestionVersion = item.version
-    result = get_type(version.type).grade(
-        version.body, version.points, item.response, elapsed_seconds=item.elapsed_seconds, book=book
-    )
-    return {
-        "score": max(0.0, float(result.score)),
-        "max_score": float(result.max),
-        "feedback": list(result.feedback),
-        "needs_review": bool(result.needs_review),
-    }
-
-
-def _grade_items(session: Session, items: list[AttemptItem], book: RuleBook | None) -> None:
-    """Grade every item and write the gradings with one executemany UPDATE, the loaded items set to
-    them as written: the unit of work would find the changed items, compare each attribute's history
-    and batch them (an attempt of 18 questions: about a fifth of a submit). The caller holds the
-    locks a submit takes."""
-    rows = [{"item_id": item.id, **_graded(item, book)} for item in items]
-    if not rows:
-        return
-    session.execute(WRITE_ITEM, rows)
-    for item, row in zip(items, rows, strict=True):
-        for key in ("score", "max_score", "feedback", "needs_review"):
-            set_committed_value(item, key, row[key])
-
-
-def _total(attempt: Attempt, now: dt.datetime) -> None:
-    score = sum(float(i.score or 0) for i in attempt.items)
-    maximum = sum(float(i.max_score or 0) for i in attempt.items)
-    attempt.score = round(score, 4)
-    attempt.max_score = round(maximum, 4)
-    attempt.percent = round(100 * score / maximum, 2) if maximum else 0.0
-    if any(i.needs_review for i in attempt.items):
-        attempt.status, attempt.passed = SUBMITTED, None
-    else:
-        attempt.status = GRADED
-        attempt.graded_at = now
-        attempt.passed = attempt.percent >= attempt.quiz.pass_percent
-
-
 #: Those columns, under the attempt's own row lock (PostgreSQL): whoever submits it (the learner,
 #: the overdue sweep) waits, and reads them after the other's commit, in the statement that locks.
 _LOCK_ATTEMPT = (
@@ -736,26 +722,42 @@ _LOCK_ATTEMPT = (
 
 
 def submit_attempt(
-    session: Session, attempt: Attempt, now: dt.datetime, *, closed_by: str = "learner"
+    session: Session,
+    attempt: Attempt,
+    now: dt.datetime,
+    *,
+    closed_by: str = "learner",
+    read_after_lock: bool = False,
 ) -> Attempt:
-    """Submit and grade the attempt; submitting again returns the same result (idempotent)."""
+    """Submit and grade the attempt; submitting again returns the same result (idempotent).
+
+    `read_after_lock`: the caller read the attempt in this transaction after taking the learner's
+    lock (`get_attempt(..., lock=True)`), so on SQLite, whose writing transactions hold the one write
+    lock from their first statement, its status is current and is not read again. PostgreSQL always
+    reads it again under the attempt's own row lock (the overdue sweep takes no learner's lock)."""
     if takes_row_locks(session):
         # Unsaved answers are flushed by this read (autoflush), then kept.
         row = session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt.id}).one()
         for name, value in zip(_STATUS_COLUMNS, row, strict=True):
             set_committed_value(attempt, name, value)
-    else:
+    elif not read_after_lock:
         _reread_status(session, attempt)
     if attempt.status != IN_PROGRESS:
         return attempt
     # The book is read before anything changes: a change first would be flushed by that read, an
     # UPDATE of its own before the one that writes the grade.
     loaded = grading_book(session, attempt)
-    attempt.submitted_at = min(now, attempt.deadline + GRACE) if attempt.deadline else now
-    attempt.rule_book_id = loaded.id if loaded is not None else None
-    _grade_items(session, attempt.items, loaded.book if loaded is not None else None)
-    _total(attempt, now)
-    _after_grading(session, attempt, now)
+    graded = grade_items(session, attempt, loaded.book if loaded is not None else None)
+    write_attempt(
+        session,
+        attempt,
+        {
+            "submitted_at": min(now, attempt.deadline + GRACE) if attempt.deadline else now,
+            "rule_book_id": loaded.id if loaded is not None else None,
+            **totals(graded, attempt.quiz.pass_percent, now),
+        },
+    )
+    _after_grading(session, attempt, graded, now)
     audit.record(
         session,
         "attempt.grade",
@@ -786,8 +788,10 @@ def grade_manually(
     before = {"score": item.score, "needs_review": item.needs_review}
     item.score, item.needs_review = float(score), False
     item.grader_id, item.grader_comment, item.graded_at = grader.id, comment.strip() or None, now
-    _total(attempt, now)
-    _after_grading(session, attempt, now)
+    graded = graded_items(attempt)
+    for key, value in totals(graded, attempt.quiz.pass_percent, now).items():
+        setattr(attempt, key, value)
+    _after_grading(session, attempt, graded, now)
     audit.record(
         session,
         "attempt.grade_manual",

@@ -218,8 +218,9 @@ def send_message(attempt_id: int, question_id: str) -> tuple[Response, int]:
 def submit(attempt_id: int) -> Response:
     """Submit and grade (idempotent: submitting again returns the same result)."""
     session = db_session()
-    attempt = _own_attempt(attempt_id)
-    engine.submit_attempt(session, attempt, utcnow())
+    # After the learner's lock, without its items: grading reads them as rows.
+    attempt = _own_attempt(attempt_id, items=False, lock=True)
+    engine.submit_attempt(session, attempt, utcnow(), read_after_lock=True)
     session.commit()
     return jsonify(_attempt_json(attempt, with_questions=False))
 

@@ -386,3 +386,36 @@ def test_starting_reads_none_of_the_earlier_attempts(db: Session, count_queries)
     closed = db.get(Attempt, open_one.id)
     assert closed is not None and closed.status == "graded"  # nothing answered: nothing to review
     assert closed.submitted_at == later + dt.timedelta(minutes=10) + engine.GRACE
+
+
+def test_a_started_attempt_holds_its_items_and_their_versions(db: Session, count_queries) -> None:
+    quiz = make_quiz(db, shuffle=True)
+    user = UserFactory()
+    db.commit()
+    with count_queries() as counted:
+        attempt = engine.start_attempt(db, user, quiz, T0, seed=3)
+    # the summary, the drawable questions, the attempt and its items (each one INSERT … RETURNING,
+    # inside a savepoint); the audit row is written with the transaction
+    inserts = [s for s in counted.statements if s.lstrip().startswith("INSERT")]
+    assert len(inserts) == 2, counted.statements
+    with count_queries() as counted:
+        shown = [
+            (i.position, i.question_key, i.version.type, i.version.text, i.max_score) for i in attempt.items
+        ]
+        assert attempt.quiz is quiz and attempt.user is user
+    assert counted.count == 0  # all in the session already
+    assert shown == [
+        (0, "state", "single", "Money after payment?", 1.0),
+        (1, "hours", "numeric", "Dispute window in hours?", 1.0),
+        (2, "essay", "essay", "Explain patina.", 2.0),
+    ]
+    assert all(
+        i.response is None and i.response_version == 0 and i.needs_review is False for i in attempt.items
+    )
+    db.commit()
+    db.expunge_all()
+    again = db.get(Attempt, attempt.id)
+    assert [(i.position, i.question_key, i.display) for i in again.items] == [
+        (i.position, i.question_key, i.display) for i in attempt.items
+    ]
+    assert again.number == 1 and again.status == "in_progress" and again.seed == 3

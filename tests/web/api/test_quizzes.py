@@ -167,6 +167,28 @@ def test_saving_one_answer_reads_one_item_and_touches_the_token_once_a_minute(
     )  # stale: stamped again
 
 
+def test_start_and_submit_cost_the_same_statements_whatever_the_quiz_size(
+    client: FlaskClient, api, count_queries
+) -> None:
+    counts = []
+    for slug in ("house-rules-check", "warehouse-week-exam"):  # 12 and 18 questions
+        with count_queries() as started:
+            attempt = client.post(f"/api/v1/quizzes/{slug}/attempts", headers=api).json
+        with count_queries() as submitted:
+            assert client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=api).status_code == 200
+        stamps = [s for s in started.statements + submitted.statements if "UPDATE api_tokens" in s]
+        counts.append(
+            (started.count + submitted.count - len(stamps), submitted.count)
+        )  # the token's stamp: once a minute
+        # submitting grades the items from rows: none is loaded as an object (with its display)
+        reads = [s for s in submitted.statements if "attempt_items" in s and s.lstrip().startswith("SELECT")]
+        assert len(reads) == 1 and "JOIN question_versions" in reads[0], submitted.statements
+        assert "attempt_items.display" not in reads[0]
+        writes = [s for s in submitted.statements if s.lstrip().startswith("UPDATE attempt_items")]
+        assert len(writes) == 1  # every item's grading in one executemany
+    assert counts[0] == counts[1], counts
+
+
 def test_parallel_saves_against_one_version_through_the_api(app, client: FlaskClient, api) -> None:
     """Six clients save the same answer at once, each naming the version it saw: one is saved, the
     others are told another save came first (409). On PostgreSQL the learner's lock is taken by the
