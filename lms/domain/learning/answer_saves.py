@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lms.db import read_rows
+from lms.db import read_rows, write_rows
 from lms.domain.accounts.locks import lock_person
 from lms.domain.errors import N_, NotFound
 from lms.domain.learning.attempts import (
@@ -137,5 +137,5 @@ def save_answer(
         return SavedAnswer(target.question_key, saved.response, saved.response_version, saved.saved_at)
     check_answer(target.question_type, target.body, response, target.current_version, expected_version)
     written = answer_written(response, target.current_version, target.served_at, now)
-    read_rows(session, WRITE_ITEM, {"item_id": target.item_id, **written})
+    write_rows(session, WRITE_ITEM, {"item_id": target.item_id, **written})
     return SavedAnswer(target.question_key, response, written["response_version"], now)
