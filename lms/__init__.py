@@ -59,7 +59,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     from lms import db
 
-    database = db.init_app(app, config.resolved_database_url(), config.database_timeout)
+    database = db.init_app(
+        app, config.resolved_database_url(), config.database_timeout, durable_saves=config.durable_saves
+    )
     if config.xapi_endpoint:
         from lms.domain.xapi.outbox import enable
 

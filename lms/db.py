@@ -6,8 +6,8 @@ import datetime as dt
 import re
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
@@ -119,6 +119,29 @@ DEFAULT_TIMEOUT = 5.0
 STATEMENT_TIMEOUT = 30.0
 
 
+#: An execution option (SQLite): this transaction's commit does not wait for the disk. In WAL mode
+#: (`synchronous=NORMAL`) such a commit is as safe from corruption and from a crash of the app as any,
+#: but a power cut or a crash of the machine may undo it until a later commit that waits (any other
+#: write: it flushes the whole log, this commit's part with it) or the next checkpoint. Only answer
+#: autosaves commit so (`commits_relaxed`): the one write made every few seconds, whose wait for the
+#: disk was over a fifth of its CPU (the fsync, and the process running on cold caches after it). An
+#: autosave that finds its attempt out of time closes it in the same commit; if a power cut undoes
+#: that, the attempt is closed again, with the same answers, the next time anyone opens it.
+RELAXED_COMMIT = "lms_relaxed_commit"
+_SYNCHRONOUS = "lms_synchronous"
+#: A view attribute: its request's writes may commit relaxed (`commits_relaxed`).
+_RELAXED_VIEW = "_lms_commits_relaxed"
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def commits_relaxed(view: V) -> V:
+    """Mark a view whose writes are answer autosaves: on SQLite its commit does not wait for the disk
+    (RELAXED_COMMIT), unless the deployment asks for durable saves (LMS_DURABLE_SAVES)."""
+    setattr(view, _RELAXED_VIEW, True)
+    return view
+
+
 def make_engine(
     url: str, *, timeout: float = DEFAULT_TIMEOUT, statement_timeout: float | None = STATEMENT_TIMEOUT
 ) -> Engine:
@@ -141,16 +164,25 @@ def make_engine(
             cur.execute(f"PRAGMA busy_timeout={wait_ms}")
             if parsed.database and parsed.database != ":memory:":
                 cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")  # every commit waits for the disk (see RELAXED_COMMIT)
             cur.close()
+            _record.info[_SYNCHRONOUS] = "FULL"
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
             # Sessions that write take the write lock up front (IMMEDIATE): a deferred
             # transaction that later writes fails with "database is locked" instead of waiting
             # when another writer got there first. Reading sessions keep a deferred snapshot.
-            mode = conn.get_execution_options().get("lms_begin", "IMMEDIATE")
+            options = conn.get_execution_options()
+            mode = options.get("lms_begin", "IMMEDIATE")
             if mode == "NONE":
                 return
+            # How the commit waits for the disk is set between transactions (SQLite refuses it
+            # inside one), on this connection only, and only when it changes.
+            synchronous = "NORMAL" if options.get(RELAXED_COMMIT) else "FULL"
+            if conn.connection.info.get(_SYNCHRONOUS) != synchronous:
+                conn.connection.dbapi_connection.execute(f"PRAGMA synchronous={synchronous}")
+                conn.connection.info[_SYNCHRONOUS] = synchronous
             # Sent on the driver's connection, not through SQLAlchemy's statement execution (events,
             # an execution context, a result): every request begins once, and that machinery was
             # about 0.04 ms of the 0.7 ms a signed-in request costs before its page does anything.
@@ -267,10 +299,16 @@ def _ping_after_idle(engine: Engine) -> None:
 class Database:
     """The engine and session factory bound to one app."""
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, *, durable_saves: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, timeout=timeout)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        #: What a relaxed session binds to: on SQLite, unless every save must wait for the disk.
+        self._relaxed = (
+            self.engine.execution_options(**{RELAXED_COMMIT: True})
+            if self.engine.dialect.name == "sqlite" and not durable_saves
+            else None
+        )
         reading = self.engine.execution_options(lms_begin="DEFERRED")
         if self.engine.dialect.name == "postgresql":
             reading = reading.execution_options(isolation_level="AUTOCOMMIT", **{READS_ALONE: True})
@@ -281,8 +319,11 @@ class Database:
         """Whether this is SQLite (one writer; no row locks)."""
         return self.engine.dialect.name == "sqlite"
 
-    def session(self) -> Session:
-        """A new session for work that writes; the caller closes it."""
+    def session(self, *, relaxed: bool = False) -> Session:
+        """A new session for work that writes; the caller closes it. `relaxed`: its commits need not
+        wait for the disk (RELAXED_COMMIT; answer autosaves only)."""
+        if relaxed and self._relaxed is not None:
+            return self.sessionmaker(bind=self._relaxed)
         return self.sessionmaker()
 
     def read_session(self) -> Session:
@@ -290,9 +331,11 @@ class Database:
         return self.read_sessionmaker()
 
 
-def init_app(app: Flask, url: str, timeout: float = DEFAULT_TIMEOUT) -> Database:
+def init_app(
+    app: Flask, url: str, timeout: float = DEFAULT_TIMEOUT, *, durable_saves: bool = False
+) -> Database:
     """Bind a database to the app and close the request's session after each request."""
-    database = Database(url, timeout)
+    database = Database(url, timeout, durable_saves=durable_saves)
     app.extensions["lms.db"] = database
 
     @app.teardown_appcontext
@@ -317,11 +360,21 @@ def request_only_reads() -> bool:
 
 
 def db_session() -> Session:
-    """The session of the current request or CLI command (one per app context)."""
+    """The session of the current request or CLI command (one per app context); a view marked
+    `commits_relaxed` gets one whose commits need not wait for the disk."""
     if "db_session" not in g:
-        g.db_session = get_db().read_session() if request_only_reads() else get_db().session()
+        if request_only_reads():
+            g.db_session = get_db().read_session()
+        else:
+            g.db_session = get_db().session(relaxed=_view_commits_relaxed())
     session: Session = g.db_session
     return session
+
+
+def _view_commits_relaxed() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), _RELAXED_VIEW, False)
 
 
 def read_rows(

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from lms.access import signed_in
 from lms.content.questions import get_type
-from lms.db import db_session, utcnow
+from lms.db import commits_relaxed, db_session, utcnow
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.learning import attempts as engine
 from lms.domain.learning.answer_saves import NoSuchAttempt, save_answer, save_target
@@ -140,6 +140,7 @@ def _if_match() -> int | None:
 @bp.put("/attempts/<int:attempt_id>/responses/<question_id>")
 @signed_in
 @locks_caller
+@commits_relaxed
 def save_response(attempt_id: int, question_id: str) -> Response:
     """Save one answer (the JSON object of its question type); If-Match refuses a stale save."""
     session = db_session()

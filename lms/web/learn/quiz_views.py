@@ -16,7 +16,7 @@ from lms.access import signed_in
 from lms.content.questions import get_type
 from lms.content.questions.reply import Message, messages_of
 from lms.content.rulebook import RuleBook
-from lms.db import db_session, utcnow
+from lms.db import commits_relaxed, db_session, utcnow
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.learning import attempts as engine
 from lms.markdown import render_inline, render_markdown
@@ -222,6 +222,7 @@ def _shown_version() -> int | None:
 
 @bp.post("/attempts/<int:attempt_id>/<int:position>/autosave")
 @signed_in
+@commits_relaxed
 def autosave(attempt_id: int, position: int) -> tuple[str, int] | str:
     """htmx: save the answer a few seconds after a change; returns a small status line."""
     session = db_session()
