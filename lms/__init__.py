@@ -60,7 +60,10 @@ def create_app(config: Config | None = None) -> Flask:
     from lms import db
 
     database = db.init_app(
-        app, config.resolved_database_url(), config.database_timeout, durable_saves=config.durable_saves
+        app,
+        config.resolved_database_url(),
+        config.database_timeout,
+        relaxed_autosaves=config.relaxed_autosaves,
     )
     if config.xapi_endpoint:
         from lms.domain.xapi.outbox import enable

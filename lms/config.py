@@ -24,7 +24,7 @@ ENVIRONMENT: dict[str, str] = {
     "LMS_RESET_RATE_IP": "password-reset emails asked for per client address; default '10 per hour'",
     "LMS_RESET_RATE_ACCOUNT": "password-reset emails asked for per account; default '3 per hour'",
     "LMS_DATABASE_TIMEOUT": "seconds a request waits for the database (a lock, a connection) before a 503; default 5",
-    "LMS_DURABLE_SAVES": "1: on SQLite, answer autosaves wait for the disk like every other write; default off",
+    "LMS_RELAXED_AUTOSAVES": "1: on SQLite, answer autosaves commit without waiting for the disk; default off",
     "LMS_CONTENT_DIR": "folder holding courses/ and quizzes/; default the checkout's root",
     "LMS_INSTANCE_PATH": "folder for the SQLite file and the generated secret key; default instance/",
     "LMS_DEFAULT_LOCALE": "language for visitors who have not chosen one: en or zh_Hans",
@@ -55,8 +55,8 @@ class Config:
     reset_rate_ip: str = "10 per hour"
     reset_rate_account: str = "3 per hour"
     database_timeout: float = 5.0
-    #: On SQLite, answer autosaves wait for the disk too (see lms.db.RELAXED_COMMIT).
-    durable_saves: bool = False
+    #: On SQLite, answer autosaves commit without waiting for the disk (see lms.db.RELAXED_COMMIT).
+    relaxed_autosaves: bool = False
     content_dir: Path = PROJECT_ROOT
     instance_path: Path = PROJECT_ROOT / "instance"
     default_locale: str = "en"
@@ -88,7 +88,7 @@ class Config:
             reset_rate_ip=env.get("LMS_RESET_RATE_IP") or cls.reset_rate_ip,
             reset_rate_account=env.get("LMS_RESET_RATE_ACCOUNT") or cls.reset_rate_account,
             database_timeout=float(env.get("LMS_DATABASE_TIMEOUT") or cls.database_timeout),
-            durable_saves=env.get("LMS_DURABLE_SAVES", "") in {"1", "true", "yes"},
+            relaxed_autosaves=env.get("LMS_RELAXED_AUTOSAVES", "") in {"1", "true", "yes"},
             content_dir=Path(env.get("LMS_CONTENT_DIR") or PROJECT_ROOT),
             instance_path=instance,
             default_locale=env.get("LMS_DEFAULT_LOCALE") or "en",

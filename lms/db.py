@@ -123,10 +123,11 @@ STATEMENT_TIMEOUT = 30.0
 #: (`synchronous=NORMAL`) such a commit is as safe from corruption and from a crash of the app as any,
 #: but a power cut or a crash of the machine may undo it until a later commit that waits (any other
 #: write: it flushes the whole log, this commit's part with it) or the next checkpoint. Only answer
-#: autosaves commit so (`commits_relaxed`): the one write made every few seconds, whose wait for the
-#: disk was over a fifth of its CPU (the fsync, and the process running on cold caches after it). An
-#: autosave that finds its attempt out of time closes it in the same commit; if a power cut undoes
-#: that, the attempt is closed again, with the same answers, the next time anyone opens it.
+#: autosaves may commit so (`commits_relaxed`), and only where the deployment opts in
+#: (LMS_RELAXED_AUTOSAVES): the one write made every few seconds, whose wait for the disk was over a
+#: fifth of its CPU here (the fsync, and the process running on cold caches after it). By default
+#: every commit waits. An autosave that finds its attempt out of time closes it in the same commit;
+#: if a power cut undoes that, the attempt is closed again, with the same answers, when next opened.
 RELAXED_COMMIT = "lms_relaxed_commit"
 _SYNCHRONOUS = "lms_synchronous"
 #: A view attribute: its request's writes may commit relaxed (`commits_relaxed`).
@@ -136,8 +137,8 @@ V = TypeVar("V", bound=Callable[..., Any])
 
 
 def commits_relaxed(view: V) -> V:
-    """Mark a view whose writes are answer autosaves: on SQLite its commit does not wait for the disk
-    (RELAXED_COMMIT), unless the deployment asks for durable saves (LMS_DURABLE_SAVES)."""
+    """Mark a view whose writes are answer autosaves: on SQLite, where the deployment opts in
+    (LMS_RELAXED_AUTOSAVES), its commit does not wait for the disk (RELAXED_COMMIT)."""
     setattr(view, _RELAXED_VIEW, True)
     return view
 
@@ -299,14 +300,16 @@ def _ping_after_idle(engine: Engine) -> None:
 class Database:
     """The engine and session factory bound to one app."""
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, *, durable_saves: bool = False) -> None:
+    def __init__(
+        self, url: str, timeout: float = DEFAULT_TIMEOUT, *, relaxed_autosaves: bool = False
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, timeout=timeout)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
-        #: What a relaxed session binds to: on SQLite, unless every save must wait for the disk.
+        #: What a relaxed session binds to: on SQLite, when the deployment opts in.
         self._relaxed = (
             self.engine.execution_options(**{RELAXED_COMMIT: True})
-            if self.engine.dialect.name == "sqlite" and not durable_saves
+            if self.engine.dialect.name == "sqlite" and relaxed_autosaves
             else None
         )
         reading = self.engine.execution_options(lms_begin="DEFERRED")
@@ -321,7 +324,7 @@ class Database:
 
     def session(self, *, relaxed: bool = False) -> Session:
         """A new session for work that writes; the caller closes it. `relaxed`: its commits need not
-        wait for the disk (RELAXED_COMMIT; answer autosaves only)."""
+        wait for the disk (RELAXED_COMMIT; answer autosaves, where the deployment opts in)."""
         if relaxed and self._relaxed is not None:
             return self.sessionmaker(bind=self._relaxed)
         return self.sessionmaker()
@@ -332,10 +335,10 @@ class Database:
 
 
 def init_app(
-    app: Flask, url: str, timeout: float = DEFAULT_TIMEOUT, *, durable_saves: bool = False
+    app: Flask, url: str, timeout: float = DEFAULT_TIMEOUT, *, relaxed_autosaves: bool = False
 ) -> Database:
     """Bind a database to the app and close the request's session after each request."""
-    database = Database(url, timeout, durable_saves=durable_saves)
+    database = Database(url, timeout, relaxed_autosaves=relaxed_autosaves)
     app.extensions["lms.db"] = database
 
     @app.teardown_appcontext
