@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lms.content.specs import QuestionSpec
 from lms.domain.authoring.question_import import import_questions
-from lms.domain.errors import Conflict
+from lms.domain.errors import Conflict, DomainError
 from lms.domain.learning import attempts as engine
 from lms.models import Attempt, AuditEvent, Quiz, User
 from tests.concurrency import run_in_parallel
@@ -419,3 +419,43 @@ def test_a_started_attempt_holds_its_items_and_their_versions(db: Session, count
         (i.position, i.question_key, i.display) for i in attempt.items
     ]
     assert again.number == 1 and again.status == "in_progress" and again.seed == 3
+
+
+def test_a_start_draws_from_tagged_pools_in_pool_order(db: Session) -> None:
+    quiz = make_quiz(db, draw=[{"tags": ["care"], "count": 1}, {"tags": ["order-flow"], "count": 1}])
+    attempt = engine.start_attempt(db, UserFactory(), quiz, T0, seed=1)
+    assert [i.question_key for i in attempt.items] == ["essay", "state"]
+    assert [i.position for i in attempt.items] == [0, 1]
+
+
+def test_the_same_seed_draws_the_same_questions(db: Session) -> None:
+    quiz = make_quiz(db, draw=[{"tags": [], "count": 2}])  # any two of the three
+    drawn = [
+        [i.question_key for i in engine.start_attempt(db, UserFactory(), quiz, T0, seed=seed).items]
+        for seed in (5, 5, 6)
+    ]
+    assert drawn[0] == drawn[1] and len(set(drawn[0])) == 2
+    assert set(drawn[0]) <= {"state", "hours", "essay"} and set(drawn[2]) <= {"state", "hours", "essay"}
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"draw": [{"tags": ["disputes"], "count": 2}]}, "pools are too small"),
+        ({}, "no questions yet"),
+    ],
+)
+def test_a_start_that_cannot_draw_writes_nothing(
+    db: Session, settings: dict[str, object], message: str
+) -> None:
+    quiz = make_quiz(db, **settings)
+    if not settings:
+        for question in quiz.questions:
+            question.active = False
+        db.commit()
+    user = UserFactory()
+    db.commit()
+    with pytest.raises(DomainError, match=message):
+        engine.start_attempt(db, user, quiz, T0, seed=1)
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Attempt).where(Attempt.user_id == user.id)) == 0
