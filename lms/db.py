@@ -389,9 +389,7 @@ def read_rows(
     a small read that machinery costs about as much as SQLite takes to run the statement (measured:
     80 µs on the connection against 156 µs through the session for the same read of eleven columns).
     Pending changes are flushed first when the session autoflushes, as `session.execute` does."""
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params)
+    return _on_connection(session, statement, params)
 
 
 def write_rows(
@@ -403,6 +401,14 @@ def write_rows(
     session's connection, in its transaction, as `read_rows` runs a select: without the ORM's
     execution machinery around it, pending changes flushed first. Objects the session has loaded
     are not told; the caller sets them to what it wrote (`set_committed_value`)."""
+    return _on_connection(session, statement, params)
+
+
+def _on_connection(
+    session: Session,
+    statement: Executable,
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
+) -> CursorResult[Any]:
     if session.autoflush:
         session.flush()
     return session.connection().execute(statement, params)

@@ -109,6 +109,27 @@ def test_a_lesson_and_a_quiz_become_statements_in_xapi_shape(db: Session) -> Non
     assert right["context"]["registration"] == graded["context"]["registration"]
 
 
+def test_a_submit_whose_items_were_never_loaded_records_their_gradings(db: Session) -> None:
+    """The API submits an attempt read without its items (graded from rows): the statements still
+    carry each item's written grading."""
+    db.info[INFO_KEY] = HOME
+    user = UserFactory(username="xiaoli")
+    attempt = engine.start_attempt(db, user, make_quiz(db), T0, seed=1)
+    engine.save_response(db, attempt, "paid-state", {"choice": 0}, T0 + dt.timedelta(seconds=30))
+    engine.save_response(db, attempt, "dispute-hours", {"value": 72}, T0 + dt.timedelta(seconds=60))
+    db.commit()
+    attempt_id = attempt.id
+    db.expunge_all()
+    fresh = engine.get_attempt(db, db.get(User, user.id), attempt_id, items=False, lock=True)
+    assert "items" not in fresh.__dict__
+    engine.submit_attempt(db, fresh, T0 + dt.timedelta(minutes=2), read_after_lock=True)
+    db.commit()
+    found = rows(db)
+    assert [r.kind for r in found] == ["answered", "answered", "passed"]
+    assert [r.statement["result"]["success"] for r in found[:2]] == [True, True]
+    assert found[2].statement["result"]["score"] == {"raw": 2.0, "min": 0, "max": 2.0, "scaled": 1.0}
+
+
 def test_recording_again_adds_nothing(db: Session) -> None:
     db.info[INFO_KEY] = HOME
     user = UserFactory()
