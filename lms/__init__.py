@@ -10,7 +10,10 @@ from lms.config import PROJECT_ROOT, Config
 def create_app(config: Config | None = None) -> Flask:
     """Build the app; the only way to get one. Nothing happens at import time."""
     config = config or Config.from_env()
-    app = Flask(
+    from lms.flask_app import AcademyFlask
+    from lms.web.cookie_sessions import SignedCookieSessions
+
+    app = AcademyFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -19,6 +22,7 @@ def create_app(config: Config | None = None) -> Flask:
     from lms.web.template_translations import TranslatedEnvironment
 
     app.jinja_environment = TranslatedEnvironment  # templates translated once per language
+    app.session_interface = SignedCookieSessions()
     app.config.update(
         SECRET_KEY=config.resolved_secret_key(),
         TESTING=config.testing,
