@@ -22,18 +22,19 @@ class SignedCookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions with the signer kept between requests."""
 
     def __init__(self) -> None:
-        self._keys: tuple[object, ...] | None = None
-        self._serializer: URLSafeTimedSerializer | None = None
+        super().__init__()
+        #: (the keys, the serializer built for them), replaced whole: a thread reading it while
+        #: another replaces it sees one pair or the other, never new keys with an old serializer.
+        self._kept: tuple[tuple[object, ...], URLSafeTimedSerializer | None] | None = None
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's serializer for the app's current keys, built when they change."""
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        serializer = self._serializer
-        if serializer is None or keys != self._keys:
-            serializer = super().get_signing_serializer(app)
-            # One assignment each: a thread reading them meanwhile builds its own, as Flask would.
-            self._keys, self._serializer = keys, serializer
-        return serializer
+        kept = self._kept
+        if kept is None or kept[0] != keys:
+            kept = (keys, super().get_signing_serializer(app))
+            self._kept = kept
+        return kept[1]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """The cookie's session; an empty one, without reading any key, when there is no cookie."""
