@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,14 @@ ENVIRONMENT: dict[str, str] = {
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: What turns an on/off LMS_* variable on, whatever its case and surrounding spaces.
+_ON = frozenset({"1", "true", "yes", "on"})
+
+
+def _switched_on(env: Mapping[str, str], name: str) -> bool:
+    """An on/off variable: on for 1, true, yes or on (`LMS_HTTPS=True` too); anything else is off."""
+    return env.get(name, "").strip().lower() in _ON
 
 
 @dataclass
@@ -81,14 +90,14 @@ class Config:
             mail_from=env.get("LMS_MAIL_FROM", "academy@localhost"),
             base_url=env.get("LMS_BASE_URL") or cls.base_url,
             refresher_due_days=int(env.get("LMS_REFRESHER_DUE_DAYS") or 14),
-            https=env.get("LMS_HTTPS", "") in {"1", "true", "yes"},
+            https=_switched_on(env, "LMS_HTTPS"),
             proxy_fix=int(env.get("LMS_PROXY_FIX") or 0),
             login_rate_ip=env.get("LMS_LOGIN_RATE_IP") or cls.login_rate_ip,
             login_rate_user=env.get("LMS_LOGIN_RATE_USER") or cls.login_rate_user,
             reset_rate_ip=env.get("LMS_RESET_RATE_IP") or cls.reset_rate_ip,
             reset_rate_account=env.get("LMS_RESET_RATE_ACCOUNT") or cls.reset_rate_account,
             database_timeout=float(env.get("LMS_DATABASE_TIMEOUT") or cls.database_timeout),
-            relaxed_autosaves=env.get("LMS_RELAXED_AUTOSAVES", "") in {"1", "true", "yes"},
+            relaxed_autosaves=_switched_on(env, "LMS_RELAXED_AUTOSAVES"),
             content_dir=Path(env.get("LMS_CONTENT_DIR") or PROJECT_ROOT),
             instance_path=instance,
             default_locale=env.get("LMS_DEFAULT_LOCALE") or "en",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from lms.config import ENVIRONMENT, PROJECT_ROOT, Config
 
 
@@ -46,3 +48,21 @@ def test_a_given_secret_key_wins(tmp_path: Path) -> None:
     config = Config.from_env({"LMS_SECRET_KEY": "from-the-environment", "LMS_INSTANCE_PATH": str(tmp_path)})
     assert config.resolved_secret_key() == "from-the-environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [
+        ("1", True),
+        ("True", True),
+        (" yes ", True),
+        ("ON", True),
+        ("0", False),
+        ("false", False),
+        ("", False),
+        ("y", False),
+    ],
+)
+def test_an_on_off_variable_reads_any_case(value: str, on: bool) -> None:
+    # `LMS_HTTPS=True` must not leave cookies without their Secure flag.
+    assert Config.from_env({"LMS_HTTPS": value}).https is on

@@ -99,6 +99,23 @@ def test_only_answer_autosaves_relax_and_only_when_opted_in(app: Flask, tmp_path
         opted.extensions["lms.db"].engine.dispose()
 
 
-def test_the_setting_is_read_from_the_environment() -> None:
-    assert Config.from_env({"LMS_RELAXED_AUTOSAVES": "1"}).relaxed_autosaves is True
+@pytest.mark.parametrize(
+    ("value", "relaxed"),
+    [
+        ("1", True),
+        ("true", True),
+        ("Yes", True),
+        (" TRUE ", True),
+        ("on", True),
+        ("0", False),
+        ("no", False),
+        ("", False),
+        ("enabled", False),
+    ],
+)
+def test_the_setting_is_read_from_the_environment(value: str, relaxed: bool) -> None:
+    assert Config.from_env({"LMS_RELAXED_AUTOSAVES": value}).relaxed_autosaves is relaxed
+
+
+def test_without_the_setting_nothing_relaxes() -> None:
     assert Config.from_env({}).relaxed_autosaves is False
