@@ -99,23 +99,8 @@ def test_only_answer_autosaves_relax_and_only_when_opted_in(app: Flask, tmp_path
         opted.extensions["lms.db"].engine.dispose()
 
 
-@pytest.mark.parametrize(
-    ("value", "relaxed"),
-    [
-        ("1", True),
-        ("true", True),
-        ("Yes", True),
-        (" TRUE ", True),
-        ("on", True),
-        ("0", False),
-        ("no", False),
-        ("", False),
-        ("enabled", False),
-    ],
-)
-def test_the_setting_is_read_from_the_environment(value: str, relaxed: bool) -> None:
-    assert Config.from_env({"LMS_RELAXED_AUTOSAVES": value}).relaxed_autosaves is relaxed
-
-
-def test_without_the_setting_nothing_relaxes() -> None:
+def test_the_setting_is_read_from_the_environment() -> None:
+    # Read as every on/off variable is (tests/test_config.py has the values).
+    assert Config.from_env({"LMS_RELAXED_AUTOSAVES": " Yes "}).relaxed_autosaves is True
+    assert Config.from_env({"LMS_RELAXED_AUTOSAVES": "0"}).relaxed_autosaves is False
     assert Config.from_env({}).relaxed_autosaves is False
