@@ -601,12 +601,20 @@ def maybe_issue_go_live(session: Session, user: User, now: dt.datetime) -> Certi
 
 
 def sign_off(session: Session, trainer: User, learner: User, comment: str, now: dt.datetime) -> GoLiveSignoff:
-    """A trainer signs off a new hire for go-live (once); the certificate follows if all else is met."""
+    """A trainer signs off a new hire for go-live (once); the certificate follows if all else is met.
+
+    An agent who already holds a certificate (valid, expired or revoked; issued while the programme
+    did not ask for a sign-off) has nothing to sign off: it would issue nothing, so it is refused."""
     if not trainer.has_role(Role.TRAINER, Role.ADMIN):
         raise DomainError(N_("Only trainers sign off for go-live."))
     existing = session.scalars(select(GoLiveSignoff).where(GoLiveSignoff.user_id == learner.id)).one_or_none()
     if existing is not None:
         return existing
+    if certificate_of(session, learner) is not None:
+        raise DomainError(
+            N_("%(name)s already holds a go-live certificate: a sign-off is for a new hire's first one."),
+            name=learner.display_name,
+        )
     signoff = GoLiveSignoff(user_id=learner.id, trainer_id=trainer.id, comment=comment.strip()[:2000], at=now)
     session.add(signoff)
     session.flush()

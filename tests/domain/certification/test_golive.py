@@ -314,3 +314,19 @@ def test_one_learners_gate_statement_stays_short_enough_for_psycopg_to_keep_its_
     sql = str(statement.compile(dialect=postgresql.psycopg.dialect()))
     assert sql.count("UNION ALL") == 8 and all(str(n) in sql for n in (100_014, 200_014, 300_009))
     assert len(sql) < limit, len(sql)
+
+
+def test_a_certificate_holder_is_not_signed_off(db: Session, programme: Schedule) -> None:
+    """A certificate issued without a sign-off (the programme asked for none then) leaves nothing to
+    sign off: the sign-off is refused and nothing is written, not even an audit event."""
+    holder = UserFactory(display_name="周敏 Zhou Min")
+    trainer = UserFactory(roles=["trainer"])
+    db.flush()
+    db.add(Certificate(user_id=holder.id, kind="go-live", code="held-before-signoffs", issued_at=NOW))
+    db.commit()
+    with pytest.raises(DomainError) as refused:
+        golive.sign_off(db, trainer, holder, "Ready.", NOW)
+    assert str(refused.value).startswith("周敏 Zhou Min already holds a go-live certificate")
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(GoLiveSignoff)) == 0
+    assert "golive.signoff" not in db.scalars(select(AuditEvent.action)).all()

@@ -18,7 +18,7 @@ from lms.domain.accounts.tokens import create_token
 from lms.domain.assignments.automatic import assign_once
 from lms.domain.curriculum.sync import sync_content
 from lms.jobs import run_jobs
-from lms.models import Assignment, Certificate, Course, Notification, User
+from lms.models import Assignment, Certificate, Course, GoLiveSignoff, Notification, User
 from tests.factories import CohortFactory, UserFactory
 
 
@@ -81,6 +81,24 @@ def test_an_expired_certificate_is_not_live_anywhere(
     today = learner.get("/learn/").get_data(as_text=True)
     assert "Your go-live certificate expires on" in today
     assert "valid until" in learner.get(f"/certificates/{soon.code}").get_data(as_text=True)
+
+
+def test_a_certificate_holder_without_a_sign_off_is_offered_none(
+    client: FlaskClient, db: Session, loaded, login_as
+) -> None:
+    """A certificate issued while the programme asked for no sign-off (here: expired) leaves nothing to
+    sign off: the learner page offers no form, and a sign-off posted anyway is refused and stores
+    nothing."""
+    expired, _old = _certified(db, 366, display_name="周敏 Zhou Min")
+    login_as("trainer")
+    page = client.get(f"/author/cohorts/learners/{expired.id}").get_data(as_text=True)
+    assert "cert-expired" in page
+    assert f"/author/cohorts/learners/{expired.id}/signoff" not in page and "Sign off for go-live" not in page
+    answer = client.post(
+        f"/author/cohorts/learners/{expired.id}/signoff", data={"comment": "ok"}, follow_redirects=True
+    )
+    assert "周敏 Zhou Min already holds a go-live certificate" in answer.get_data(as_text=True)
+    assert db.scalars(select(GoLiveSignoff).where(GoLiveSignoff.user_id == expired.id)).first() is None
 
 
 def test_staff_pages_say_why_each_automatic_assignment_exists(
