@@ -1,6 +1,7 @@
 """In Chromium: a learner passes the last gating exam and the trainer's desk lists them as ready; one
 click signs off and they leave the list; an essay waits with its age; the QC lead sees the agents not
-checked for 30 days. Then each role's desk on a desktop and on a 390-px phone, in English and Chinese."""
+checked for 30 days. Then each role's desk on a desktop and on a 390-px phone, in English and Chinese;
+an expired certificate's row on one line at a laptop's width."""
 
 from __future__ import annotations
 
@@ -223,3 +224,38 @@ def test_each_roles_desk_on_desktop_and_phone_in_both_languages(
                     with page.expect_navigation():
                         page.select_option("#lang-select", "en")
                 context.close()
+
+
+def test_an_expired_certificates_date_stays_beside_the_name_on_a_laptop(
+    browser, live_server: str, live_app: Flask, desk_team
+) -> None:  # type: ignore[no-untyped-def]
+    """At 1280 px a desk card is a third of the page: the holder's name and the bold "ended …" date
+    share one line, as "ends …" does on the expiring list beside it."""
+    session = live_app.extensions["lms.db"].session()
+    bind(session)
+    cohort = session.scalars(select(User).where(User.username == "wangfang")).one().cohort_id
+    now = dt.datetime.now(dt.UTC)
+    for name, days_ago in (("欧阳晓雯 Ouyang Xiaowen", 400), ("周敏 Zhou Min", 350)):
+        agent = UserFactory(display_name=name, cohort_id=cohort)
+        session.flush()
+        session.add(
+            Certificate(
+                user_id=agent.id,
+                kind=GO_LIVE,
+                code=f"cycle-{agent.id}",
+                issued_at=now - dt.timedelta(days=days_ago),
+            )
+        )
+    session.commit()
+    session.close()
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, "trainer")
+    page.wait_for_url("**/staff/")
+    for card, name in (("#expired", "欧阳晓雯 Ouyang Xiaowen"), ("#expiring", "周敏 Zhou Min")):
+        row = page.locator(f"{card} .desk-list li").filter(has_text=name)
+        what = row.locator(".desk-what").bounding_box()
+        when = row.locator(".desk-when").bounding_box()
+        assert what and when and when["x"] > what["x"] + what["width"], (card, what, when)
+        assert abs(when["y"] - what["y"]) < what["height"], (card, what, when)
+    context.close()
