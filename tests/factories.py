@@ -8,7 +8,7 @@ import factory
 from sqlalchemy.orm import Session
 
 from lms.domain.accounts.passwords import hash_password
-from lms.models import Cohort, Course, Lesson, Store, User, UserRole, UserStore
+from lms.models import Certificate, Cohort, Course, Lesson, Store, User, UserRole, UserStore
 
 _HASHES: dict[str, str] = {}
 
@@ -162,6 +162,27 @@ def pass_required_scenarios(session, user, slugs, now):  # type: ignore[no-untyp
             )
         )
     session.flush()
+
+
+def certified_agent(session: Session, days_ago: float, **user: object) -> tuple[User, Certificate]:
+    """A new agent (UserFactory with `user`'s fields) holding a go-live certificate issued `days_ago`
+    days ago, without a sign-off; committed."""
+    import secrets
+
+    from lms.db import utcnow
+
+    agent = UserFactory(**user)
+    session.flush()
+    cert = Certificate(
+        user_id=agent.id,
+        kind="go-live",
+        code=secrets.token_urlsafe(12),
+        issued_at=utcnow() - dt.timedelta(days=days_ago),
+        evidence={},
+    )
+    session.add(cert)
+    session.commit()
+    return agent, cert
 
 
 def complete_lessons_and_gating_quizzes(session, user, quiz_slugs, now):  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from lms.models.certification import GO_LIVE
 from tests.domain.certification.test_golive import _complete_everything
 from tests.e2e.conftest import ARTIFACTS, PHONE, assert_fits_a_phone, sign_in
 from tests.e2e.test_quiz_flow import _answer, learner  # noqa: F401 - the drill quiz fixture, reused
-from tests.factories import CohortFactory, UserFactory, bind
+from tests.factories import CohortFactory, UserFactory, bind, certified_agent
 
 pytestmark = pytest.mark.e2e
 
@@ -234,19 +234,8 @@ def test_an_expired_certificates_date_stays_beside_the_name_on_a_laptop(
     session = live_app.extensions["lms.db"].session()
     bind(session)
     cohort = session.scalars(select(User).where(User.username == "wangfang")).one().cohort_id
-    now = dt.datetime.now(dt.UTC)
     for name, days_ago in (("欧阳晓雯 Ouyang Xiaowen", 400), ("周敏 Zhou Min", 350)):
-        agent = UserFactory(display_name=name, cohort_id=cohort)
-        session.flush()
-        session.add(
-            Certificate(
-                user_id=agent.id,
-                kind=GO_LIVE,
-                code=f"cycle-{agent.id}",
-                issued_at=now - dt.timedelta(days=days_ago),
-            )
-        )
-    session.commit()
+        certified_agent(session, days_ago, display_name=name, cohort_id=cohort)
     session.close()
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 import pytest
 from flask import Flask
@@ -18,8 +17,8 @@ from lms.domain.accounts.tokens import create_token
 from lms.domain.assignments.automatic import assign_once
 from lms.domain.curriculum.sync import sync_content
 from lms.jobs import run_jobs
-from lms.models import Assignment, Certificate, Course, GoLiveSignoff, Notification, User
-from tests.factories import CohortFactory, UserFactory
+from lms.models import Assignment, Course, GoLiveSignoff, Notification, User
+from tests.factories import CohortFactory, UserFactory, certified_agent
 
 
 @pytest.fixture
@@ -29,28 +28,13 @@ def loaded(db: Session) -> None:
     db.commit()
 
 
-def _certified(db: Session, days_ago: float, **user: object) -> tuple[User, Certificate]:
-    agent = UserFactory(**user)
-    db.flush()
-    cert = Certificate(
-        user_id=agent.id,
-        kind="go-live",
-        code=secrets.token_urlsafe(12),
-        issued_at=utcnow() - dt.timedelta(days=days_ago),
-        evidence={},
-    )
-    db.add(cert)
-    db.commit()
-    return agent, cert
-
-
 def test_an_expired_certificate_is_not_live_anywhere(
     app: Flask, client: FlaskClient, db: Session, loaded, login_as
 ) -> None:
     cohort = CohortFactory()
     db.flush()
-    expired, old = _certified(db, 366, cohort_id=cohort.id)
-    expiring, soon = _certified(db, 350, cohort_id=cohort.id)
+    expired, old = certified_agent(db, 366, cohort_id=cohort.id)
+    expiring, soon = certified_agent(db, 350, cohort_id=cohort.id)
     seat_bot = UserFactory(roles=["admin"])
     db.flush()
     _t, token = create_token(db, seat_bot, "seat allocation", "staff")
@@ -89,7 +73,7 @@ def test_a_certificate_holder_without_a_sign_off_is_offered_none(
     """A certificate issued while the programme asked for no sign-off (here: expired) leaves nothing to
     sign off: the learner page offers no form, and a sign-off posted anyway is refused and stores
     nothing."""
-    expired, _old = _certified(db, 366, display_name="周敏 Zhou Min")
+    expired, _old = certified_agent(db, 366, display_name="周敏 Zhou Min")
     login_as("trainer")
     page = client.get(f"/author/cohorts/learners/{expired.id}").get_data(as_text=True)
     assert "cert-expired" in page
@@ -104,7 +88,7 @@ def test_a_certificate_holder_without_a_sign_off_is_offered_none(
 def test_staff_pages_say_why_each_automatic_assignment_exists(
     app: Flask, client: FlaskClient, db: Session, loaded, login_as
 ) -> None:
-    agent, _cert = _certified(db, 340)  # 25 days left: recertification and a reminder
+    agent, _cert = certified_agent(db, 340)  # 25 days left: recertification and a reminder
     run_jobs(db, app.config["LMS"], utcnow())
     db.commit()
     recert = db.scalars(select(Assignment).where(Assignment.trigger == "recert")).one()
@@ -137,7 +121,7 @@ def test_staff_pages_say_why_each_automatic_assignment_exists(
 
 
 def test_a_refresher_of_rules_only_is_acknowledged_by_the_learner(app: Flask, db: Session, loaded) -> None:
-    agent, _cert = _certified(db, 20)
+    agent, _cert = certified_agent(db, 20)
     course = db.scalars(select(Course).where(Course.slug == "platform-rules")).one()
     made = assign_once(
         db,
@@ -172,7 +156,7 @@ def test_the_why_column_and_the_changed_items_cost_no_query_per_row(
     def add(n: int, start: int) -> User:
         learner = None
         for i in range(start, start + n):
-            agent, _cert = _certified(db, 20)
+            agent, _cert = certified_agent(db, 20)
             learner = learner or agent
             assign_once(
                 db,
@@ -212,7 +196,7 @@ def test_the_recertification_cycle_on_the_quiz_page_and_earlier_cycles_on_my_cer
     from lms.models import Attempt, CertificateHistory, Quiz
     from lms.models.learning import GRADED
 
-    agent, cert = _certified(db, 340)
+    agent, cert = certified_agent(db, 340)
     quiz = db.scalars(select(Quiz).where(Quiz.slug == "go-live-final-exam")).one()
     earlier = utcnow() - dt.timedelta(days=345)
     db.add(
