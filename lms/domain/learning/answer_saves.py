@@ -7,6 +7,14 @@ loading the attempt, the item and the question version as objects: that loading 
 of a save. Every other case (submitted, out of time, not a question of the attempt, a chat reply)
 goes through `attempts.save_response`, which answers each; both apply the same checks
 (`attempts.check_answer`).
+
+A question saved into before (the same attempt and question, in this worker) needs no read at all:
+which item row it is and its question version never change once an attempt is started, so the
+worker keeps them (`KnownItem`), checks the answer's shape against the kept version, and writes with
+one UPDATE whose conditions are the read's checks (the user's attempt, in progress, in time, the
+version the caller showed, the same item and version). That is one round trip to the database fewer
+per save. When the UPDATE finds no such row, or the answer has the wrong shape, the save reads and
+goes the usual way, which says what is wrong in the same order as always.
 """
 
 from __future__ import annotations
@@ -15,13 +23,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from lms.content.questions import ResponseError, get_type
 from lms.db import read_rows, write_rows
 from lms.domain.accounts.locks import lock_person
 from lms.domain.errors import N_, NotFound
 from lms.domain.learning.attempts import (
+    GRACE,
     answer_written,
     attempt_and_item,
     check_answer,
@@ -61,6 +71,8 @@ _SAVE_TARGET = (
         AttemptItem.response_version,
         QuestionVersion.type,
         QuestionVersion.body,
+        QuestionVersion.id,
+        QuestionVersion.content_hash,
     )
     .select_from(Attempt)
     .outerjoin(
@@ -87,34 +99,166 @@ class SaveTarget:
     body: dict[str, Any] | None
 
 
-def save_target(session: Session, user: User, attempt_id: int, question_key: str) -> SaveTarget:
-    """Take the learner's lock and read what a save checks: one of the user's own attempts (anyone
-    else's, or none: NoSuchAttempt) with its item for a question id."""
+@dataclass(frozen=True)
+class KnownItem:
+    """A question of one of a user's attempts that this worker has read for a save before: its item row
+    and question version, which never change once the attempt is started (the version's content
+    hash guards against a row id used again after a deletion)."""
+
+    attempt_id: int
+    question_key: str
+    item_id: int
+    version_id: int
+    content_hash: str
+    question_type: str
+    body: dict[str, Any]
+
+
+class KnownItems:
+    """The items a worker has read for saves, by (user, attempt, question id); bounded (emptied when
+    full: a learner's next save reads again). A kept item is only a hint: the write checks it."""
+
+    MAX = 2048
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[int, int, str], KnownItem] = {}
+
+    def get(self, user_id: int, attempt_id: int, question_key: str) -> KnownItem | None:
+        return self._items.get((user_id, attempt_id, question_key))
+
+    def keep(self, user_id: int, item: KnownItem) -> None:
+        if len(self._items) >= self.MAX:
+            self._items.clear()
+        self._items[(user_id, item.attempt_id, item.question_key)] = item
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+#: This worker's kept items (a process's; each worker and server keeps its own).
+KNOWN_ITEMS = KnownItems()
+
+
+def save_target(session: Session, user: User, attempt_id: int, question_key: str) -> SaveTarget | KnownItem:
+    """Take the learner's lock and find what a save checks: one of the user's own attempts (anyone
+    else's, or none: NoSuchAttempt) with its item for a question id. A question this worker has
+    read for a save before comes back as the kept `KnownItem`, without a read."""
     lock_person(session, user.id)
+    known = KNOWN_ITEMS.get(user.id, attempt_id, question_key)
+    if known is not None:
+        return known
+    return _read_target(session, user, attempt_id, question_key)
+
+
+def _read_target(session: Session, user: User, attempt_id: int, question_key: str) -> SaveTarget:
     row = read_rows(
         session, _SAVE_TARGET, {"attempt_id": attempt_id, "user_id": user.id, "key": question_key}
     ).one_or_none()
     if row is None:
         raise NoSuchAttempt()
-    status, deadline, item_id, served_at, current, question_type, body = row
+    status, deadline, item_id, served_at, current, question_type, body, version_id, content_hash = row
+    if item_id is not None and question_type not in (None, "reply") and body is not None:
+        KNOWN_ITEMS.keep(
+            user.id,
+            KnownItem(attempt_id, question_key, item_id, version_id, content_hash, question_type, body),
+        )
     return SaveTarget(
         attempt_id, question_key, status, deadline, item_id, served_at, current or 0, question_type, body
     )
 
 
+_ITEMS: Table = AttemptItem.__table__  # type: ignore[assignment]  # a mapped class's table
+
+
+def _write_known(if_match: bool) -> Any:
+    """The UPDATE of a kept item: written only when the read's checks hold (the user's attempt, in
+    progress, in time; the same item, question and version; with If-Match, the version shown)."""
+    now = bindparam("now", type_=_ITEMS.c.saved_at.type)
+    statement = (
+        update(_ITEMS)
+        .where(
+            _ITEMS.c.id == bindparam("item_id"),
+            _ITEMS.c.attempt_id == bindparam("of_attempt"),
+            _ITEMS.c.question_key == bindparam("key"),
+            _ITEMS.c.question_version_id == bindparam("version_id"),
+            exists().where(
+                Attempt.id == _ITEMS.c.attempt_id,
+                Attempt.user_id == bindparam("user_id"),
+                Attempt.status == IN_PROGRESS,
+                or_(Attempt.deadline.is_(None), Attempt.deadline >= bindparam("in_time_since")),
+            ),
+            exists().where(
+                QuestionVersion.id == _ITEMS.c.question_version_id,
+                QuestionVersion.content_hash == bindparam("content_hash"),
+            ),
+        )
+        .values(
+            response=bindparam("answer", type_=_ITEMS.c.response.type),
+            response_version=_ITEMS.c.response_version + 1,
+            saved_at=now,
+            served_at=func.coalesce(_ITEMS.c.served_at, now),
+        )
+        .returning(_ITEMS.c.response_version)
+    )
+    if if_match:
+        statement = statement.where(_ITEMS.c.response_version == bindparam("expected"))
+    return statement
+
+
+_WRITE_KNOWN = {False: _write_known(False), True: _write_known(True)}
+
+
+def _save_known(
+    session: Session,
+    user: User,
+    known: KnownItem,
+    response: Any,
+    now: dt.datetime,
+    expected_version: int | None,
+) -> SavedAnswer | None:
+    """Save into a kept item with one UPDATE; None when the usual way must answer (the answer's shape
+    is wrong, or the UPDATE found no row: submitted, out of time, stale, or gone)."""
+    try:
+        get_type(known.question_type).check_response(known.body, response)
+    except ResponseError:
+        return None
+    params = {
+        "item_id": known.item_id,
+        "of_attempt": known.attempt_id,
+        "key": known.question_key,
+        "version_id": known.version_id,
+        "content_hash": known.content_hash,
+        "user_id": user.id,
+        "in_time_since": now - GRACE,
+        "now": now,
+        "answer": response,
+        "expected": expected_version,
+    }
+    row = write_rows(session, _WRITE_KNOWN[expected_version is not None], params).one_or_none()
+    if row is None:
+        return None
+    return SavedAnswer(known.question_key, response, row[0], now)
+
+
 def save_answer(
     session: Session,
     user: User,
-    target: SaveTarget,
+    target: SaveTarget | KnownItem,
     response: Any,
     now: dt.datetime,
     *,
     expected_version: int | None = None,
 ) -> SavedAnswer:
-    """Save one answer into the attempt read by `save_target` in this transaction. Raises as
+    """Save one answer into the attempt found by `save_target` in this transaction. Raises as
     `attempts.save_response` does: StaleAnswer when `expected_version` is not the stored one,
     ResponseInvalid, NotFound for a question that is not part of the attempt, Conflict when the
-    attempt is submitted or its time ran out (then it is submitted here)."""
+    attempt is submitted or its time ran out (then it is submitted here); NoSuchAttempt when a kept
+    item's attempt is gone. Nothing is written when it raises (but a closing for lack of time)."""
+    if isinstance(target, KnownItem):
+        fast = _save_known(session, user, target, response, now, expected_version)
+        if fast is not None:
+            return fast
+        target = _read_target(session, user, target.attempt_id, target.question_key)
     if (
         target.status != IN_PROGRESS
         or deadline_passed(target.deadline, now)

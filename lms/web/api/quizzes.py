@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import jsonify, request
 from werkzeug.wrappers import Response
@@ -63,8 +63,12 @@ def _own_attempt(attempt_id: int, *, items: bool = True, lock: bool = False) -> 
     try:
         return engine.get_attempt(db_session(), me(), attempt_id, items=items, lock=lock)
     except NotFound:
-        note_if_someone_elses(Attempt, attempt_id)
-        not_found("No such attempt.")
+        _no_such_attempt(attempt_id)
+
+
+def _no_such_attempt(attempt_id: int) -> NoReturn:
+    note_if_someone_elses(Attempt, attempt_id)
+    not_found("No such attempt.")
 
 
 @bp.get("/quizzes/<slug>")
@@ -145,17 +149,20 @@ def save_response(attempt_id: int, question_id: str) -> Response:
     """Save one answer (the JSON object of its question type); If-Match refuses a stale save."""
     session = db_session()
     try:
-        # The attempt and this question's item in one read, after the learner's lock.
+        # The attempt and this question's item in one read (none for a question saved into before
+        # in this worker), after the learner's lock.
         target = save_target(session, me(), attempt_id, question_id)
     except NoSuchAttempt:
-        note_if_someone_elses(Attempt, attempt_id)
-        not_found("No such attempt.")
+        _no_such_attempt(attempt_id)
     body = request.get_json(silent=True)
     if body is None:
         fail(400, "bad_request", "The body must be a JSON object.")
     expected = _if_match()
     try:
         saved = save_answer(session, me(), target, body, utcnow(), expected_version=expected)
+    except NoSuchAttempt:  # deleted since this worker last saved into it
+        session.rollback()
+        _no_such_attempt(attempt_id)
     except engine.StaleAnswer as err:
         session.rollback()
         resp = ApiError(409, "stale_answer", str(err), "response").response()

@@ -1,5 +1,6 @@
 """Saving one answer by ids (the API's save): one read of columns and one UPDATE for the usual save,
-and the same answers as `save_response` for every other case."""
+one UPDATE alone for a question saved into before, and the same answers as `save_response` for
+every other case."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from lms.domain.errors import Conflict, NotFound
 from lms.domain.learning import attempts as engine
-from lms.domain.learning.answer_saves import NoSuchAttempt, SavedAnswer, save_answer, save_target
+from lms.domain.learning.answer_saves import (
+    KNOWN_ITEMS,
+    KnownItem,
+    NoSuchAttempt,
+    SavedAnswer,
+    save_answer,
+    save_target,
+)
 from lms.models import Attempt, AttemptItem
 from lms.models.learning import IN_PROGRESS
 from tests.domain.learning.test_attempts import T0, make_quiz
@@ -112,4 +120,91 @@ def test_every_other_case_answers_as_save_response_does(app: Flask, db: Session)
     assert closed is not None and closed.status != IN_PROGRESS
     with pytest.raises(Conflict, match="submitted"):
         _save(db, user, attempt_id, "hours", {"value": 72}, late)
+    db.rollback()
+
+
+def _kept(db: Session, user, **quiz_settings) -> int:  # type: ignore[no-untyped-def]
+    """An attempt whose "hours" question has been saved once (version 1), so this worker keeps it."""
+    attempt = engine.start_attempt(db, user, make_quiz(db, **quiz_settings), T0)
+    db.commit()
+    _save(db, user, attempt.id, "hours", {"value": 24}, T0 + dt.timedelta(seconds=5))
+    db.commit()
+    assert isinstance(KNOWN_ITEMS.get(user.id, attempt.id, "hours"), KnownItem)
+    return attempt.id
+
+
+def test_a_question_saved_into_before_is_saved_with_one_update_and_no_read(
+    app: Flask, db: Session, loads: list[str], count_queries
+) -> None:
+    user = UserFactory()
+    attempt_id = _kept(db, user)
+    loads.clear()
+    later = T0 + dt.timedelta(seconds=30)
+
+    with count_queries() as counter:
+        saved = _save(db, user, attempt_id, "hours", {"value": 72}, later, expected_version=1)
+    db.commit()
+    assert saved == SavedAnswer("hours", {"value": 72}, 2, later)
+    statements = [s for s in counter.statements if "pg_advisory" not in s and "FOR UPDATE" not in s]
+    assert len(statements) == 1 and statements[0].startswith("UPDATE attempt_items"), statements
+    assert loads == []
+    stored = _stored(app, attempt_id, "hours")
+    assert (stored.response, stored.response_version, stored.saved_at) == ({"value": 72}, 2, later)
+    assert stored.served_at == T0 + dt.timedelta(seconds=5)  # first seen at the first save, kept
+
+
+def test_a_kept_item_answers_every_other_case_as_a_read_does(app: Flask, db: Session) -> None:
+    user = UserFactory()
+    attempt_id = _kept(db, user, time_limit_minutes=10)
+    soon = T0 + dt.timedelta(seconds=30)
+
+    with pytest.raises(engine.ResponseInvalid) as invalid:
+        _save(db, user, attempt_id, "hours", {"value": "seventy-two"}, soon)
+    assert invalid.value.field == "value"
+    db.rollback()
+    with pytest.raises(engine.StaleAnswer) as stale:
+        _save(db, user, attempt_id, "hours", {"value": 72}, soon, expected_version=0)
+    assert stale.value.current_version == 1
+    db.rollback()
+    assert _stored(app, attempt_id, "hours").response == {"value": 24}  # neither wrote anything
+
+    late = T0 + dt.timedelta(minutes=11)
+    with pytest.raises(Conflict, match="Time is up"):
+        _save(db, user, attempt_id, "hours", {"value": 72}, late)
+    db.commit()
+    db.expire_all()
+    closed = db.get(Attempt, attempt_id)
+    assert closed is not None and closed.status != IN_PROGRESS
+    assert _stored(app, attempt_id, "hours").response == {"value": 24}  # the answer before the deadline
+    with pytest.raises(Conflict, match="submitted"):
+        _save(db, user, attempt_id, "hours", {"value": 72}, late)
+    db.rollback()
+
+
+def test_a_kept_item_is_a_hint_the_write_checks(app: Flask, db: Session) -> None:
+    user, someone_else = UserFactory(), UserFactory()
+    attempt_id = _kept(db, user)
+    known = KNOWN_ITEMS.get(user.id, attempt_id, "hours")
+    assert known is not None
+    soon = T0 + dt.timedelta(seconds=30)
+
+    # Kept for another version's content (a row id used again after a deletion): the write finds no
+    # row, and the answer is checked against the item's own question after a read.
+    KNOWN_ITEMS.keep(user.id, KnownItem(**{**known.__dict__, "content_hash": "0" * 64, "body": {}}))
+    with pytest.raises(engine.ResponseInvalid):
+        _save(db, user, attempt_id, "hours", {"value": "seventy-two"}, soon)
+    db.rollback()
+    assert KNOWN_ITEMS.get(user.id, attempt_id, "hours") == known  # the read kept the right one again
+
+    # Someone else's hint for this attempt writes nothing into it.
+    KNOWN_ITEMS.keep(someone_else.id, known)
+    with pytest.raises(NoSuchAttempt):
+        _save(db, someone_else, attempt_id, "hours", {"value": 1}, soon)
+    db.rollback()
+    assert _stored(app, attempt_id, "hours").response == {"value": 24}
+
+    db.execute(delete(Attempt).where(Attempt.id == attempt_id))  # gone since the last save
+    db.commit()
+    with pytest.raises(NoSuchAttempt):
+        _save(db, user, attempt_id, "hours", {"value": 72}, soon)
     db.rollback()
