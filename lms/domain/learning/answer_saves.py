@@ -100,39 +100,57 @@ class SaveTarget:
 
 
 @dataclass(frozen=True)
-class KnownItem:
-    """A question of one of a user's attempts that this worker has read for a save before: its item row
-    and question version, which never change once the attempt is started (the version's content
+class KnownVersion:
+    """A question version as a save checks answers against it (versions never change; the content
     hash guards against a row id used again after a deletion)."""
 
-    attempt_id: int
-    question_key: str
-    item_id: int
-    version_id: int
+    id: int
     content_hash: str
     question_type: str
     body: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class KnownItem:
+    """A question of one of a user's attempts that this worker has read for a save before: its item row
+    and question version, which never change once the attempt is started."""
+
+    attempt_id: int
+    question_key: str
+    item_id: int
+    version: KnownVersion
+
+
 class KnownItems:
-    """The items a worker has read for saves, by (user, attempt, question id); bounded (emptied when
-    full: a learner's next save reads again). A kept item is only a hint: the write checks it."""
+    """The items a worker has read for saves, by (user, attempt, question id), each version kept once
+    however many attempts share it; bounded (emptied when full: a learner's next save reads again).
+    A kept item is only a hint: the write checks it."""
 
     MAX = 2048
 
     def __init__(self) -> None:
         self._items: dict[tuple[int, int, str], KnownItem] = {}
+        self._versions: dict[int, KnownVersion] = {}
 
     def get(self, user_id: int, attempt_id: int, question_key: str) -> KnownItem | None:
         return self._items.get((user_id, attempt_id, question_key))
 
-    def keep(self, user_id: int, item: KnownItem) -> None:
+    def keep(
+        self, user_id: int, attempt_id: int, question_key: str, item_id: int, version: KnownVersion
+    ) -> KnownItem:
         if len(self._items) >= self.MAX:
-            self._items.clear()
-        self._items[(user_id, item.attempt_id, item.question_key)] = item
+            self.clear()
+        kept = self._versions.get(version.id)
+        if kept is None or kept.content_hash != version.content_hash:
+            kept = self._versions[version.id] = version
+        item = self._items[(user_id, attempt_id, question_key)] = KnownItem(
+            attempt_id, question_key, item_id, kept
+        )
+        return item
 
     def clear(self) -> None:
         self._items.clear()
+        self._versions.clear()
 
 
 #: This worker's kept items (a process's; each worker and server keeps its own).
@@ -158,10 +176,8 @@ def _read_target(session: Session, user: User, attempt_id: int, question_key: st
         raise NoSuchAttempt()
     status, deadline, item_id, served_at, current, question_type, body, version_id, content_hash = row
     if item_id is not None and question_type not in (None, "reply") and body is not None:
-        KNOWN_ITEMS.keep(
-            user.id,
-            KnownItem(attempt_id, question_key, item_id, version_id, content_hash, question_type, body),
-        )
+        version = KnownVersion(version_id, content_hash, question_type, body)
+        KNOWN_ITEMS.keep(user.id, attempt_id, question_key, item_id, version)
     return SaveTarget(
         attempt_id, question_key, status, deadline, item_id, served_at, current or 0, question_type, body
     )
@@ -218,16 +234,17 @@ def _save_known(
 ) -> SavedAnswer | None:
     """Save into a kept item with one UPDATE; None when the usual way must answer (the answer's shape
     is wrong, or the UPDATE found no row: submitted, out of time, stale, or gone)."""
+    version = known.version
     try:
-        get_type(known.question_type).check_response(known.body, response)
+        get_type(version.question_type).check_response(version.body, response)
     except ResponseError:
         return None
     params = {
         "item_id": known.item_id,
         "of_attempt": known.attempt_id,
         "key": known.question_key,
-        "version_id": known.version_id,
-        "content_hash": known.content_hash,
+        "version_id": version.id,
+        "content_hash": version.content_hash,
         "user_id": user.id,
         "in_time_since": now - GRACE,
         "now": now,

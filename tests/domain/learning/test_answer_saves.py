@@ -17,6 +17,8 @@ from lms.domain.learning import attempts as engine
 from lms.domain.learning.answer_saves import (
     KNOWN_ITEMS,
     KnownItem,
+    KnownItems,
+    KnownVersion,
     NoSuchAttempt,
     SavedAnswer,
     save_answer,
@@ -190,14 +192,15 @@ def test_a_kept_item_is_a_hint_the_write_checks(app: Flask, db: Session) -> None
 
     # Kept for another version's content (a row id used again after a deletion): the write finds no
     # row, and the answer is checked against the item's own question after a read.
-    KNOWN_ITEMS.keep(user.id, KnownItem(**{**known.__dict__, "content_hash": "0" * 64, "body": {}}))
+    forged = KnownVersion(known.version.id, "0" * 64, "numeric", {})
+    KNOWN_ITEMS.keep(user.id, attempt_id, "hours", known.item_id, forged)
     with pytest.raises(engine.ResponseInvalid):
         _save(db, user, attempt_id, "hours", {"value": "seventy-two"}, soon)
     db.rollback()
     assert KNOWN_ITEMS.get(user.id, attempt_id, "hours") == known  # the read kept the right one again
 
     # Someone else's hint for this attempt writes nothing into it.
-    KNOWN_ITEMS.keep(someone_else.id, known)
+    KNOWN_ITEMS.keep(someone_else.id, attempt_id, "hours", known.item_id, known.version)
     with pytest.raises(NoSuchAttempt):
         _save(db, someone_else, attempt_id, "hours", {"value": 1}, soon)
     db.rollback()
@@ -208,3 +211,18 @@ def test_a_kept_item_is_a_hint_the_write_checks(app: Flask, db: Session) -> None
     with pytest.raises(NoSuchAttempt):
         _save(db, user, attempt_id, "hours", {"value": 72}, soon)
     db.rollback()
+
+
+def test_kept_items_share_their_version_and_stay_bounded() -> None:
+    kept = KnownItems()
+    version = KnownVersion(7, "a" * 64, "single", {"choices": [{"text": "Alipay", "weight": 100.0}]})
+    first = kept.keep(1, 10, "state", 100, version)
+    second = kept.keep(2, 11, "state", 200, KnownVersion(7, "a" * 64, "single", dict(version.body)))
+    assert second.version is first.version  # one body however many attempts were given the version
+    changed = kept.keep(3, 12, "state", 300, KnownVersion(7, "b" * 64, "single", {}))
+    assert changed.version.content_hash == "b" * 64  # a row id used again: the new content wins
+
+    for n in range(KnownItems.MAX):
+        kept.keep(4, 1000 + n, "state", n, version)
+    assert kept.get(1, 10, "state") is None  # full: emptied, the next saves read again
+    assert kept.get(4, 1000 + KnownItems.MAX - 1, "state") is not None
