@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -85,6 +86,31 @@ def test_a_certificate_holder_without_a_sign_off_is_offered_none(
     assert "&lt;b&gt;周敏&lt;/b&gt; Zhou Min already holds a go-live certificate" in refusal
     assert "<b>周敏" not in refusal  # the name is shown as text
     assert db.scalars(select(GoLiveSignoff).where(GoLiveSignoff.user_id == expired.id)).first() is None
+
+
+def test_an_expired_certificate_says_when_it_ended_not_valid_until(
+    app: Flask, client: FlaskClient, db: Session, loaded, login_as
+) -> None:
+    """A list line of an expired certificate gives the day it ended; only a live one says "valid
+    until"; a revoked one gives neither."""
+    expired, old = certified_agent(db, 366)
+    live, cert = certified_agent(db, 10)
+    revoked, gone = certified_agent(db, 10)
+    gone.revoked_at, gone.revoke_reason = gone.issued_at + dt.timedelta(days=1), "shared the account"
+    db.commit()
+    ended = format_date((old.issued_at + dt.timedelta(days=365)).date(), locale="en")
+    until = format_date((cert.issued_at + dt.timedelta(days=365)).date(), locale="en")
+
+    login_as("trainer")
+    staff = client.get(f"/author/cohorts/learners/{expired.id}").get_data(as_text=True)
+    assert f"ended {ended}" in staff and "valid until" not in staff
+    assert f"valid until {until}" in client.get(f"/author/cohorts/learners/{live.id}").get_data(as_text=True)
+    assert "valid until" not in client.get(f"/author/cohorts/learners/{revoked.id}").get_data(as_text=True)
+
+    agent = app.test_client()
+    agent.post("/login", data={"username": expired.username, "password": "correct-horse-battery"})
+    mine = agent.get("/learn/certificates").get_data(as_text=True)
+    assert f"ended {ended}" in mine and "valid until" not in mine
 
 
 def test_staff_pages_say_why_each_automatic_assignment_exists(
