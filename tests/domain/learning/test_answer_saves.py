@@ -155,7 +155,7 @@ def test_a_question_saved_into_before_is_saved_with_one_update_and_no_read(
     assert stored.served_at == T0 + dt.timedelta(seconds=5)  # first seen at the first save, kept
 
 
-def test_a_kept_item_answers_every_other_case_as_a_read_does(app: Flask, db: Session) -> None:
+def test_a_kept_item_answers_every_other_case_as_a_read_does(app: Flask, db: Session, count_queries) -> None:
     user = UserFactory()
     attempt_id = _kept(db, user, time_limit_minutes=10)
     soon = T0 + dt.timedelta(seconds=30)
@@ -170,14 +170,19 @@ def test_a_kept_item_answers_every_other_case_as_a_read_does(app: Flask, db: Ses
     db.rollback()
     assert _stored(app, attempt_id, "hours").response == {"value": 24}  # neither wrote anything
 
-    late = T0 + dt.timedelta(minutes=11)
+    in_grace = T0 + dt.timedelta(minutes=10, seconds=4)  # the deadline passed, the grace has not
+    with count_queries() as counter:
+        assert _save(db, user, attempt_id, "hours", {"value": 48}, in_grace).version == 2
+    db.commit()
+    assert not any(s.lstrip().startswith("SELECT attempts") for s in counter.statements)  # no read
+    late = T0 + dt.timedelta(minutes=10, seconds=6)
     with pytest.raises(Conflict, match="Time is up"):
         _save(db, user, attempt_id, "hours", {"value": 72}, late)
     db.commit()
     db.expire_all()
     closed = db.get(Attempt, attempt_id)
     assert closed is not None and closed.status != IN_PROGRESS
-    assert _stored(app, attempt_id, "hours").response == {"value": 24}  # the answer before the deadline
+    assert _stored(app, attempt_id, "hours").response == {"value": 48}  # the last answer in time
     with pytest.raises(Conflict, match="submitted"):
         _save(db, user, attempt_id, "hours", {"value": 72}, late)
     db.rollback()
