@@ -19,6 +19,9 @@ class BoundedIntConverter(IntegerConverter):
 def init_web(app: Flask) -> None:
     """Bind extensions, hooks, error pages and every blueprint to the app."""
     app.url_map.converters["int"] = BoundedIntConverter
+    from lms.web.json_bodies import AcademyJSONProvider
+
+    app.json = AcademyJSONProvider(app)
     from lms.access import enforce_access
     from lms.extensions import csrf, limiter
     from lms.web import (

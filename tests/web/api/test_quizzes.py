@@ -230,3 +230,14 @@ def test_an_odd_if_match_is_a_400(client: FlaskClient, api) -> None:
     for raw in ('"²"', "²", '"--1"', "9" * 5000):
         response = client.put(url, json={"value": 20}, headers={**api, "If-Match": raw})
         assert response.status_code == 400 and response.json["error"]["field"] == "If-Match", raw
+
+
+def test_a_save_with_a_body_nested_too_deeply_is_a_400(client: FlaskClient, api) -> None:
+    attempt = client.post("/api/v1/quizzes/house-rules-check/attempts", headers=api).json
+    answer = client.put(
+        f"/api/v1/attempts/{attempt['id']}/responses/first-reply-seconds",
+        data="[" * 5000 + "]" * 5000,
+        content_type="application/json",
+        headers=api,
+    )
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "bad_request"
