@@ -28,6 +28,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
+from lms.statement_cache import StatementCache
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -154,7 +156,11 @@ def make_engine(
     parsed = make_url(url)
     wait_ms = max(1, int(timeout * 1000))
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": timeout, "check_same_thread": False},
+            execution_options={"compiled_cache": StatementCache()},
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -202,7 +208,12 @@ def make_engine(
             options += f" -c statement_timeout={int(statement_timeout * 1000)}"
         connect_args = {"connect_timeout": max(1, round(timeout)), "options": options}
     engine = create_engine(
-        url, pool_size=10, max_overflow=10, pool_timeout=timeout, connect_args=connect_args
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=timeout,
+        connect_args=connect_args,
+        execution_options={"compiled_cache": StatementCache()},
     )
     _ping_after_idle(engine)
     if parsed.get_backend_name() == "postgresql":
