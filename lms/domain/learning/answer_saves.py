@@ -8,7 +8,8 @@ of a save. Every other case (submitted, out of time, not a question of the attem
 goes through `attempts.save_response`, which answers each; both apply the same checks
 (`attempts.check_answer`).
 
-A question saved into before (the same attempt and question, in this worker) needs no read at all:
+A question saved into before (the same attempt and question, in this worker), or of an attempt this
+worker started or resumed through the API (`keep_started_items`), needs no read at all:
 which item row it is and its question version never change once an attempt is started, so the
 worker keeps them (`KnownItem`), checks the answer's shape against the kept version, and writes with
 one UPDATE whose conditions are the read's checks (the user's attempt, in progress, in time, the
@@ -23,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, exists, func, or_, select, update
+from sqlalchemy import Table, bindparam, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from lms.content.questions import ResponseError, get_type
@@ -155,6 +156,29 @@ class KnownItems:
 
 #: This worker's kept items (a process's; each worker and server keeps its own).
 KNOWN_ITEMS = KnownItems()
+
+
+#: What a kept version holds: a start that did not load them leaves its items to be read.
+_KEPT_COLUMNS = frozenset({"id", "content_hash", "type", "body"})
+
+
+def keep_started_items(user_id: int, attempt: Attempt) -> None:
+    """Keep the items of an attempt this worker has just started (or resumed) and committed, so that
+    their first saves need no read either: the attempt's items with their question versions, as the
+    start left them in the session (no statement is sent). A chat reply is saved the usual way and
+    is not kept, as after a read."""
+    for item in attempt.items:
+        version = item.version
+        if _KEPT_COLUMNS & inspect(version).unloaded:
+            continue  # not read by the start: kept after its first save's read instead
+        if version.type != "reply" and version.body is not None:
+            KNOWN_ITEMS.keep(
+                user_id,
+                attempt.id,
+                item.question_key,
+                item.id,
+                KnownVersion(version.id, version.content_hash, version.type, version.body),
+            )
 
 
 def save_target(session: Session, user: User, attempt_id: int, question_key: str) -> SaveTarget | KnownItem:

@@ -314,6 +314,7 @@ _DRAWABLE = (
             QuestionVersion.points,
             QuestionVersion.tags,
             QuestionVersion.body,
+            QuestionVersion.content_hash,  # what a save's kept item is checked by (`keep_started_items`)
         )
     )
 )

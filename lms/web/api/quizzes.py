@@ -12,7 +12,7 @@ from lms.content.questions import get_type
 from lms.db import commits_relaxed, db_session, utcnow
 from lms.domain.errors import Conflict, DomainError, NotFound
 from lms.domain.learning import attempts as engine
-from lms.domain.learning.answer_saves import NoSuchAttempt, save_answer, save_target
+from lms.domain.learning.answer_saves import NoSuchAttempt, keep_started_items, save_answer, save_target
 from lms.models import Attempt, AttemptItem
 from lms.web.api.errors import ApiError, fail, not_found
 from lms.web.api.views import bp
@@ -127,7 +127,9 @@ def start_attempt(slug: str) -> tuple[Response, int]:
         session.rollback()
         fail(422, "invalid", str(err))
     session.commit()
-    return jsonify(_attempt_json(attempt, with_questions=True)), 201
+    body = jsonify(_attempt_json(attempt, with_questions=True))
+    keep_started_items(me().id, attempt)  # its first saves in this worker need no read
+    return body, 201
 
 
 def _if_match() -> int | None:

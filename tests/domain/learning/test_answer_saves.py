@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from sqlalchemy import delete, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lms.domain.errors import Conflict, NotFound
 from lms.domain.learning import attempts as engine
@@ -21,10 +21,11 @@ from lms.domain.learning.answer_saves import (
     KnownVersion,
     NoSuchAttempt,
     SavedAnswer,
+    keep_started_items,
     save_answer,
     save_target,
 )
-from lms.models import Attempt, AttemptItem
+from lms.models import Attempt, AttemptItem, QuestionVersion
 from lms.models.learning import IN_PROGRESS
 from tests.domain.learning.test_attempts import T0, make_quiz
 from tests.factories import UserFactory
@@ -231,3 +232,55 @@ def test_kept_items_share_their_version_and_stay_bounded() -> None:
         kept.keep(4, 1000 + n, "state", n, version)
     assert kept.get(1, 10, "state") is None  # full: emptied, the next saves read again
     assert kept.get(4, 1000 + KnownItems.MAX - 1, "state") is not None
+
+
+def test_an_attempt_started_here_is_saved_into_without_a_read_from_its_first_save(
+    app: Flask, db: Session, count_queries
+) -> None:
+    user = UserFactory()
+    attempt = engine.start_attempt(db, user, make_quiz(db), T0)
+    db.commit()
+    with count_queries() as started:
+        keep_started_items(user.id, attempt)
+    assert started.count == 0  # what the start loaded is enough: no statement
+    kept = {key: KNOWN_ITEMS.get(user.id, attempt.id, key) for key in ("state", "hours", "essay")}
+    assert all(isinstance(item, KnownItem) for item in kept.values()), kept
+    first = T0 + dt.timedelta(seconds=5)
+    with count_queries() as counter:
+        saved = _save(db, user, attempt.id, "hours", {"value": 24}, first, expected_version=0)
+    assert saved == SavedAnswer("hours", {"value": 24}, 1, first)
+    writes = [s for s in counter.statements if "pg_advisory" not in s and "FOR UPDATE" not in s]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE attempt_items"), writes
+    db.commit()
+    assert _stored(app, attempt.id, "hours").response == {"value": 24}
+    # A kept item is still only a hint: a wrong shape is refused as after a read, nothing written.
+    with pytest.raises(engine.ResponseInvalid):
+        _save(db, user, attempt.id, "hours", {"value": "twenty"}, first)
+    db.rollback()
+    assert _stored(app, attempt.id, "hours").response_version == 1
+
+
+def test_a_resumed_attempt_is_kept_too_but_a_start_that_left_versions_unread_is_not(
+    db: Session, count_queries
+) -> None:
+    user = UserFactory()
+    quiz = make_quiz(db)
+    started = engine.start_attempt(db, user, quiz, T0)
+    db.commit()
+    attempt_id = started.id
+    db.expunge_all()
+    resumed = engine.get_attempt(db, user, attempt_id, items=True)
+    KNOWN_ITEMS.clear()
+    keep_started_items(user.id, resumed)  # versions joined with every column
+    assert KNOWN_ITEMS.get(user.id, attempt_id, "state") is not None
+    db.expunge_all()
+    KNOWN_ITEMS.clear()
+    partial = db.scalars(
+        select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .options(selectinload(Attempt.items).joinedload(AttemptItem.version).load_only(QuestionVersion.type))
+    ).one()
+    with count_queries() as counter:
+        keep_started_items(user.id, partial)
+    assert counter.count == 0  # no column is read for it…
+    assert KNOWN_ITEMS.get(user.id, attempt_id, "state") is None  # …and nothing is kept half-known
