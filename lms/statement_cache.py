@@ -22,9 +22,12 @@ from sqlalchemy.util import LRUCache
 
 #: SQLAlchemy's default `query_cache_size`.
 COMPILED_MAX = 500
-#: Key objects seen once (ids of statements built per call mostly), then keys known by identity: each
-#: table is emptied when it reaches this size. A key is a few KB, so either holds a few MB at most.
+#: Keys known by identity (the statements built once: a few hundred in the app), emptied when full.
 IDENTITY_MAX = 512
+#: Keys seen once, emptied when full. Most are of statements built per call, never seen again, each
+#: kept alive (a few KB) until the emptying: a small table holds little, and a statement built once
+#: comes round again well within 64 other statements (a page runs 2 to 20).
+SEEN_ONCE_MAX = 64
 
 
 class StatementCache:
@@ -63,7 +66,7 @@ class StatementCache:
                 self._known.clear()
             self._known[ident] = (statement_key, _rest(key), compiled)
             return
-        if len(self._seen_once) >= IDENTITY_MAX:
+        if len(self._seen_once) >= SEEN_ONCE_MAX:
             self._seen_once.clear()
         self._seen_once[ident] = statement_key
 

@@ -54,7 +54,7 @@ def test_equal_keys_built_afresh_are_found_by_hash_and_not_kept_by_identity() ->
         assert cache.get(full_key(CountedKey(("SELECT", "stores")))) == "compiled stores"
     assert CountedKey.hashes == 3 * statement_cache.IDENTITY_MAX
     assert len(cache._known) <= 1  # only the key stored first can be seen again
-    assert len(cache._seen_once) <= statement_cache.IDENTITY_MAX
+    assert len(cache._seen_once) <= statement_cache.SEEN_ONCE_MAX
 
 
 def test_the_same_statement_key_with_other_columns_gets_its_own_compiled_form() -> None:
