@@ -477,6 +477,8 @@ def measure_row(
         "rps": round(last["rps"], 1),
         "errors": last["errors"],
         "non2xx": last["non2xx"],
+        # The largest worker once this row has run: which page makes the workers grow.
+        "rss_after_mb": round(max(app.worker_rss_mb(), default=0.0), 1),
     }
 
 
@@ -484,7 +486,8 @@ def _print_row(row: dict[str, Any]) -> None:
     print(
         f"{row['name']:<42}{row['ratio']:>9.1f}×{row['cpu_ms']:>9.2f} ms{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
         f"{row['rps']:>9.1f}{'  non-2xx ' + str(row['non2xx']) if row['non2xx'] else ''}"
-        + (f"  after a grading {row['cold_ms']:.0f} ms" if "cold_ms" in row else ""),
+        + (f"  after a grading {row['cold_ms']:.0f} ms" if "cold_ms" in row else "")
+        + f"  ({row['rss_after_mb']:.0f} MB)",
         flush=True,
     )
 
