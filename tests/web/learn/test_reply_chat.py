@@ -105,6 +105,30 @@ def test_the_review_highlights_and_explains(client: FlaskClient, login_as, chat_
     assert "only appears negated" in page
 
 
+def test_the_review_says_everything_in_the_readers_language(
+    client: FlaskClient, login_as, chat_quiz: Quiz, db: Session
+) -> None:
+    """The grader's notes (kept in English for the API) are not repeated under the review: a Chinese
+    reader sees the rule-book hits, the question's forbidden words and the key points in Chinese."""
+    version = chat_quiz.questions[0].versions[-1]
+    version.body = {**BODY, "forbidden": [{"points": 1, "penalty": 1, "phrases": ["五星好评", "给个好评"]}]}
+    db.commit()
+    login_as("learner", locale="zh_Hans")
+    attempt_id = _start(client, "chat-practice")
+    client.get(f"/learn/attempts/{attempt_id}/0")
+    client.post(
+        f"/learn/attempts/{attempt_id}/0/messages",
+        data={"text": "亲，这款是头层牛皮，加我微信再给个好评"},
+        headers=HX,
+    )
+    client.post(f"/learn/attempts/{attempt_id}/submit")
+    page = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    assert "用了本题禁止的说法（扣1分）：五星好评 / 给个好评" in page
+    assert "红线" in page and "微信" in page
+    for english in ("Red line —", "Careful —", "The reply uses words", "Key point"):
+        assert english not in page, english
+
+
 def test_an_exam_has_no_wording_box(client: FlaskClient, login_as, chat_quiz: Quiz, db: Session) -> None:
     chat_quiz.gates = ["go-live"]
     db.commit()
