@@ -32,12 +32,13 @@ class MappedRows(Generic[T]):
         #: Select (or return) these first: `make` reads a row's first `len(columns)` values.
         self.columns: tuple[NamedColumn[Any], ...] = tuple(prop.columns[0] for prop in properties)
         self.keys = tuple(prop.key for prop in properties)
-        self._id = self.keys.index("id")
+        #: Where a row's primary key is (None there: an outer join found no row).
+        self.id_index = self.keys.index("id")
 
     def make(self, session: Session, row: Sequence[Any], *, refresh: bool = False) -> T:
         """The object whose columns open `row`, persistent in `session`."""
         values = row[: len(self.keys)]
-        identity = self.mapper.identity_key_from_primary_key((row[self._id],))
+        identity = self.mapper.identity_key_from_primary_key((row[self.id_index],))
         found = session.identity_map.get(identity)
         if found is not None:
             if refresh:

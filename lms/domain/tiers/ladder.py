@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -19,7 +19,8 @@ from lms.domain.kpi.scores import kpi_average
 from lms.domain.practice.requirements import best_medal, best_scores
 from lms.domain.practice.scoring import MEDAL_AT, at_least
 from lms.domain.qc.spot_checks import AVERAGE_DAYS, spot_check_average
-from lms.domain.transaction_memo import UNREAD, Unread
+from lms.domain.transaction_memo import UNREAD, Unread, recalled, remember
+from lms.mapped_rows import MappedRows
 from lms.models import Attempt, Certificate, Cohort, Quiz, Role, Scenario, TierAward, User
 from lms.models.certification import GO_LIVE
 from lms.models.learning import GRADED
@@ -144,12 +145,65 @@ def cohort_certificate_and_tier(
     session: Session, user: User, *, known_tiers: Tiers | None = None
 ) -> tuple[Cohort | None, Certificate | None, str | None, str | None]:
     """The agent's cohort, go-live certificate, tier (as `certificate_of` and `current_tier` say) and
-    the cohort's trainer's name, in one read. The cohort stays in the session, so `user.cohort` and
+    the cohort's trainer's name, in one read, or none when they came with the person's row
+    (`with_cohort_certificate_and_award`). The cohort stays in the session, so `user.cohort` and
     the programme's start date need no read of their own."""
-    cohort, cert, awarded, trainer = session.execute(
-        _COHORT_CERTIFICATE_AND_AWARD, {"user_id": user.id}
-    ).one()
+    kept = recalled(session, _KEPT_WITH_USER)
+    if kept is not None and kept[0] == user.id:
+        _user_id, cohort, cert, awarded, trainer = kept
+    else:
+        cohort, cert, awarded, trainer = session.execute(
+            _COHORT_CERTIFICATE_AND_AWARD, {"user_id": user.id}
+        ).one()
     return cohort, cert, _tier_from(session, awarded, cert, known_tiers), trainer
+
+
+_COHORT_ROWS = MappedRows(Cohort)
+_CERTIFICATE_ROWS = MappedRows(Certificate)
+_KEPT_WITH_USER = "lms.cohort_certificate_and_award"
+#: What `with_cohort_certificate_and_award` adds to a statement of the person's row: every column of
+#: the cohort and of the go-live certificate (NULL when there is none), the latest award, the trainer.
+_WITH_USER_COLUMNS = (
+    *_COHORT_ROWS.columns,
+    *_CERTIFICATE_ROWS.columns,
+    _LATEST_AWARD.with_only_columns(TierAward.tier).scalar_subquery(),
+    _TRAINER.display_name,
+)
+
+
+def with_cohort_certificate_and_award(statement: Select[Any]) -> Select[Any]:
+    """A statement of one person's row (`users`, bound by `user_id`) that also reads what
+    `cohort_certificate_and_tier` would: the Today page reads them with the signed-in person's row,
+    one round trip fewer (`lms.web.identity.reads_with_user`). Its added values go to
+    `keep_cohort_certificate_and_award`."""
+    return (
+        statement.add_columns(*_WITH_USER_COLUMNS)
+        .outerjoin(Cohort, Cohort.id == User.cohort_id)
+        .outerjoin(_TRAINER, _TRAINER.id == Cohort.trainer_id)
+        .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.kind == GO_LIVE))
+    )
+
+
+def keep_cohort_certificate_and_award(session: Session, user_id: int, values: Sequence[Any]) -> None:
+    """Make the cohort and the certificate read with the person's row the session's objects, and keep
+    them with the award and the trainer's name for `cohort_certificate_and_tier`, in this
+    transaction."""
+    n_cohort = len(_COHORT_ROWS.columns)
+    n_cert = len(_CERTIFICATE_ROWS.columns)
+    cohort_values = values[:n_cohort]
+    cert_values = values[n_cohort : n_cohort + n_cert]
+    awarded, trainer = values[n_cohort + n_cert :]
+    cohort = (
+        _COHORT_ROWS.make(session, cohort_values)
+        if cohort_values[_COHORT_ROWS.id_index] is not None
+        else None
+    )
+    cert = (
+        _CERTIFICATE_ROWS.make(session, cert_values)
+        if cert_values[_CERTIFICATE_ROWS.id_index] is not None
+        else None
+    )
+    remember(session, _KEPT_WITH_USER, (user_id, cohort, cert, awarded, trainer))
 
 
 def next_tier_requirements(

@@ -15,13 +15,19 @@ from lms.domain.certification.golive import go_live_requirements_and_progress
 from lms.domain.curriculum.programme import calendar_for, load_schedule, programme_start, today_view
 from lms.domain.drills.progress import DRILL_TIMES, progress_from_times, streak_since
 from lms.domain.qc.desk import NOT_CHECKED_DAYS
-from lms.domain.tiers.ladder import cohort_certificate_and_tier, next_tier_requirements, tier_names
+from lms.domain.tiers.ladder import (
+    cohort_certificate_and_tier,
+    keep_cohort_certificate_and_award,
+    next_tier_requirements,
+    tier_names,
+    with_cohort_certificate_and_award,
+)
 from lms.models import DrillReview, Role, Store, User, UserStore
 from lms.web.auth.views import landing_url
 from lms.web.forms import form_int
 from lms.web.home.desk import desk_context
 from lms.web.home.today_lists import course_rows, due_today, left_over
-from lms.web.identity import me, reads_plan
+from lms.web.identity import WithUser, me, reads_plan, reads_with_user
 from lms.web.plan_cache import cached_gate_rules, cached_plan, cached_schedule
 
 bp = Blueprint("home", __name__)
@@ -63,7 +69,12 @@ _STORES_AND_DRILL_TIMES = union_all(
 ).order_by(literal_column("position"), literal_column("store_id"))
 
 
+#: The Today page's cohort, certificate, tier and trainer come with the signed-in person's row.
+_COHORT_CERTIFICATE_AND_AWARD = WithUser(with_cohort_certificate_and_award, keep_cohort_certificate_and_award)
+
+
 @bp.get("/learn/")
+@reads_with_user(_COHORT_CERTIFICATE_AND_AWARD)
 @reads_plan
 @signed_in
 def learner() -> str:
@@ -74,8 +85,9 @@ def learner() -> str:
     today = utcnow().date()
     schedule = cached_schedule(session)
     tiers = schedule.tiers if schedule else None  # the kept ladder: the programme row is not read
-    # The cohort with its trainer's name, the certificate and the tier in one statement; the programme's
-    # start date (today_view) then finds the cohort in the session.
+    # The cohort with its trainer's name, the certificate and the tier, read with the signed-in person's
+    # row (`reads_with_user`); the programme's start date (today_view) then finds the cohort in the
+    # session.
     cohort, cert, tier, trainer = cohort_certificate_and_tier(session, user, known_tiers=tiers)
     rules = cached_gate_rules(session, schedule) if schedule else None
     # The go-live gate's figures and the learner's progress (every lesson and quiz) in one statement.

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
 from lms.demo import create_demo
+from lms.domain.accounts.user_rows import USER_COLUMNS, user_in_session
 from lms.domain.curriculum.sync import sync_content
 from lms.domain.errors import DomainError
 from lms.domain.kpi.csv_import import apply_kpi_import, parse_kpi_csv
@@ -23,6 +24,8 @@ from tests.domain.kpi.test_csv_import import SAMPLE
 from tests.factories import UserFactory, add_graded_attempt
 
 NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+#: A statement of one person's row, as the signed-in person's is (`lms/web/identity.py`).
+_PERSON = select(*USER_COLUMNS).where(User.id == bindparam("user_id"))
 
 
 @pytest.fixture
@@ -258,3 +261,17 @@ def test_cohort_certificate_and_tier_in_one_read_agree_with_reading_them_apart(
         elif group is not None:
             assert trainer_name == (group.trainer.display_name if group.trainer else None), case
         assert (certificate_of(db, user), ladder.current_tier(db, user)) == (cert, found), case
+        # The same read with the person's row (the Today page, `reads_with_user`): one statement for
+        # the person and all of it; the cohort and the certificate are then the session's objects.
+        read = (group.id if group else None, cert.code if cert else None, found, trainer_name)
+        db.commit()
+        db.expunge_all()
+        with count_queries() as joined:
+            row = db.execute(ladder.with_cohort_certificate_and_award(_PERSON), {"user_id": user_id}).one()
+            ladder.keep_cohort_certificate_and_award(db, user_id, row[len(USER_COLUMNS) :])
+            person = user_in_session(db, row)
+            group, cert, found, trainer_name = ladder.cohort_certificate_and_tier(db, person)
+            assert group is person.cohort, case
+        assert joined.count <= 2, joined.statements  # the person's, and the ladder (not kept here)
+        assert (group.id if group else None, cert.code if cert else None, found, trainer_name) == read, case
+        assert cert is None or cert is db.get(Certificate, cert.id), case

@@ -204,8 +204,9 @@ def test_today_and_matrix_query_counts_are_bounded(
     assert today.count < first.count <= 22, first.statements
     # constant: the same with 1 or 200 learners; the whole gate (quizzes, courses, practice chats,
     # FAQ drill, typing, the trainer's sign-off) with the learner's progress is one statement, the
-    # learner's stores with the drill's reviews (its goal and streak) one more
-    assert today.count <= 4, today.statements
+    # learner's stores with the drill's reviews (its goal and streak) one more, and the signed-in
+    # person's row brings the cohort, the certificate, the tier and the trainer (`reads_with_user`)
+    assert today.count <= 3, today.statements
     # the curriculum's change counter (the kept plan's fingerprint) comes with the user's row
     assert not any(s.startswith("SELECT change_counts") for s in today.statements), today.statements
     assert sum("change_counts" in s for s in today.statements) == 1, today.statements
@@ -233,6 +234,10 @@ def test_today_and_matrix_query_counts_are_bounded(
     )
     assert [s for s in today.statements if "cohorts" in s] == [
         s for s in today.statements if "JOIN certificates" in s
+    ], today.statements
+    # ...which is the signed-in person's own statement (with their roles and the plan's counter)
+    assert [s for s in today.statements if "JOIN certificates" in s] == [
+        s for s in today.statements if "change_counts" in s
     ], today.statements
     # no attempt status is bound: SQLite would prepare the statement again on every execution
     assert not any(re.search(r"status (!?=) (\?|%\()", s) for s in today.statements), today.statements
