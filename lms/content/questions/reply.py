@@ -91,6 +91,13 @@ def complete_target(body: dict[str, Any]) -> float:
     return max(float(DEFAULT_COMPLETE), len(_MEANINGFUL.findall(expected)) * SECONDS_PER_CHARACTER)
 
 
+def timing(body: dict[str, Any], messages: list[Message]) -> tuple[float | None, float | None, float, float]:
+    """When the first message with text and the last message came, and the two targets they are
+    judged against (first response, complete answer)."""
+    first = next((m.seconds for m in messages if m.text.strip()), None)
+    return first, messages[-1].seconds, float(body["target_seconds"]), complete_target(body)
+
+
 @dataclass(frozen=True)
 class Message:
     """One message of a reply and, when the server stamped it, its seconds since the question opened."""
@@ -372,10 +379,7 @@ class Reply(QuestionType):
         penalties = sum(body["forbidden"][i]["penalty"] for i in judgement.used)
         penalties += WARN_PENALTY * available * len(judgement.warn_rules)
         content = 0.0 if judgement.blocked else min(1.0, max(0.0, (gained - penalties) / available))
-        first = next((m.seconds for m in messages if m.text.strip()), None)
-        last = messages[-1].seconds
-        target = float(body["target_seconds"])
-        complete = complete_target(body)
+        first, last, target, complete = timing(body, messages)
         share = (
             1.0 - lateness_loss(first, target, FIRST_SHARE) - lateness_loss(last, complete, COMPLETE_SHARE)
         )
@@ -419,6 +423,14 @@ class Reply(QuestionType):
         out["rule_hits"] = [hit.as_json() for hit in judgement.hits]
         out["blocked"] = judgement.blocked
         out["messages"] = highlighted(messages, judgement)
+        first, last, target, complete = timing(body, messages)
+        # What the speed share was judged on, for the review to say when it was slow.
+        out["timing"] = {
+            "first": first,
+            "target": target,
+            "last": last if len(messages) > 1 else None,
+            "complete": complete,
+        }
         return out
 
     def key_response(self, body: dict[str, Any]) -> Any:

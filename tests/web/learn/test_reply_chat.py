@@ -106,7 +106,7 @@ def test_the_review_highlights_and_explains(client: FlaskClient, login_as, chat_
 
 
 def test_the_review_says_everything_in_the_readers_language(
-    client: FlaskClient, login_as, chat_quiz: Quiz, db: Session
+    client: FlaskClient, login_as, chat_quiz: Quiz, db: Session, monkeypatch
 ) -> None:
     """The grader's notes (kept in English for the API) are not repeated under the review: a Chinese
     reader sees the rule-book hits, the question's forbidden words and the key points in Chinese."""
@@ -116,16 +116,21 @@ def test_the_review_says_everything_in_the_readers_language(
     login_as("learner", locale="zh_Hans")
     attempt_id = _start(client, "chat-practice")
     client.get(f"/learn/attempts/{attempt_id}/0")
-    client.post(
-        f"/learn/attempts/{attempt_id}/0/messages",
-        data={"text": "亲，这款是头层牛皮，加我微信再给个好评"},
-        headers=HX,
-    )
+    served = db.get(Attempt, attempt_id).items[0].served_at
+    for seconds, text in ((45, "亲，这款是头层牛皮，加我微信再给个好评"), (130, "五金一年保修哦")):
+        monkeypatch.setattr(
+            "lms.web.learn.quiz_views.utcnow", lambda s=seconds: served + dt.timedelta(seconds=s)
+        )
+        client.post(f"/learn/attempts/{attempt_id}/0/messages", data={"text": text}, headers=HX)
+    monkeypatch.undo()
     client.post(f"/learn/attempts/{attempt_id}/submit")
     page = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
     assert "用了本题禁止的说法（扣1分）：五星好评 / 给个好评" in page
     assert "红线" in page and "微信" in page
-    for english in ("Red line —", "Careful —", "The reply uses words", "Key point"):
+    # the speed share's reasons, which only the grader's notes gave before
+    assert "第一条消息用了45秒才发出，标准是20秒内。" in page
+    assert "整段回复用了130秒，这道题的目标是" in page
+    for english in ("Red line —", "Careful —", "The reply uses words", "Key point", "The first message"):
         assert english not in page, english
 
 
