@@ -168,6 +168,14 @@ def try_question(
     return kind.grade(version_body, points, response, elapsed_seconds=None, book=book)
 
 
+def try_review(
+    version_body: dict[str, Any], qtype: str, response: Any, book: RuleBook | None = None
+) -> dict[str, Any]:
+    """The review a learner's results page shows for this answer (the key, and for a chat reply what
+    matched where), for the try panel: the grade's notes are the grader's English."""
+    return REGISTRY[qtype].review(version_body, response, book)
+
+
 def public_view(version_body: dict[str, Any], qtype: str, seed: int = 0) -> dict[str, Any]:
     """What a learner's screen shows of the question (no keys)."""
     return REGISTRY[qtype].public(version_body, random.Random(seed))

@@ -279,9 +279,10 @@ def try_question(slug: str, key: str) -> tuple[str, int]:
     else:
         try:
             loaded = current_book(db_session())
-            trial["grade"] = editing.try_question(
-                version.body, version.type, version.points, response, loaded.book if loaded else None
-            )
+            book = loaded.book if loaded else None
+            trial["grade"] = editing.try_question(version.body, version.type, version.points, response, book)
+            if version.type == "reply":  # reviewed as the learner's results page does, translated
+                trial["review"] = {"key": editing.try_review(version.body, version.type, response, book)}
         except editing.ResponseError as err:
             trial["error"] = err.message
     return _render_editor(quiz, version.type, question, values, [], 200, trial=trial)

@@ -114,6 +114,29 @@ def test_try_it_grades_a_sample_answer_without_storing_it(
     assert db.scalars(select(Attempt)).all() == []
 
 
+def test_trying_a_chat_reply_reviews_it_in_the_readers_language(
+    client: FlaskClient, quiz: str, login_as, db: Session
+) -> None:
+    """A trainer reading Chinese sees the try panel's review as a learner's results page shows it:
+    the forbidden words, the key points met and missed, the model answer; not the grader's English
+    notes (the grade's `feedback`, kept for the API)."""
+    _add(client, quiz, "reply", QUESTIONS["reply"])
+    client.post("/logout", data={"csrf_token": _csrf(client.get("/staff/").get_data(as_text=True))})
+    login_as("trainer", locale="zh_Hans")
+    page = client.get(f"/author/quizzes/{quiz}/questions/ships-today").get_data(as_text=True)
+    tried = client.post(
+        f"/author/quizzes/{quiz}/questions/ships-today/try",
+        data={"csrf_token": _csrf(page), "text": "亲，今天就发出，最快明天到！"},
+    ).get_data(as_text=True)
+    assert "用了本题禁止的说法（扣2分）：最快 / fastest" in tried
+    assert '<mark class="mark-key">今天</mark>' in tried  # the key point met, marked
+    assert "缺少：" in tried and "16点 / 4 pm" in tried  # the one missed
+    assert "亲，16点前付款当天发货，您的订单今天就发出哦。" in tried  # the model answer
+    assert tried.count('class="bubble customer"') == 1  # the customer's message once, above the answer box
+    for english in ("The reply uses words", "Key point", "Missing:"):
+        assert english not in tried, english
+
+
 def test_settings_have_checks_and_publish(client: FlaskClient, quiz: str, db: Session) -> None:
     page = client.get(f"/author/quizzes/{quiz}").get_data(as_text=True)
     expected = re.search(r'name="expected" value="([^"]+)"', page).group(1)
