@@ -200,6 +200,9 @@ class TodayView:
     days: int
     started: bool
     finished: bool
+    #: False when the learner has no start date (no cohort, no hiring date): no day is counted, and
+    #: nothing is due or overdue, until a trainer adds them to a cohort.
+    dated: bool = True
     today: list[DueItem] = field(default_factory=list)
     overdue: list[DueItem] = field(default_factory=list)
     courses: list[CourseProgressRow] = field(default_factory=list)
@@ -294,13 +297,18 @@ def today_view(
     schedule = schedule or load_schedule(session)
     if schedule is None:
         return None
-    start = programme_start(session, user) or today
-    day = schedule.day_number(start, today)
+    start = programme_start(session, user)
+    # No start date: day 0, so nothing is due (counting from today would make every day day 1).
+    day = schedule.day_number(start, today) if start is not None else 0
     plan = plan or load_plan(session, schedule)
     courses, quizzes = plan.courses, plan.quizzes
     done, passed, failed = progress if progress is not None else progress_of(session, user)
     view = TodayView(
-        day=min(day, schedule.days), days=schedule.days, started=day > 0, finished=day > schedule.days
+        day=min(day, schedule.days),
+        days=schedule.days,
+        started=day > 0,
+        finished=day > schedule.days,
+        dated=start is not None,
     )
     # Only what the page lists (today's items, and earlier ones not done) becomes a DueItem; the rest
     # is counted (a programme has 50-odd lessons, and the page lists a handful).

@@ -92,3 +92,28 @@ def test_today_lists_todays_items_and_earlier_ones_not_done_and_counts_every_ite
     assert view.total_items == before.total_items == every_lesson + len(schedule.quiz_days)
     assert view.done_items == 4  # three lessons and the passed quiz
     assert sum(r.done for r in view.courses) == 3
+
+
+def test_without_a_start_date_no_day_is_counted(db: Session) -> None:
+    """No cohort and no hiring date: day 0 whatever the date, nothing due or overdue, and every item
+    still counted (the Today page says the programme has no start date yet)."""
+    import datetime as dt
+
+    from lms.config import PROJECT_ROOT
+    from lms.content.loader import check
+    from lms.domain.curriculum.programme import today_view
+    from lms.domain.curriculum.sync import sync_content
+    from tests.factories import UserFactory
+
+    tree, _ = check(PROJECT_ROOT)
+    sync_content(db, tree)
+    user = UserFactory(hired_on=None)
+    db.commit()
+    for today in (dt.date(2026, 11, 24), dt.date(2026, 12, 24)):
+        view = today_view(db, user, today)
+        assert view is not None and not view.dated and not view.started and view.day == 0
+        assert view.today == [] and view.overdue == [] and view.total_items > 0
+    user.hired_on = dt.date(2026, 11, 17)
+    db.commit()
+    dated = today_view(db, user, dt.date(2026, 11, 24))
+    assert dated is not None and dated.dated and dated.day == 6

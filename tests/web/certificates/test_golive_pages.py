@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lms.config import PROJECT_ROOT
 from lms.content.loader import check
+from lms.db import utcnow
 from lms.domain.accounts.tokens import create_token
 from lms.domain.certification import golive
 from lms.domain.curriculum.calendar_days import working_days_before
@@ -67,6 +68,26 @@ def test_today_page_shows_the_day_the_lists_and_the_checklist(
     assert ics.mimetype == "text/calendar"
     text = ics.get_data(as_text=True)
     assert text.count("BEGIN:VEVENT") == 15 and "Onboarding day 15 of 15" in text
+
+
+def test_a_learner_with_no_start_date_is_not_on_day_1_every_day(
+    client: FlaskClient, login_as, db: Session, loaded
+) -> None:
+    """No cohort and no hiring date: no day is counted (counting from today made every day day 1,
+    with day 1's work due again each morning); the courses are listed and open to read."""
+    agent = login_as("learner", hired_on=None, locale="zh_Hans")
+    page = client.get("/learn/").get_data(as_text=True)
+    assert "您还没有加入批次" in page and "您的培训还没有开始日期" in page
+    assert "第1天，共15天" not in page and "今天没有安排。" not in page
+    assert "programme.ics" not in page  # no dates to put in a calendar
+    assert "/learn/courses/warehouse-week" in page  # the courses, listed
+    assert client.get("/learn/courses/warehouse-week").status_code == 200  # and open
+    # A live agent with no start date is past onboarding: the courses, without "waiting for a cohort".
+    db.add(Certificate(user_id=agent.id, kind="go-live", code="live-agent", issued_at=utcnow(), evidence={}))
+    db.commit()
+    page = client.get("/learn/").get_data(as_text=True)
+    assert "新人入职培训" in page and "下面的课程随时可以回来复习。" in page
+    assert "您的培训还没有开始日期" not in page and "/learn/courses/warehouse-week" in page
 
 
 def test_matrix_csv_and_signoff(client: FlaskClient, login_as, db: Session, loaded) -> None:
