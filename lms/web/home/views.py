@@ -107,7 +107,13 @@ def learner() -> str:
             stores.append((name, is_main))
         else:
             drill_times.append(at)
-    drill = progress_from_times(drill_times, today, schedule) if view and view.day >= 1 else None
+    # The drill from the programme's first day; without a start date it counts from today, as the
+    # drill page does (`programme_day`), though the Today page counts no day.
+    drill = (
+        progress_from_times(drill_times, today, schedule)
+        if view and (view.day >= 1 or not view.dated)
+        else None
+    )
     return render_template(
         "home/learner.html",
         drill=drill,

@@ -80,6 +80,7 @@ def test_a_learner_with_no_start_date_is_not_on_day_1_every_day(
     assert "您还没有加入批次" in page and "您的培训还没有开始日期" in page
     assert "第1天，共15天" not in page and "今天没有安排。" not in page
     assert "programme.ics" not in page  # no dates to put in a calendar
+    assert "现在练习" in page  # the FAQ drill still counts from today, as the drill page does
     assert "/learn/courses/warehouse-week" in page  # the courses, listed
     assert client.get("/learn/courses/warehouse-week").status_code == 200  # and open
     # A live agent with no start date is past onboarding: the courses, without "waiting for a cohort".
