@@ -274,7 +274,9 @@ def try_question(slug: str, key: str) -> tuple[str, int]:
     display = editing.public_view(version.body, version.type)
     response = response_from_form(version.type, request.form, display)
     trial: dict[str, Any] = {"response": response}
-    if response is None:
+    # A blank chat reply is no answer to try (its review would show an empty bubble).
+    blank_reply = version.type == "reply" and response is not None and not str(response["text"]).strip()
+    if response is None or blank_reply:
         trial["error"] = _("Give an answer to try.")
     else:
         try:

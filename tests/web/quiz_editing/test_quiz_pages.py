@@ -135,6 +135,20 @@ def test_trying_a_chat_reply_reviews_it_in_the_readers_language(
     assert tried.count('class="bubble customer"') == 1  # the customer's message once, above the answer box
     for english in ("The reply uses words", "Key point", "Missing:"):
         assert english not in tried, english
+    # Bad input: blank is no answer; markup is shown as text; over the box's limit, a clear error.
+    for text, expected in (
+        ("  ", "请先作答再试。"),
+        ("<script>alert(1)</script>今天", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("今" * 10_001, "is longer than 10000 characters"),
+    ):
+        answer = client.post(
+            f"/author/quizzes/{quiz}/questions/ships-today/try",
+            data={"csrf_token": _csrf(page), "text": text},
+        )
+        body = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and expected in body and "<script>alert" not in body, text[:20]
+    db.rollback()
+    assert db.scalars(select(Question)).one().current_version.number == 1  # nothing written
 
 
 def test_settings_have_checks_and_publish(client: FlaskClient, quiz: str, db: Session) -> None:
